@@ -1,0 +1,75 @@
+# kubectl-dualstack. The two commands a new machine needs:
+#   make demo   build everything, start a local dual-stack control plane, show the plugin
+#   make test   unit tests and end-to-end tests against real local control planes
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+BIN          := $(CURDIR)/bin
+# Kubernetes version of the local control plane. The pinned one builds into
+# bin/; another (e.g. make tools KUBE_VERSION=v1.36.3) into bin/<version>/.
+PINNED_KUBE_VERSION := $(shell grep -oE 'k8s.io/kubernetes v[0-9.]+' hack/tools/go.mod | head -1 | cut -d' ' -f2)
+KUBE_VERSION ?= $(PINNED_KUBE_VERSION)
+TOOLS_BIN    := $(if $(filter $(PINNED_KUBE_VERSION),$(KUBE_VERSION)),$(BIN),$(BIN)/$(KUBE_VERSION))
+TOOLS_STAMP  := $(TOOLS_BIN)/.tools-$(KUBE_VERSION)
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+GO_SOURCES := $(shell find . -name '*.go' -not -path './hack/tools/*') go.mod go.sum
+
+# `go test` timeout for the end-to-end suites (each starts real control planes).
+TEST_TIMEOUT ?= 20m
+
+.PHONY: all build tools demo test test-unit test-e2e cluster-up cluster-down vet fmt check-leftovers clean
+
+all: build
+
+## build: the plugin and the cluster launcher, into bin/
+build: $(BIN)/kubectl-dualstack $(BIN)/localcluster
+
+$(BIN)/kubectl-dualstack: $(GO_SOURCES)
+	go build -ldflags "$(LDFLAGS)" -o $@ ./cmd/kubectl-dualstack
+
+$(BIN)/localcluster: $(GO_SOURCES)
+	go build -o $@ ./hack/localcluster
+
+## tools: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl (KUBE_VERSION)
+tools: $(TOOLS_STAMP)
+
+$(TOOLS_STAMP): hack/tools/go.mod hack/tools/go.sum hack/tools/etcd/main.go hack/tools/build.sh
+	hack/tools/build.sh $(KUBE_VERSION) $(TOOLS_BIN)
+	touch $@
+
+## cluster-up / cluster-down: a local dual-stack control plane in the background
+cluster-up: build tools
+	$(BIN)/localcluster up --bin-dir $(TOOLS_BIN) $(CLUSTER_FLAGS)
+
+cluster-down: $(BIN)/localcluster
+	$(BIN)/localcluster down
+
+## demo: start the local cluster, apply testdata/demo/, show the plugin's views
+demo: build tools
+	BIN=$(BIN) TOOLS_BIN=$(TOOLS_BIN) hack/demo.sh
+
+## test: vet, unit tests, end-to-end tests; then prove nothing was left running
+test: vet build tools
+	go test -count=1 -timeout $(TEST_TIMEOUT) ./...
+	$(MAKE) --no-print-directory check-leftovers
+
+test-unit:
+	go test -count=1 -short ./...
+
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go'; git ls-files --others --exclude-standard '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	go vet ./...
+	cd hack/tools && go vet ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go'; git ls-files --others --exclude-standard '*.go')
+
+## check-leftovers: fail if any process started from bin/ still runs
+check-leftovers:
+	@hack/check-leftovers.sh $(BIN)
+
+clean:
+	rm -rf $(BIN) dist

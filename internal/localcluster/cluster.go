@@ -1,0 +1,334 @@
+// Package localcluster runs a real Kubernetes control plane on 127.0.0.1:
+// etcd, kube-apiserver, kube-controller-manager and kube-scheduler built from
+// the pinned tools module, plus a node agent that stands in for kubelet and
+// CNI. The demo, the `localcluster` command and the end-to-end tests use it.
+package localcluster
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+)
+
+// Component names, as used for log files and extra flags.
+const (
+	Etcd              = "etcd"
+	APIServer         = "kube-apiserver"
+	ControllerManager = "kube-controller-manager"
+	Scheduler         = "kube-scheduler"
+)
+
+// Controllers are the kube-controller-manager controllers the local cluster
+// runs: what dual-stack Services, Deployments and node IPAM need.
+var Controllers = []string{
+	"endpointslice-controller",
+	"endpoints-controller",
+	"node-ipam-controller",
+	"node-lifecycle-controller", // lifts the not-ready taint admission puts on new nodes
+	"replicaset-controller",
+	"deployment-controller",
+	"serviceaccount-controller",
+	"serviceaccount-token-controller",
+	"root-ca-certificate-publisher-controller",
+	"namespace-controller",
+	"garbage-collector-controller",
+	"service-cidr-controller",
+}
+
+// Config describes the cluster to start. The zero value (plus BinDir) is a
+// dual-stack, IPv4-primary cluster with three nodes.
+type Config struct {
+	Layout Layout
+	Nodes  int
+	// BinDir holds etcd, kube-apiserver, kube-controller-manager, kube-scheduler.
+	BinDir string
+	// StateDir receives certificates, data, logs and the kubeconfig; a new
+	// temporary directory when empty.
+	StateDir string
+	// ExtraArgs are appended to a component's flags (keyed by component name);
+	// a later flag wins, so this can override any default.
+	ExtraArgs map[string][]string
+	// Log receives one line per start-up step; nil discards them.
+	Log func(format string, args ...any)
+}
+
+// Cluster is a running local control plane.
+type Cluster struct {
+	Layout     Layout
+	StateDir   string
+	Kubeconfig string // the admin user's kubeconfig
+	// RESTConfig is the admin user's client configuration.
+	RESTConfig *rest.Config
+	// Ports the components listen on, all on 127.0.0.1.
+	Ports map[string]int
+
+	procs     []*process // in start order
+	stopAgent context.CancelFunc
+	agentDone chan struct{}
+	failed    chan error
+	stopping  atomic.Bool
+	stopOnce  sync.Once
+	removeDir bool
+}
+
+// Start brings up the control plane and the node agent, and returns once
+// nodes have pod CIDRs and the default namespace can take pods.
+func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
+	if cfg.Layout == "" {
+		cfg.Layout = DualStackIPv4Primary
+	}
+	if cfg.Nodes == 0 {
+		cfg.Nodes = 3
+	}
+	logf := cfg.Log
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	for _, name := range []string{Etcd, APIServer, ControllerManager, Scheduler} {
+		if _, err := os.Stat(filepath.Join(cfg.BinDir, name)); err != nil {
+			return nil, fmt.Errorf("%s not found in %s: run `make tools` first", name, cfg.BinDir)
+		}
+	}
+	c := &Cluster{Layout: cfg.Layout, StateDir: cfg.StateDir, failed: make(chan error, 1)}
+	if c.StateDir == "" {
+		if c.StateDir, err = os.MkdirTemp("", "localcluster-"); err != nil {
+			return nil, err
+		}
+		c.removeDir = true
+	} else if err := os.MkdirAll(c.StateDir, 0o700); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			c.Stop()
+		}
+	}()
+
+	creds, err := writeCredentials(c.StateDir)
+	if err != nil {
+		return nil, err
+	}
+	ports, err := freePorts(5)
+	if err != nil {
+		return nil, err
+	}
+	c.Ports = map[string]int{Etcd: ports[0], "etcd-peer": ports[1], APIServer: ports[2], ControllerManager: ports[3], Scheduler: ports[4]}
+	apiURL := fmt.Sprintf("https://127.0.0.1:%d", c.Ports[APIServer])
+	c.Kubeconfig = filepath.Join(c.StateDir, "kubeconfig")
+	c.RESTConfig = creds.restConfig(apiURL, creds.admin)
+	for path, id := range map[string]identity{
+		c.Kubeconfig:                            creds.admin,
+		c.path("controller-manager.kubeconfig"): creds.controllerManager,
+		c.path("scheduler.kubeconfig"):          creds.scheduler,
+	} {
+		if err := creds.writeKubeconfig(path, apiURL, id); err != nil {
+			return nil, err
+		}
+	}
+
+	start := func(name string, args []string) (*process, error) {
+		args = append(args, cfg.ExtraArgs[name]...)
+		p, err := startProcess(name, filepath.Join(cfg.BinDir, name), args, c.path(name+".log"))
+		if err != nil {
+			return nil, err
+		}
+		c.procs = append(c.procs, p)
+		return p, nil
+	}
+
+	logf("starting etcd on 127.0.0.1:%d", c.Ports[Etcd])
+	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", c.Ports[Etcd])
+	peerURL := fmt.Sprintf("http://127.0.0.1:%d", c.Ports["etcd-peer"])
+	etcd, err := start(Etcd, []string{
+		"--name=localcluster",
+		"--data-dir=" + c.path("etcd"),
+		"--listen-client-urls=" + etcdURL, "--advertise-client-urls=" + etcdURL,
+		"--listen-peer-urls=" + peerURL, "--initial-advertise-peer-urls=" + peerURL,
+		"--initial-cluster=localcluster=" + peerURL,
+		"--unsafe-no-fsync", // a throw-away cluster: speed over durability
+		"--log-level=warn",
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := etcd.waitHealthy(ctx, etcdURL+"/health", "", 30*time.Second); err != nil {
+		return nil, err
+	}
+
+	logf("starting kube-apiserver on %s (service ranges %s)", apiURL, cfg.Layout.ServiceCIDRs())
+	apiserver, err := start(APIServer, []string{
+		"--etcd-servers=" + etcdURL,
+		"--bind-address=127.0.0.1",
+		fmt.Sprintf("--secure-port=%d", c.Ports[APIServer]),
+		"--advertise-address=" + cfg.Layout.AdvertiseAddress(),
+		"--cert-dir=" + c.path("apiserver-certs"),
+		"--tls-cert-file=" + creds.servingCert,
+		"--tls-private-key-file=" + creds.servingKey,
+		"--token-auth-file=" + creds.tokenFile,
+		"--authorization-mode=RBAC",
+		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+		"--service-account-key-file=" + creds.serviceAccountKey,
+		"--service-account-signing-key-file=" + creds.serviceAccountKey,
+		"--service-cluster-ip-range=" + cfg.Layout.ServiceCIDRs(),
+		"--allow-privileged=true",
+		"--profiling=false",
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := apiserver.waitHealthy(ctx, apiURL+"/readyz", creds.admin.token, 60*time.Second); err != nil {
+		return nil, err
+	}
+
+	logf("starting kube-controller-manager and kube-scheduler (pod ranges %s)", cfg.Layout.ClusterCIDRs())
+	cm, err := start(ControllerManager, append([]string{
+		"--kubeconfig=" + c.path("controller-manager.kubeconfig"),
+		"--bind-address=127.0.0.1",
+		fmt.Sprintf("--secure-port=%d", c.Ports[ControllerManager]),
+		"--leader-elect=false",
+		"--controllers=" + strings.Join(Controllers, ","),
+		"--use-service-account-credentials=true",
+		"--service-account-private-key-file=" + creds.serviceAccountKey,
+		"--root-ca-file=" + creds.servingCert,
+		"--node-monitor-period=1s",
+		"--allocate-node-cidrs=true",
+		"--cluster-cidr=" + cfg.Layout.ClusterCIDRs(),
+		"--service-cluster-ip-range=" + cfg.Layout.ServiceCIDRs(),
+		"--profiling=false",
+	}, cfg.Layout.nodeMaskArgs()...))
+	if err != nil {
+		return nil, err
+	}
+	scheduler, err := start(Scheduler, []string{
+		"--kubeconfig=" + c.path("scheduler.kubeconfig"),
+		"--bind-address=127.0.0.1",
+		fmt.Sprintf("--secure-port=%d", c.Ports[Scheduler]),
+		"--leader-elect=false",
+		"--profiling=false",
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range []*process{cm, scheduler} {
+		if err := p.waitHealthy(ctx, fmt.Sprintf("https://127.0.0.1:%d/healthz", c.Ports[p.name]), "", 60*time.Second); err != nil {
+			return nil, err
+		}
+	}
+	c.watchProcesses()
+
+	client, err := kubernetes.NewForConfig(c.RESTConfig)
+	if err != nil {
+		return nil, err
+	}
+	logf("registering %d nodes", cfg.Nodes)
+	agentCtx, stopAgent := context.WithCancel(context.Background())
+	c.stopAgent, c.agentDone = stopAgent, make(chan struct{})
+	agent := &nodeAgent{client: client, layout: cfg.Layout, nodes: cfg.Nodes}
+	if err := agent.registerNodes(ctx); err != nil {
+		close(c.agentDone)
+		return nil, fmt.Errorf("node agent: %w", err)
+	}
+	go func() {
+		defer close(c.agentDone)
+		if err := agent.run(agentCtx); err != nil {
+			c.fail(fmt.Errorf("node agent: %w", err))
+		}
+	}()
+	if err := c.waitUsable(ctx, client, agent); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Cluster) path(name string) string { return filepath.Join(c.StateDir, name) }
+
+// waitUsable waits for what a user's first `kubectl apply` needs: nodes with
+// pod CIDRs from node IPAM and without the not-ready taint, and the default ServiceAccount (pods are refused
+// until the serviceaccount controller has made it).
+func (c *Cluster) waitUsable(ctx context.Context, client kubernetes.Interface, agent *nodeAgent) error {
+	err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 60*time.Second, true, func(ctx context.Context) (bool, error) {
+		select {
+		case err := <-c.failed:
+			c.failed <- err
+			return false, err
+		default:
+		}
+		for _, name := range agent.nodeNames() {
+			node, err := client.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
+			if err != nil || len(node.Spec.PodCIDRs) != len(c.Layout.families()) || len(node.Spec.Taints) > 0 {
+				return false, nil
+			}
+		}
+		_, err := client.CoreV1().ServiceAccounts(metav1.NamespaceDefault).Get(ctx, "default", metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return false, nil
+		}
+		return err == nil, nil
+	})
+	if err != nil {
+		return fmt.Errorf("cluster did not become usable (nodes with pod CIDRs, default ServiceAccount): %w; see logs in %s", err, c.StateDir)
+	}
+	return nil
+}
+
+// watchProcesses reports the first component that exits on its own.
+func (c *Cluster) watchProcesses() {
+	for _, p := range c.procs {
+		go func() {
+			<-p.exited
+			c.fail(p.failure(fmt.Errorf("exited unexpectedly (%v)", p.err)))
+		}()
+	}
+}
+
+func (c *Cluster) fail(err error) {
+	if c.stopping.Load() {
+		return // exits during Stop are expected
+	}
+	select {
+	case c.failed <- err:
+	default:
+	}
+}
+
+// Failed delivers the first failure of a running cluster: a component that
+// exited or a node agent that stopped. Stop itself is not a failure.
+func (c *Cluster) Failed() <-chan error { return c.failed }
+
+// PIDs returns the component processes' IDs, for leak checks.
+func (c *Cluster) PIDs() map[string]int {
+	out := map[string]int{}
+	for _, p := range c.procs {
+		out[p.name] = p.cmd.Process.Pid
+	}
+	return out
+}
+
+// Stop stops the node agent and the components (newest first) and removes
+// the state directory if Start created it. It is safe to call more than once.
+func (c *Cluster) Stop() {
+	c.stopOnce.Do(func() {
+		c.stopping.Store(true)
+		if c.stopAgent != nil {
+			c.stopAgent()
+			<-c.agentDone
+		}
+		for i := len(c.procs) - 1; i >= 0; i-- {
+			c.procs[i].stop(10 * time.Second)
+		}
+		if c.removeDir {
+			os.RemoveAll(c.StateDir)
+		}
+	})
+}

@@ -1,0 +1,431 @@
+package localcluster
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	corev1listers "k8s.io/client-go/listers/core/v1"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/util/workqueue"
+	"k8s.io/utils/ptr"
+)
+
+// Pod annotations the node agent honours, so that tests can make the odd
+// pods a real cluster has: one that never becomes ready, one that got an
+// address of one family only (a CNI plugin configured for one family).
+const (
+	AnnotationReady      = "localcluster.kubectl-dualstack.dev/ready"       // "false": Running but not Ready
+	AnnotationIPFamilies = "localcluster.kubectl-dualstack.dev/ip-families" // e.g. "IPv4": only these families
+)
+
+const leaseDuration = 40 * time.Second
+
+// nodeAgent stands in for the kubelet and CNI plugin of every node: it
+// registers the nodes, renews their leases, and gives each pod bound to them
+// the status a kubelet would write, with pod IPs from the node's podCIDRs.
+type nodeAgent struct {
+	client kubernetes.Interface
+	layout Layout
+	nodes  int
+
+	mu    sync.Mutex
+	used  map[netip.Addr]bool        // pod IPs handed out
+	byPod map[types.UID][]netip.Addr // to release them again
+}
+
+func (a *nodeAgent) nodeNames() []string {
+	names := make([]string, a.nodes)
+	for i := range names {
+		names[i] = fmt.Sprintf("node-%d", i+1)
+	}
+	return names
+}
+
+// registerNodes creates the Node objects and their status, as a kubelet does
+// at start-up, and their first lease.
+func (a *nodeAgent) registerNodes(ctx context.Context) error {
+	version, err := a.client.Discovery().ServerVersion()
+	if err != nil {
+		return err
+	}
+	for i, name := range a.nodeNames() {
+		node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{
+			corev1.LabelHostname:   name,
+			corev1.LabelOSStable:   "linux",
+			corev1.LabelArchStable: runtime.GOARCH,
+		}}}
+		node, err := a.client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{})
+		if err != nil {
+			return err
+		}
+		// A merge patch, not a strategic one: the strategic merge key of
+		// status.addresses is "type", which would fold two InternalIPs into one.
+		// Node IPAM writes spec.podCIDRs concurrently, so never Update.
+		status := corev1.NodeStatus{
+			Addresses:   a.nodeAddresses(i+1, name),
+			Capacity:    nodeResources(),
+			Allocatable: nodeResources(),
+			Conditions:  nodeConditions(),
+			NodeInfo: corev1.NodeSystemInfo{
+				KubeletVersion:          version.GitVersion,
+				OperatingSystem:         "linux",
+				Architecture:            runtime.GOARCH,
+				OSImage:                 "localcluster node agent",
+				KernelVersion:           kernelVersion(),
+				ContainerRuntimeVersion: "localcluster://1.0.0",
+			},
+		}
+		if err := a.patchStatus(ctx, "", "nodes", name, status); err != nil {
+			return err
+		}
+		if err := a.createLease(ctx, node); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *nodeAgent) nodeAddresses(n int, name string) []corev1.NodeAddress {
+	var out []corev1.NodeAddress
+	for _, ip := range a.layout.NodeIPs(n) {
+		out = append(out, corev1.NodeAddress{Type: corev1.NodeInternalIP, Address: ip})
+	}
+	return append(out, corev1.NodeAddress{Type: corev1.NodeHostName, Address: name})
+}
+
+func nodeResources() corev1.ResourceList {
+	return corev1.ResourceList{
+		corev1.ResourceCPU:              resource.MustParse("4"),
+		corev1.ResourceMemory:           resource.MustParse("8Gi"),
+		corev1.ResourceEphemeralStorage: resource.MustParse("100Gi"),
+		corev1.ResourcePods:             resource.MustParse("110"),
+	}
+}
+
+func nodeConditions() []corev1.NodeCondition {
+	now := metav1.Now()
+	cond := func(t corev1.NodeConditionType, s corev1.ConditionStatus, reason, msg string) corev1.NodeCondition {
+		return corev1.NodeCondition{Type: t, Status: s, Reason: reason, Message: msg, LastHeartbeatTime: now, LastTransitionTime: now}
+	}
+	return []corev1.NodeCondition{
+		cond(corev1.NodeMemoryPressure, corev1.ConditionFalse, "KubeletHasSufficientMemory", "node agent has sufficient memory available"),
+		cond(corev1.NodeDiskPressure, corev1.ConditionFalse, "KubeletHasNoDiskPressure", "node agent has no disk pressure"),
+		cond(corev1.NodePIDPressure, corev1.ConditionFalse, "KubeletHasSufficientPID", "node agent has sufficient PID available"),
+		cond(corev1.NodeReady, corev1.ConditionTrue, "KubeletReady", "node agent is posting ready status"),
+	}
+}
+
+func (a *nodeAgent) createLease(ctx context.Context, node *corev1.Node) error {
+	lease := &coordinationv1.Lease{
+		ObjectMeta: metav1.ObjectMeta{
+			Name:            node.Name,
+			Namespace:       corev1.NamespaceNodeLease,
+			OwnerReferences: []metav1.OwnerReference{{APIVersion: "v1", Kind: "Node", Name: node.Name, UID: node.UID}},
+		},
+		Spec: coordinationv1.LeaseSpec{
+			HolderIdentity:       ptr.To(node.Name),
+			LeaseDurationSeconds: ptr.To(int32(leaseDuration / time.Second)),
+			RenewTime:            &metav1.MicroTime{Time: time.Now()},
+		},
+	}
+	_, err := a.client.CoordinationV1().Leases(corev1.NamespaceNodeLease).Create(ctx, lease, metav1.CreateOptions{})
+	return err
+}
+
+// run renews leases and serves pods until ctx ends.
+func (a *nodeAgent) run(ctx context.Context) error {
+	a.used, a.byPod = map[netip.Addr]bool{}, map[types.UID][]netip.Addr{}
+	factory := informers.NewSharedInformerFactory(a.client, 0)
+	pods := factory.Core().V1().Pods()
+	nodes := factory.Core().V1().Nodes()
+	queue := workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[string]())
+	defer queue.ShutDown()
+	enqueue := func(obj any) {
+		if key, err := cache.MetaNamespaceKeyFunc(obj); err == nil {
+			queue.Add(key)
+		}
+	}
+	_, err := pods.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(obj any) { a.reserve(obj.(*corev1.Pod)); enqueue(obj) },
+		UpdateFunc: func(_, obj any) { enqueue(obj) },
+		DeleteFunc: func(obj any) {
+			if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+				obj = tomb.Obj
+			}
+			if pod, ok := obj.(*corev1.Pod); ok {
+				a.release(pod.UID)
+			}
+		},
+	})
+	if err != nil {
+		return err
+	}
+	nodes.Informer() // register before Start
+	factory.Start(ctx.Done())
+	defer factory.Shutdown()
+	if !cache.WaitForCacheSync(ctx.Done(), pods.Informer().HasSynced, nodes.Informer().HasSynced) {
+		return ctx.Err()
+	}
+	go a.renewLeases(ctx)
+	go func() {
+		<-ctx.Done()
+		queue.ShutDown()
+	}()
+	for {
+		key, shutdown := queue.Get()
+		if shutdown {
+			return nil
+		}
+		if err := a.syncPod(ctx, key, pods.Lister(), nodes.Lister()); err != nil && ctx.Err() == nil {
+			queue.AddRateLimited(key)
+		} else {
+			queue.Forget(key)
+		}
+		queue.Done(key)
+	}
+}
+
+func (a *nodeAgent) renewLeases(ctx context.Context) {
+	ticker := time.NewTicker(leaseDuration / 4)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-ticker.C:
+			patch := fmt.Appendf(nil, `{"spec":{"renewTime":%q}}`, now.UTC().Format(metav1.RFC3339Micro))
+			for _, name := range a.nodeNames() {
+				_, _ = a.client.CoordinationV1().Leases(corev1.NamespaceNodeLease).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{})
+			}
+		}
+	}
+}
+
+func (a *nodeAgent) ours(nodeName string) bool { return slices.Contains(a.nodeNames(), nodeName) }
+
+// syncPod does what a kubelet does for one pod: finish its deletion, or
+// start it (instantly) and report its status.
+func (a *nodeAgent) syncPod(ctx context.Context, key string, pods corev1listers.PodLister, nodes corev1listers.NodeLister) error {
+	ns, name, _ := cache.SplitMetaNamespaceKey(key)
+	pod, err := pods.Pods(ns).Get(name)
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil || !a.ours(pod.Spec.NodeName) {
+		return err
+	}
+	if pod.DeletionTimestamp != nil {
+		// The kubelet confirms graceful deletion once containers are gone.
+		err := a.client.CoreV1().Pods(ns).Delete(ctx, name, metav1.DeleteOptions{
+			GracePeriodSeconds: ptr.To(int64(0)),
+			Preconditions:      &metav1.Preconditions{UID: &pod.UID},
+		})
+		if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
+			return nil
+		}
+		return err
+	}
+	if pod.Status.Phase == corev1.PodRunning {
+		return nil
+	}
+	node, err := nodes.Get(pod.Spec.NodeName)
+	if err != nil {
+		return err
+	}
+	hostIPs := internalIPs(node)
+	podIPs := hostIPs
+	if !pod.Spec.HostNetwork {
+		if podIPs, err = a.allocate(pod, node); err != nil {
+			return err
+		}
+	}
+	if err := a.patchStatus(ctx, ns, "pods", name, runningStatus(pod, hostIPs, podIPs)); err != nil {
+		if !pod.Spec.HostNetwork {
+			a.release(pod.UID)
+		}
+		return err
+	}
+	return nil
+}
+
+func internalIPs(node *corev1.Node) []string {
+	var out []string
+	for _, addr := range node.Status.Addresses {
+		if addr.Type == corev1.NodeInternalIP {
+			out = append(out, addr.Address)
+		}
+	}
+	return out
+}
+
+// allocate hands the pod one free address from each of its node's podCIDRs
+// (in podCIDRs order, so the primary family comes first), skipping the
+// network address and .1, as host-local IPAM does.
+func (a *nodeAgent) allocate(pod *corev1.Pod, node *corev1.Node) ([]string, error) {
+	if len(node.Spec.PodCIDRs) == 0 {
+		return nil, fmt.Errorf("node %s has no podCIDRs yet", node.Name)
+	}
+	wanted := pod.Annotations[AnnotationIPFamilies]
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if ips, ok := a.byPod[pod.UID]; ok {
+		return addrStrings(ips), nil
+	}
+	var ips []netip.Addr
+	for _, cidr := range node.Spec.PodCIDRs {
+		prefix, err := netip.ParsePrefix(cidr)
+		if err != nil {
+			return nil, err
+		}
+		if wanted != "" && !strings.Contains(wanted, familyOf(prefix.Addr())) {
+			continue
+		}
+		addr := prefix.Masked().Addr().Next().Next()
+		for ; prefix.Contains(addr) && a.used[addr]; addr = addr.Next() {
+		}
+		if !prefix.Contains(addr) {
+			return nil, fmt.Errorf("podCIDR %s of node %s is full", cidr, node.Name)
+		}
+		ips = append(ips, addr)
+	}
+	for _, ip := range ips {
+		a.used[ip] = true
+	}
+	a.byPod[pod.UID] = ips
+	return addrStrings(ips), nil
+}
+
+// reserve records the IPs of a pod that already has them.
+func (a *nodeAgent) reserve(pod *corev1.Pod) {
+	if pod.Spec.HostNetwork || len(pod.Status.PodIPs) == 0 {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var ips []netip.Addr
+	for _, ip := range pod.Status.PodIPs {
+		if addr, err := netip.ParseAddr(ip.IP); err == nil {
+			ips = append(ips, addr)
+			a.used[addr] = true
+		}
+	}
+	a.byPod[pod.UID] = ips
+}
+
+func (a *nodeAgent) release(uid types.UID) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, ip := range a.byPod[uid] {
+		delete(a.used, ip)
+	}
+	delete(a.byPod, uid)
+}
+
+func familyOf(addr netip.Addr) string {
+	if addr.Is4() {
+		return string(corev1.IPv4Protocol)
+	}
+	return string(corev1.IPv6Protocol)
+}
+
+func addrStrings(addrs []netip.Addr) []string {
+	out := make([]string, len(addrs))
+	for i, a := range addrs {
+		out[i] = a.String()
+	}
+	return out
+}
+
+// runningStatus is the status a kubelet reports once all containers started.
+func runningStatus(pod *corev1.Pod, hostIPs, podIPs []string) corev1.PodStatus {
+	now := metav1.Now()
+	ready := corev1.ConditionTrue
+	if pod.Annotations[AnnotationReady] == "false" {
+		ready = corev1.ConditionFalse
+	}
+	cond := func(t corev1.PodConditionType, s corev1.ConditionStatus) corev1.PodCondition {
+		return corev1.PodCondition{Type: t, Status: s, LastTransitionTime: now}
+	}
+	status := corev1.PodStatus{
+		Phase:     corev1.PodRunning,
+		StartTime: &now,
+		Conditions: []corev1.PodCondition{
+			cond(corev1.PodReadyToStartContainers, corev1.ConditionTrue),
+			cond(corev1.PodInitialized, corev1.ConditionTrue),
+			cond(corev1.PodReady, ready),
+			cond(corev1.ContainersReady, ready),
+			cond(corev1.PodScheduled, corev1.ConditionTrue),
+		},
+	}
+	for _, c := range pod.Spec.InitContainers {
+		status.InitContainerStatuses = append(status.InitContainerStatuses, corev1.ContainerStatus{
+			Name: c.Name, Image: c.Image, ImageID: c.Image, ContainerID: containerID(pod, c.Name),
+			State: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{Reason: "Completed", StartedAt: now, FinishedAt: now}},
+			Ready: true,
+		})
+	}
+	for _, c := range pod.Spec.Containers {
+		status.ContainerStatuses = append(status.ContainerStatuses, corev1.ContainerStatus{
+			Name: c.Name, Image: c.Image, ImageID: c.Image, ContainerID: containerID(pod, c.Name),
+			State:   corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: now}},
+			Ready:   ready == corev1.ConditionTrue,
+			Started: ptr.To(true),
+		})
+	}
+	if len(hostIPs) > 0 {
+		status.HostIP = hostIPs[0]
+		for _, ip := range hostIPs {
+			status.HostIPs = append(status.HostIPs, corev1.HostIP{IP: ip})
+		}
+	}
+	if len(podIPs) > 0 {
+		status.PodIP = podIPs[0]
+		for _, ip := range podIPs {
+			status.PodIPs = append(status.PodIPs, corev1.PodIP{IP: ip})
+		}
+	}
+	return status
+}
+
+func containerID(pod *corev1.Pod, container string) string {
+	return fmt.Sprintf("localcluster://%s-%s", pod.UID, container)
+}
+
+// patchStatus replaces the status lists of a pod or node with a JSON merge
+// patch on the status subresource.
+func (a *nodeAgent) patchStatus(ctx context.Context, ns, resource, name string, status any) error {
+	data, err := json.Marshal(map[string]any{"status": status})
+	if err != nil {
+		return err
+	}
+	req := a.client.CoreV1().RESTClient().Patch(types.MergePatchType).Resource(resource).Name(name).SubResource("status").Body(data)
+	if ns != "" {
+		req = req.Namespace(ns)
+	}
+	return req.Do(ctx).Error()
+}
+
+// kernelVersion is the host's, which the agent's "containers" would share.
+func kernelVersion() string {
+	release, err := os.ReadFile("/proc/sys/kernel/osrelease")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(release))
+}

@@ -1,0 +1,50 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+	cmdutil "k8s.io/kubectl/pkg/cmd/util"
+)
+
+// Exit codes of kubectl-dualstack, documented in the README.
+const (
+	ExitOK    = 0
+	ExitError = 1 // any error: bad flags, unreachable server, API errors
+)
+
+// usageError is a mistake in how the command was called.
+type usageError struct {
+	cmd *cobra.Command
+	err error
+}
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// newUsageError reports a wrong argument of cmd, like a flag error.
+func newUsageError(cmd *cobra.Command, format string, args ...any) error {
+	return usageError{cmd: cmd, err: fmt.Errorf(format, args...)}
+}
+
+// PrintError writes err the way kubectl does (`error: ...`, or `Error from
+// server (NotFound): ...` for API errors), with a pointer to the help for
+// usage errors, and returns the process exit code.
+func PrintError(w io.Writer, err error) int {
+	msg, ok := cmdutil.StandardErrorMessage(err)
+	if !ok {
+		msg = err.Error()
+		if !strings.HasPrefix(msg, "error: ") {
+			msg = "error: " + msg
+		}
+	}
+	fmt.Fprintln(w, strings.TrimRight(msg, "\n"))
+	var usage usageError
+	if errors.As(err, &usage) {
+		fmt.Fprintf(w, "See '%s -h' for help and examples.\n", usage.cmd.CommandPath())
+	}
+	return ExitError
+}

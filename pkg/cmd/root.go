@@ -1,0 +1,61 @@
+// Package cmd holds the cobra commands of `kubectl dualstack`. Each command
+// has an Options struct with Complete, Validate and Run, and writes only to
+// the streams it is given.
+package cmd
+
+import (
+	"flag"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/klog/v2"
+
+	// Every client-go credential plugin a kubeconfig may name (exec, OIDC...).
+	_ "k8s.io/client-go/plugin/pkg/client/auth"
+)
+
+// BuildInfo is what the binary knows about itself, set at link time.
+type BuildInfo struct {
+	Version string // `git describe` of the build, "dev" when not set
+}
+
+// NewRootCmd builds `kubectl dualstack` and its subcommands.
+func NewRootCmd(streams genericiooptions.IOStreams, build BuildInfo) *cobra.Command {
+	configFlags := genericclioptions.NewConfigFlags(true)
+	root := &cobra.Command{
+		Use:   "kubectl-dualstack",
+		Short: "Show and check IPv4/IPv6 dual-stack Kubernetes clusters",
+		Long: `kubectl dualstack shows what plain kubectl hides on IPv4/IPv6 dual-stack clusters:
+every pod IP, every cluster IP, endpoints paired per backend across both families,
+node addresses and pod CIDRs per family; and it checks a cluster's flags, CIDRs and
+objects against the rules Kubernetes itself enforces for dual-stack.`,
+		Annotations: map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl dualstack"},
+		// main prints errors once, in kubectl's words; usage is for flag
+		// errors only (see FlagErrorFunc), as kubectl does.
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.ErrOut)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{cmd: c, err: err} })
+	configFlags.AddFlags(root.PersistentFlags())
+	addKlogFlags(root.PersistentFlags())
+
+	root.AddCommand(newVersionCmd(configFlags, streams, build))
+	return root
+}
+
+// addKlogFlags adds klog's flags hidden, except the -v verbosity users know
+// from kubectl.
+func addKlogFlags(flags *pflag.FlagSet) {
+	goFlags := flag.NewFlagSet("klog", flag.ContinueOnError)
+	klog.InitFlags(goFlags)
+	goFlags.VisitAll(func(f *flag.Flag) {
+		pf := pflag.PFlagFromGoFlag(f)
+		pf.Hidden = f.Name != "v"
+		flags.AddFlag(pf)
+	})
+}
