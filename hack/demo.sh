@@ -24,12 +24,18 @@ kubectl -n demo rollout status deployment/web --timeout=60s
 kubectl -n demo wait --for=condition=Ready pod --all --timeout=60s >/dev/null
 echo "every demo pod is Running with its pod IPs"
 
-step "What plain kubectl shows: one IP per pod, one cluster IP per Service"
+step "What plain kubectl shows: one IP per pod, one cluster IP per Service, one family per endpoint list"
 show kubectl -n demo get pods -o wide
 show kubectl -n demo get services
+printf '%s$ kubectl -n demo describe service web | grep -E "^(IPs?|Endpoints):"%s\n' "$bold" "$reset"
+kubectl -n demo describe service web | grep -E '^(IPs?|Endpoints):'
 
 step "What kubectl dualstack shows"
 show kubectl dualstack version
+show kubectl dualstack get pods -n demo -o wide
+show kubectl dualstack get services -n demo -o wide
+show kubectl dualstack get endpoints -n demo
+show kubectl dualstack get nodes
 
 step "The cluster keeps running"
 cat <<TXT

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 )
 
@@ -34,6 +35,22 @@ func newUsageError(cmd *cobra.Command, format string, args ...any) error {
 // server (NotFound): ...` for API errors), with a pointer to the help for
 // usage errors, and returns the process exit code.
 func PrintError(w io.Writer, err error) int {
+	var agg utilerrors.Aggregate
+	if errors.As(err, &agg) {
+		for _, e := range agg.Errors() { // e.g. one NotFound per missing name
+			printOne(w, e)
+		}
+	} else {
+		printOne(w, err)
+	}
+	var usage usageError
+	if errors.As(err, &usage) {
+		fmt.Fprintf(w, "See '%s -h' for help and examples.\n", usage.cmd.CommandPath())
+	}
+	return ExitError
+}
+
+func printOne(w io.Writer, err error) {
 	msg, ok := cmdutil.StandardErrorMessage(err)
 	if !ok {
 		msg = err.Error()
@@ -42,9 +59,4 @@ func PrintError(w io.Writer, err error) int {
 		}
 	}
 	fmt.Fprintln(w, strings.TrimRight(msg, "\n"))
-	var usage usageError
-	if errors.As(err, &usage) {
-		fmt.Fprintf(w, "See '%s -h' for help and examples.\n", usage.cmd.CommandPath())
-	}
-	return ExitError
 }

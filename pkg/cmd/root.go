@@ -44,7 +44,10 @@ objects against the rules Kubernetes itself enforces for dual-stack.`,
 	configFlags.AddFlags(root.PersistentFlags())
 	addKlogFlags(root.PersistentFlags())
 
-	root.AddCommand(newVersionCmd(configFlags, streams, build))
+	root.AddCommand(
+		newGetCmd(configFlags, streams),
+		newVersionCmd(configFlags, streams, build),
+	)
 	return root
 }
 

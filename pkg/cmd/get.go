@@ -1,0 +1,257 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/kubectl/pkg/cmd/get"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/printers"
+)
+
+// resourceType is a kind `get` can show.
+type resourceType struct {
+	Name       string // plural, as kubectl spells it
+	Aliases    []string
+	Namespaced bool
+	Kind       schema.GroupKind
+	Watchable  bool
+}
+
+var resourceTypes = []resourceType{
+	{Name: "pods", Aliases: []string{"pod", "po"}, Namespaced: true, Kind: schema.GroupKind{Kind: "Pod"}, Watchable: true},
+	{Name: "services", Aliases: []string{"service", "svc"}, Namespaced: true, Kind: schema.GroupKind{Kind: "Service"}},
+	{Name: "endpoints", Aliases: []string{"endpoint", "ep"}, Namespaced: true, Kind: schema.GroupKind{Kind: "Endpoints"}, Watchable: true},
+	{Name: "nodes", Aliases: []string{"node", "no"}, Kind: schema.GroupKind{Kind: "Node"}},
+}
+
+func lookupResourceType(name string) (resourceType, bool) {
+	name = strings.ToLower(name)
+	for _, rt := range resourceTypes {
+		if rt.Name == name || slices.Contains(rt.Aliases, name) {
+			return rt, true
+		}
+	}
+	return resourceType{}, false
+}
+
+func supportedTypes() string {
+	var parts []string
+	for _, rt := range resourceTypes {
+		parts = append(parts, fmt.Sprintf("%s (%s)", rt.Name, strings.Join(rt.Aliases, ", ")))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// testGetOptions, set only by tests, adjusts each new `get` command's
+// options (a fake Client, a fixed Tables.Now) before flags are parsed.
+var testGetOptions func(*GetOptions)
+
+// GetOptions runs `kubectl dualstack get`.
+type GetOptions struct {
+	PrintFlags *get.PrintFlags
+
+	Type          resourceType
+	Names         []string
+	Namespace     string
+	AllNamespaces bool
+	LabelSelector string
+	FieldSelector string
+	ChunkSize     int64
+	Watch         bool
+	WatchOnly     bool
+	// Endpoints view.
+	IncludeNotReady bool
+	AllEndpoints    bool
+
+	Client kubernetes.Interface
+	Tables printers.Tables
+
+	configFlags *genericclioptions.ConfigFlags
+	genericiooptions.IOStreams
+}
+
+const getExample = `  # Pods with every pod IP, primary family first
+  kubectl dualstack get pods
+  kubectl dualstack get pods -A -o wide
+
+  # Services with all cluster IPs, the IP family policy and (wide) the families
+  kubectl dualstack get svc -o wide
+
+  # Endpoints paired per backend across families, {[fd00::5]:80,10.244.1.5:80}
+  kubectl dualstack get endpoints web --all-endpoints --include-not-ready
+
+  # Nodes with their InternalIPs and pod CIDRs of both families
+  kubectl dualstack get nodes
+
+  # Watch pods get their IPs
+  kubectl dualstack get pods -l app=web -w`
+
+func newGetCmd(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &GetOptions{PrintFlags: get.NewGetPrintFlags(), ChunkSize: 500, configFlags: configFlags, IOStreams: streams}
+	if testGetOptions != nil {
+		testGetOptions(o)
+	}
+	cmd := &cobra.Command{
+		Use:   "get TYPE [NAME...] [flags]",
+		Short: "Show pods, services, endpoints or nodes with the addresses of both IP families",
+		Long: `Show pods, services, endpoints or nodes the way a dual-stack cluster needs them:
+
+  pods        every pod IP, comma-separated, primary family first
+  services    every cluster IP, the IP family policy and (-o wide) the IP families
+  endpoints   one {IPv4,IPv6} group per backend and port, paired by pod, from EndpointSlices
+  nodes       every InternalIP and the pod CIDRs of both families
+
+Supported types: ` + supportedTypes() + `.
+Output formats, sorting, label columns and chunking work as in kubectl get.`,
+		Example: getExample,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(cmd, args); err != nil {
+				return err
+			}
+			if err := o.Validate(cmd); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	o.PrintFlags.AddFlags(cmd)
+	flags := cmd.Flags()
+	flags.BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "List the requested objects across all namespaces. Namespace in current context is ignored even if specified with --namespace.")
+	flags.StringVarP(&o.LabelSelector, "selector", "l", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.")
+	flags.StringVar(&o.FieldSelector, "field-selector", "", "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type.")
+	flags.Int64Var(&o.ChunkSize, "chunk-size", o.ChunkSize, "Return large lists in chunks rather than all at once. Pass 0 to disable.")
+	flags.BoolVarP(&o.Watch, "watch", "w", false, "After listing/getting the requested object, watch for changes (pods and endpoints).")
+	flags.BoolVar(&o.WatchOnly, "watch-only", false, "Watch for changes to the requested object(s), without listing/getting first.")
+	flags.BoolVar(&o.IncludeNotReady, "include-not-ready", false, "endpoints: also show backends that are not ready, marked (not ready).")
+	flags.BoolVar(&o.AllEndpoints, "all-endpoints", false, fmt.Sprintf("endpoints: show every group instead of the first %d and \"+ N more...\".", printers.DefaultMaxEndpointGroups))
+	return cmd
+}
+
+// Complete resolves the type, the namespace and the client.
+func (o *GetOptions) Complete(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return newUsageError(cmd, "you must specify the type of resource to get. Supported types: %s", supportedTypes())
+	}
+	typeName, names := args[0], args[1:]
+	if t, name, ok := strings.Cut(typeName, "/"); ok { // TYPE/NAME, as kubectl accepts
+		typeName, names = t, append([]string{name}, names...)
+	}
+	rt, ok := lookupResourceType(typeName)
+	if !ok {
+		return newUsageError(cmd, "unknown resource type %q. Supported types: %s", typeName, supportedTypes())
+	}
+	o.Type, o.Names = rt, names
+	o.PrintFlags.SetKind(rt.Kind)
+	if o.AllNamespaces && rt.Namespaced {
+		if err := o.PrintFlags.EnsureWithNamespace(); err != nil {
+			return err
+		}
+	}
+	ns, _, err := o.configFlags.ToRawKubeConfigLoader().Namespace()
+	if err != nil {
+		return err
+	}
+	o.Namespace = ns
+	if o.Client == nil {
+		config, err := o.configFlags.ToRESTConfig()
+		if err != nil {
+			return err
+		}
+		if o.Client, err = kubernetes.NewForConfig(config); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Validate checks flag combinations before anything is sent.
+func (o *GetOptions) Validate(cmd *cobra.Command) error {
+	if _, err := o.PrintFlags.ToPrinter(); err != nil {
+		return err
+	}
+	if o.AllNamespaces && len(o.Names) > 0 {
+		return newUsageError(cmd, "a resource cannot be retrieved by name across all namespaces")
+	}
+	if (o.Watch || o.WatchOnly) && !o.Type.Watchable {
+		return newUsageError(cmd, "--watch is supported for pods and endpoints, not %s", o.Type.Name)
+	}
+	if (o.Watch || o.WatchOnly) && len(o.Names) > 1 {
+		return newUsageError(cmd, "watch is only supported on individual resources and resource collections, but %d resources were found", len(o.Names))
+	}
+	if (o.Watch || o.WatchOnly) && *o.PrintFlags.HumanReadableFlags.SortBy != "" {
+		return newUsageError(cmd, "--sort-by cannot be used with --watch")
+	}
+	if o.ChunkSize < 0 {
+		return newUsageError(cmd, "--chunk-size must be 0 or greater")
+	}
+	return nil
+}
+
+// namespace is where requests go: all namespaces, the selected one, or none
+// for cluster-scoped types.
+func (o *GetOptions) namespace() string {
+	if o.AllNamespaces || !o.Type.Namespaced {
+		return metav1.NamespaceAll
+	}
+	return o.Namespace
+}
+
+func (o *GetOptions) humanReadable() bool {
+	f := *o.PrintFlags.OutputFormat
+	return f == "" || f == "wide"
+}
+
+func (o *GetOptions) listOptions() metav1.ListOptions {
+	return metav1.ListOptions{LabelSelector: o.LabelSelector, FieldSelector: o.FieldSelector, Limit: o.ChunkSize}
+}
+
+// Run lists or gets, prints, and watches.
+func (o *GetOptions) Run(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	switch o.Type.Name {
+	case "pods":
+		pods := o.Client.CoreV1().Pods(o.namespace())
+		return runTyped(ctx, o, pods, func(l *corev1.PodList) []corev1.Pod { return l.Items }, o.Tables.Pods)
+	case "services":
+		services := o.Client.CoreV1().Services(o.namespace())
+		return runTyped(ctx, o, services, func(l *corev1.ServiceList) []corev1.Service { return l.Items }, o.Tables.Services)
+	case "nodes":
+		nodes := o.Client.CoreV1().Nodes()
+		return runTyped(ctx, o, nodes, func(l *corev1.NodeList) []corev1.Node { return l.Items }, o.Tables.Nodes)
+	case "endpoints":
+		return o.runEndpoints(ctx)
+	}
+	return fmt.Errorf("unsupported type %s", o.Type.Name)
+}
+
+// noResources is kubectl's message for an empty listing (on stderr).
+func (o *GetOptions) noResources() {
+	if ns := o.namespace(); ns != "" {
+		fmt.Fprintf(o.ErrOut, "No resources found in %s namespace.\n", ns)
+		return
+	}
+	fmt.Fprintln(o.ErrOut, "No resources found")
+}
+
+// sortObjects applies --sort-by, as kubectl does, reordering objs in place.
+func (o *GetOptions) sortObjects(objs []runtime.Object) error {
+	field := *o.PrintFlags.HumanReadableFlags.SortBy
+	if field == "" || len(objs) == 0 {
+		return nil
+	}
+	_, err := get.SortObjects(nil, objs, field)
+	return err
+}

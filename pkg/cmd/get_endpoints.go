@@ -1,0 +1,246 @@
+package cmd
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	utilerrors "k8s.io/apimachinery/pkg/util/errors"
+	"k8s.io/apimachinery/pkg/watch"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/printers"
+)
+
+// endpointsView is what `get endpoints` gathered: a row per Service, and the
+// API objects the rows were built from (EndpointSlices, or v1 Endpoints on
+// clusters without discovery.k8s.io/v1), which -o json|yaml|name print.
+type endpointsView struct {
+	rows            []printers.ServiceEndpoints
+	objects         []runtime.Object
+	services        map[string]*corev1.Service // by namespace/name
+	resourceVersion string                     // of the slice listing, for --watch
+}
+
+func (o *GetOptions) endpointsOptions() printers.EndpointsOptions {
+	opts := printers.EndpointsOptions{PairOptions: dualstack.PairOptions{IncludeNotReady: o.IncludeNotReady}, MaxGroups: printers.DefaultMaxEndpointGroups}
+	if o.AllEndpoints {
+		opts.MaxGroups = 0
+	}
+	return opts
+}
+
+func (o *GetOptions) runEndpoints(ctx context.Context) error {
+	out, err := o.newOutput()
+	if err != nil {
+		return err
+	}
+	// Gathered for --watch-only too: the watch starts from these slices.
+	view, errs, err := o.gatherEndpoints(ctx)
+	if err != nil {
+		return err
+	}
+	if !o.WatchOnly {
+		if err := o.sortRows(view); err != nil {
+			return err
+		}
+		if out.human {
+			if err := out.printTable(o.Tables.Endpoints(view.rows, o.endpointsOptions()), len(view.rows)); err != nil {
+				return err
+			}
+		} else if err := out.printObjects(view.objects, false); err != nil {
+			return err
+		}
+		out.finish(o, len(errs) > 0)
+	}
+	if o.Watch || o.WatchOnly {
+		errs = append(errs, o.watchEndpoints(ctx, view, out))
+	}
+	return utilerrors.NewAggregate(errs)
+}
+
+// gatherEndpoints lists the Services (for their IP families) and the
+// EndpointSlices of both address types, and groups the slices by Service.
+func (o *GetOptions) gatherEndpoints(ctx context.Context) (*endpointsView, []error, error) {
+	view := &endpointsView{services: map[string]*corev1.Service{}}
+	_, err := listPages(ctx, metav1.ListOptions{Limit: o.ChunkSize}, o.Client.CoreV1().Services(o.namespace()).List, func(l *corev1.ServiceList) error {
+		for i := range l.Items {
+			svc := &l.Items[i]
+			view.services[svc.Namespace+"/"+svc.Name] = svc
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	served, err := o.endpointSlicesServed()
+	if err != nil {
+		return nil, nil, err
+	}
+	bySvc := map[string]*printers.ServiceEndpoints{}
+	if served {
+		opts := o.listOptions()
+		opts.LabelSelector = strings.Trim(opts.LabelSelector+","+serviceNameSelector(o.Names), ",")
+		view.resourceVersion, err = listPages(ctx, opts, o.Client.DiscoveryV1().EndpointSlices(o.namespace()).List, func(l *discoveryv1.EndpointSliceList) error {
+			for i := range l.Items {
+				slice := &l.Items[i]
+				view.objects = append(view.objects, slice)
+				row := view.row(bySvc, slice.Namespace, slice.Labels[discoveryv1.LabelServiceName], slice.ObjectMeta)
+				row.Slices = append(row.Slices, *slice)
+			}
+			return nil
+		})
+	} else {
+		_, err = listPages(ctx, o.listOptions(), o.Client.CoreV1().Endpoints(o.namespace()).List, func(l *corev1.EndpointsList) error {
+			for i := range l.Items {
+				ep := &l.Items[i]
+				if len(o.Names) > 0 && !slices.Contains(o.Names, ep.Name) {
+					continue
+				}
+				view.objects = append(view.objects, ep)
+				row := view.row(bySvc, ep.Namespace, ep.Name, ep.ObjectMeta)
+				row.Slices = append(row.Slices, dualstack.SlicesFromEndpoints(ep)...)
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var errs []error
+	for _, name := range o.Names {
+		if _, ok := bySvc[o.namespace()+"/"+name]; !ok {
+			errs = append(errs, apierrors.NewNotFound(schema.GroupResource{Resource: "endpoints"}, name))
+		}
+	}
+	for _, row := range bySvc {
+		view.rows = append(view.rows, *row)
+	}
+	slices.SortFunc(view.rows, func(a, b printers.ServiceEndpoints) int {
+		return cmp.Or(cmp.Compare(a.Meta.Namespace, b.Meta.Namespace), cmp.Compare(a.Meta.Name, b.Meta.Name))
+	})
+	return view, errs, nil
+}
+
+// row returns the row of Service ns/name, creating it with the Service's
+// metadata and IP families (or, for slices whose Service is gone, the
+// metadata of the first object seen).
+func (v *endpointsView) row(bySvc map[string]*printers.ServiceEndpoints, ns, name string, fallback metav1.ObjectMeta) *printers.ServiceEndpoints {
+	key := ns + "/" + name
+	if row, ok := bySvc[key]; ok {
+		return row
+	}
+	row := &printers.ServiceEndpoints{Meta: metav1.ObjectMeta{Namespace: ns, Name: name, CreationTimestamp: fallback.CreationTimestamp}}
+	if svc, ok := v.services[key]; ok {
+		row.Meta = svc.ObjectMeta
+		row.Families = svc.Spec.IPFamilies
+	}
+	bySvc[key] = row
+	return row
+}
+
+// serviceNameSelector selects the slices of the named Services, or of any
+// Service.
+func serviceNameSelector(names []string) string {
+	if len(names) == 0 {
+		return discoveryv1.LabelServiceName
+	}
+	return discoveryv1.LabelServiceName + " in (" + strings.Join(names, ",") + ")"
+}
+
+// endpointSlicesServed says whether the server has discovery.k8s.io/v1
+// (Kubernetes 1.21 and later); older servers get the v1 Endpoints fallback.
+func (o *GetOptions) endpointSlicesServed() (bool, error) {
+	_, err := o.Client.Discovery().ServerResourcesForGroupVersion(discoveryv1.SchemeGroupVersion.String())
+	if apierrors.IsNotFound(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// sortRows applies --sort-by to the rows (by the Service's metadata) and the
+// objects.
+func (o *GetOptions) sortRows(view *endpointsView) error {
+	metas := make([]runtime.Object, len(view.rows))
+	for i := range view.rows {
+		metas[i] = &metav1.PartialObjectMetadata{ObjectMeta: view.rows[i].Meta}
+	}
+	if err := o.sortObjects(metas); err != nil {
+		return err
+	}
+	sorted := make([]printers.ServiceEndpoints, len(metas))
+	for i, m := range metas {
+		meta := m.(*metav1.PartialObjectMetadata)
+		sorted[i] = *findRow(view.rows, meta.Namespace, meta.Name)
+	}
+	view.rows = sorted
+	return o.sortObjects(view.objects)
+}
+
+func findRow(rows []printers.ServiceEndpoints, ns, name string) *printers.ServiceEndpoints {
+	for i := range rows {
+		if rows[i].Meta.Namespace == ns && rows[i].Meta.Name == name {
+			return &rows[i]
+		}
+	}
+	return nil
+}
+
+// watchEndpoints follows EndpointSlice changes and reprints the row of each
+// Service whose slices changed.
+func (o *GetOptions) watchEndpoints(ctx context.Context, view *endpointsView, out *output) error {
+	slicesBySvc := map[string]map[string]discoveryv1.EndpointSlice{}
+	for _, obj := range view.objects {
+		if s, ok := obj.(*discoveryv1.EndpointSlice); ok {
+			key := s.Namespace + "/" + s.Labels[discoveryv1.LabelServiceName]
+			if slicesBySvc[key] == nil {
+				slicesBySvc[key] = map[string]discoveryv1.EndpointSlice{}
+			}
+			slicesBySvc[key][s.Name] = *s
+		}
+	}
+	opts := o.listOptions()
+	opts.LabelSelector = strings.Trim(opts.LabelSelector+","+serviceNameSelector(o.Names), ",")
+	client := o.Client.DiscoveryV1().EndpointSlices(o.namespace())
+	rv := view.resourceVersion
+	if rv == "" {
+		return errors.New("--watch of endpoints needs discovery.k8s.io/v1 EndpointSlices, which this server does not serve")
+	}
+	return watchEvents(ctx, rv, func(ctx context.Context, options metav1.ListOptions) (watch.Interface, error) {
+		options.LabelSelector, options.FieldSelector = opts.LabelSelector, opts.FieldSelector
+		return client.Watch(ctx, options)
+	}, func(ev watch.EventType, obj runtime.Object) error {
+		slice, ok := obj.(*discoveryv1.EndpointSlice)
+		if !ok {
+			return nil
+		}
+		name := slice.Labels[discoveryv1.LabelServiceName]
+		key := slice.Namespace + "/" + name
+		if slicesBySvc[key] == nil {
+			slicesBySvc[key] = map[string]discoveryv1.EndpointSlice{}
+		}
+		if ev == watch.Deleted {
+			delete(slicesBySvc[key], slice.Name)
+		} else {
+			slicesBySvc[key][slice.Name] = *slice
+		}
+		row := view.row(map[string]*printers.ServiceEndpoints{}, slice.Namespace, name, slice.ObjectMeta)
+		for _, s := range slicesBySvc[key] {
+			row.Slices = append(row.Slices, s)
+		}
+		if !out.human {
+			return out.printObjects([]runtime.Object{slice}, true)
+		}
+		err := out.printTable(o.Tables.Endpoints([]printers.ServiceEndpoints{*row}, o.endpointsOptions()), 1)
+		out.flush()
+		return err
+	})
+}

@@ -1,0 +1,163 @@
+// Package dualstack is the dependency-light core of kubectl-dualstack: IP
+// families and the pairing of a backend's addresses across families. It
+// knows API types but no clients.
+package dualstack
+
+import (
+	"cmp"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+	netutils "k8s.io/utils/net"
+	"k8s.io/utils/ptr"
+)
+
+// FamilyOf returns the IP family of ip, or "" when ip is not an IP.
+func FamilyOf(ip string) corev1.IPFamily {
+	switch netutils.IPFamilyOfString(ip) {
+	case netutils.IPv4:
+		return corev1.IPv4Protocol
+	case netutils.IPv6:
+		return corev1.IPv6Protocol
+	}
+	return ""
+}
+
+// Port is an endpoint port; Number is nil when the slice names no port
+// (all ports of the backend).
+type Port struct {
+	Name     string
+	Number   *int32
+	Protocol corev1.Protocol
+}
+
+// Group is one backend's addresses on one port, across address families: the
+// KEP's `{[fd00:db8:1::2]:80,192.168.1.3:80}`.
+type Group struct {
+	Port Port
+	// Backend is the namespace/name of the endpoints' targetRef; empty for an
+	// endpoint without one, which then forms a group of its own.
+	Backend string
+	// Addresses are ordered by the Service's IP families.
+	Addresses []string
+	// Ready is false when any member endpoint is not ready.
+	Ready bool
+}
+
+// PairOptions tune PairEndpoints.
+type PairOptions struct {
+	// IncludeNotReady keeps endpoints that are not ready; by default only
+	// ready ones count, as kubectl's endpoints view shows them.
+	IncludeNotReady bool
+}
+
+// PairEndpoints groups one Service's EndpointSlices, of every address type,
+// by backend and port. Endpoints are joined by their targetRef (the same
+// pod), so a dual-stack pod yields one group with an address per family,
+// ordered as families lists them (families the list lacks sort after, IPv4
+// first). Groups are sorted by port, then backend (endpoints without a
+// targetRef last), then address.
+//
+// Pairing is linear in the number of endpoints: one map lookup each.
+func PairEndpoints(endpointSlices []discoveryv1.EndpointSlice, families []corev1.IPFamily, opts PairOptions) []Group {
+	type key struct {
+		port    Port
+		portNum int32
+		backend string
+	}
+	index := map[key]int{}
+	var groups []Group
+	for _, slice := range endpointSlices {
+		if slice.AddressType == discoveryv1.AddressTypeFQDN {
+			continue
+		}
+		ports := slicePorts(slice)
+		for _, ep := range slice.Endpoints {
+			ready := ep.Conditions.Ready == nil || *ep.Conditions.Ready
+			if !ready && !opts.IncludeNotReady {
+				continue
+			}
+			backend := ""
+			if ref := ep.TargetRef; ref != nil {
+				backend = ref.Namespace + "/" + ref.Name
+				if ref.Kind != "" && ref.Kind != "Pod" {
+					backend = ref.Kind + ":" + backend
+				}
+			}
+			for _, port := range ports {
+				k := key{port: Port{Name: port.Name, Protocol: port.Protocol}, portNum: ptr.Deref(port.Number, 0), backend: backend}
+				i, found := index[k]
+				if !found || backend == "" {
+					i = len(groups)
+					groups = append(groups, Group{Port: port, Backend: backend, Ready: true})
+					if backend != "" {
+						index[k] = i
+					}
+				}
+				groups[i].Addresses = append(groups[i].Addresses, ep.Addresses...)
+				groups[i].Ready = groups[i].Ready && ready
+			}
+		}
+	}
+	rank := familyRank(families)
+	for i := range groups {
+		slices.SortStableFunc(groups[i].Addresses, func(a, b string) int { return cmp.Compare(rank(a), rank(b)) })
+	}
+	slices.SortStableFunc(groups, func(a, b Group) int {
+		return cmp.Or(
+			cmp.Compare(a.Port.Name, b.Port.Name),
+			cmp.Compare(ptr.Deref(a.Port.Number, 0), ptr.Deref(b.Port.Number, 0)),
+			cmp.Compare(a.Port.Protocol, b.Port.Protocol),
+			compareBool(a.Backend == "", b.Backend == ""), // unpaired endpoints last
+			cmp.Compare(a.Backend, b.Backend),
+			cmp.Compare(first(a.Addresses), first(b.Addresses)),
+		)
+	})
+	return groups
+}
+
+// slicePorts lists a slice's ports; a slice without ports stands for "all
+// ports" and yields one port with no number.
+func slicePorts(slice discoveryv1.EndpointSlice) []Port {
+	if len(slice.Ports) == 0 {
+		return []Port{{}}
+	}
+	out := make([]Port, len(slice.Ports))
+	for i, p := range slice.Ports {
+		out[i] = Port{Name: ptr.Deref(p.Name, ""), Number: p.Port, Protocol: ptr.Deref(p.Protocol, "")}
+	}
+	return out
+}
+
+// familyRank orders addresses by families; unknown families come after,
+// IPv4 before IPv6.
+func familyRank(families []corev1.IPFamily) func(ip string) int {
+	return func(ip string) int {
+		f := FamilyOf(ip)
+		if i := slices.Index(families, f); i >= 0 {
+			return i
+		}
+		if f == corev1.IPv4Protocol {
+			return len(families)
+		}
+		return len(families) + 1
+	}
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
