@@ -57,6 +57,19 @@ func supportedTypes() string {
 // options (a fake Client, a fixed Tables.Now) before flags are parsed.
 var testGetOptions func(*GetOptions)
 
+// parseTypeArgs reads `TYPE [NAME...]` or `TYPE/NAME`, as kubectl accepts.
+func parseTypeArgs(cmd *cobra.Command, args []string) (resourceType, []string, error) {
+	typeName, names := args[0], args[1:]
+	if t, name, ok := strings.Cut(typeName, "/"); ok {
+		typeName, names = t, append([]string{name}, names...)
+	}
+	rt, ok := lookupResourceType(typeName)
+	if !ok {
+		return rt, nil, newUsageError(cmd, "unknown resource type %q. Supported types: %s", typeName, supportedTypes())
+	}
+	return rt, names, nil
+}
+
 // GetOptions runs `kubectl dualstack get`.
 type GetOptions struct {
 	PrintFlags *get.PrintFlags
@@ -143,13 +156,9 @@ func (o *GetOptions) Complete(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
 		return newUsageError(cmd, "you must specify the type of resource to get. Supported types: %s", supportedTypes())
 	}
-	typeName, names := args[0], args[1:]
-	if t, name, ok := strings.Cut(typeName, "/"); ok { // TYPE/NAME, as kubectl accepts
-		typeName, names = t, append([]string{name}, names...)
-	}
-	rt, ok := lookupResourceType(typeName)
-	if !ok {
-		return newUsageError(cmd, "unknown resource type %q. Supported types: %s", typeName, supportedTypes())
+	rt, names, err := parseTypeArgs(cmd, args)
+	if err != nil {
+		return err
 	}
 	o.Type, o.Names = rt, names
 	o.PrintFlags.SetKind(rt.Kind)
@@ -158,11 +167,9 @@ func (o *GetOptions) Complete(cmd *cobra.Command, args []string) error {
 			return err
 		}
 	}
-	ns, _, err := o.configFlags.ToRawKubeConfigLoader().Namespace()
-	if err != nil {
+	if o.Namespace, _, err = o.configFlags.ToRawKubeConfigLoader().Namespace(); err != nil {
 		return err
 	}
-	o.Namespace = ns
 	if o.Client == nil {
 		config, err := o.configFlags.ToRESTConfig()
 		if err != nil {

@@ -142,6 +142,9 @@ func (v *endpointsView) row(bySvc map[string]*printers.ServiceEndpoints, ns, nam
 	if svc, ok := v.services[key]; ok {
 		row.Meta = svc.ObjectMeta
 		row.Families = svc.Spec.IPFamilies
+		for _, p := range svc.Spec.Ports {
+			row.Ports = append(row.Ports, p.Name)
+		}
 	}
 	bySvc[key] = row
 	return row

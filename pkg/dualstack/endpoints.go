@@ -5,6 +5,7 @@ package dualstack
 
 import (
 	"cmp"
+	"net/netip"
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
@@ -50,14 +51,17 @@ type PairOptions struct {
 	// IncludeNotReady keeps endpoints that are not ready; by default only
 	// ready ones count, as kubectl's endpoints view shows them.
 	IncludeNotReady bool
+	// PortOrder lists the Service's port names in spec order; groups follow
+	// it (ports it lacks sort after, by name).
+	PortOrder []string
 }
 
 // PairEndpoints groups one Service's EndpointSlices, of every address type,
 // by backend and port. Endpoints are joined by their targetRef (the same
 // pod), so a dual-stack pod yields one group with an address per family,
 // ordered as families lists them (families the list lacks sort after, IPv4
-// first). Groups are sorted by port, then backend (endpoints without a
-// targetRef last), then address.
+// first). Groups are sorted by port (the Service's order), then backend (endpoints without a
+// targetRef last), then address (in families order, then numerically).
 //
 // Pairing is linear in the number of endpoints: one map lookup each.
 func PairEndpoints(endpointSlices []discoveryv1.EndpointSlice, families []corev1.IPFamily, opts PairOptions) []Group {
@@ -104,14 +108,21 @@ func PairEndpoints(endpointSlices []discoveryv1.EndpointSlice, families []corev1
 	for i := range groups {
 		slices.SortStableFunc(groups[i].Addresses, func(a, b string) int { return cmp.Compare(rank(a), rank(b)) })
 	}
+	portRank := func(name string) int {
+		if i := slices.Index(opts.PortOrder, name); i >= 0 {
+			return i
+		}
+		return len(opts.PortOrder)
+	}
 	slices.SortStableFunc(groups, func(a, b Group) int {
 		return cmp.Or(
+			cmp.Compare(portRank(a.Port.Name), portRank(b.Port.Name)),
 			cmp.Compare(a.Port.Name, b.Port.Name),
 			cmp.Compare(ptr.Deref(a.Port.Number, 0), ptr.Deref(b.Port.Number, 0)),
 			cmp.Compare(a.Port.Protocol, b.Port.Protocol),
 			compareBool(a.Backend == "", b.Backend == ""), // unpaired endpoints last
 			cmp.Compare(a.Backend, b.Backend),
-			cmp.Compare(first(a.Addresses), first(b.Addresses)),
+			compareAddresses(rank, first(a.Addresses), first(b.Addresses)),
 		)
 	})
 	return groups
@@ -143,6 +154,20 @@ func familyRank(families []corev1.IPFamily) func(ip string) int {
 		}
 		return len(families) + 1
 	}
+}
+
+// compareAddresses orders addresses by family rank, then numerically
+// (10.0.0.9 before 10.0.0.10), then as strings.
+func compareAddresses(rank func(string) int, a, b string) int {
+	if c := cmp.Compare(rank(a), rank(b)); c != 0 {
+		return c
+	}
+	pa, errA := netip.ParseAddr(a)
+	pb, errB := netip.ParseAddr(b)
+	if errA == nil && errB == nil {
+		return pa.Compare(pb)
+	}
+	return cmp.Compare(a, b)
 }
 
 func first(s []string) string {

@@ -130,3 +130,34 @@ func BenchmarkPairEndpoints(b *testing.B) {
 		PairEndpoints(slices, v4First, PairOptions{})
 	}
 }
+
+func TestPairEndpointsUnpairedOrder(t *testing.T) {
+	// Endpoints without targetRef: the Service's primary family first, then
+	// numerically (10.0.0.9 before 10.0.0.10).
+	slices := []discoveryv1.EndpointSlice{
+		slice(discoveryv1.AddressTypeIPv4, []int32{80}, endpoint("10.0.0.10", "", true), endpoint("10.0.0.9", "", true)),
+		slice(discoveryv1.AddressTypeIPv6, []int32{80}, endpoint("fd00::10", "", true), endpoint("fd00::9", "", true)),
+	}
+	got := addresses(PairEndpoints(slices, v6First, PairOptions{}))
+	want := [][]string{{"fd00::9"}, {"fd00::10"}, {"10.0.0.9"}, {"10.0.0.10"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("IPv6 first: got %v, want %v", got, want)
+	}
+	got = addresses(PairEndpoints(slices, v4First, PairOptions{}))
+	want = [][]string{{"10.0.0.9"}, {"10.0.0.10"}, {"fd00::9"}, {"fd00::10"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("IPv4 first: got %v, want %v", got, want)
+	}
+}
+
+func TestPairEndpointsPortOrder(t *testing.T) {
+	slices := []discoveryv1.EndpointSlice{slice(discoveryv1.AddressTypeIPv4, []int32{80, 443, 9000}, endpoint("10.0.0.1", "a", true))}
+	var got []int32
+	for _, g := range PairEndpoints(slices, v4First, PairOptions{PortOrder: []string{"p443", "p80"}}) {
+		got = append(got, *g.Port.Number)
+	}
+	// The Service's order first; a port it does not list after.
+	if want := []int32{443, 80, 9000}; !reflect.DeepEqual(got, want) {
+		t.Errorf("port order %v, want %v", got, want)
+	}
+}

@@ -30,6 +30,7 @@ type ServiceEndpoints struct {
 	// Meta names the row (the Service's name, namespace, labels, age).
 	Meta     metav1.ObjectMeta
 	Families []corev1.IPFamily // the Service's ipFamilies: the order within a group
+	Ports    []string          // the Service's port names: the order of the groups
 	Slices   []discoveryv1.EndpointSlice
 }
 
@@ -48,7 +49,9 @@ func (t Tables) Endpoints(services []ServiceEndpoints, opts EndpointsOptions) *m
 	table := &metav1.Table{ColumnDefinitions: endpointsColumns}
 	for _, svc := range services {
 		lines := []string{none}
-		if groups := dualstack.PairEndpoints(svc.Slices, svc.Families, opts.PairOptions); len(groups) > 0 {
+		pairing := opts.PairOptions
+		pairing.PortOrder = svc.Ports
+		if groups := dualstack.PairEndpoints(svc.Slices, svc.Families, pairing); len(groups) > 0 {
 			lines = lines[:0]
 			for i, g := range groups {
 				if opts.MaxGroups > 0 && i == opts.MaxGroups {

@@ -33,18 +33,8 @@ func TestGet(t *testing.T) {
 			client := kubernetes.NewForConfigOrDie(c.RESTConfig)
 			kubectl(t, c.Kubeconfig, "apply", "-f", filepath.Join(repoDir, "testdata", "demo"))
 			// Backends the demo lacks: one with an IPv4 address only, one never ready.
-			for name, ann := range map[string]map[string]string{
-				"web-v4-only": {localcluster.AnnotationIPFamilies: "IPv4"},
-				"web-unready": {localcluster.AnnotationReady: "false"},
-			} {
-				_, err := client.CoreV1().Pods("demo").Create(context.Background(), &corev1.Pod{
-					ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{"app": "web"}, Annotations: ann},
-					Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "registry.k8s.io/e2e-test-images/agnhost:2.53", Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: 8080}}}}},
-				}, metav1.CreateOptions{})
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
+			createWebPod(t, client, "web-v4-only", map[string]string{localcluster.AnnotationIPFamilies: "IPv4"})
+			createWebPod(t, client, "web-unready", map[string]string{localcluster.AnnotationReady: "false"})
 			waitForPodIPs(t, client, "demo", 6)
 			waitForSlices(t, client, "demo", "web", 4) // 3 replicas + the IPv4-only pod are ready
 
@@ -125,28 +115,92 @@ func TestGetErrorsAndWatch(t *testing.T) {
 
 	// -w prints the pod again once the node agent gave it its IPs.
 	client := kubernetes.NewForConfigOrDie(c.RESTConfig)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	watch := exec.CommandContext(ctx, bin, "get", "pods", "-w", "--kubeconfig", c.Kubeconfig)
-	stdout, err := watch.StdoutPipe()
+	podWatch := startWatch(t, bin, "get", "pods", "-w", "--kubeconfig", c.Kubeconfig)
+	createPod(t, client, "default", "watched", nil)
+	pod := waitForPodIPs(t, client, "default", 1)[0]
+	ips := strings.Join(podIPs(pod), ",")
+	podWatch.waitFor(t, func(f []string) bool { return len(f) >= 6 && f[0] == "watched" && f[5] == ips })
+
+	// -w on endpoints prints a Service's row again when its slices change.
+	epWatch := startWatch(t, bin, "get", "endpoints", "-w", "--kubeconfig", c.Kubeconfig)
+	_, err := client.CoreV1().Services("default").Create(context.Background(), &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: "watched"},
+		Spec: corev1.ServiceSpec{
+			IPFamilyPolicy: ptrTo(corev1.IPFamilyPolicyRequireDualStack),
+			Selector:       map[string]string{"app": "watched"},
+			Ports:          []corev1.ServicePort{{Port: 80}},
+		},
+	}, metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := watch.Start(); err != nil {
+	group := "{" + pod.Status.PodIPs[0].IP + ":80,[" + pod.Status.PodIPs[1].IP + "]:80}"
+	epWatch.waitFor(t, func(f []string) bool { return len(f) >= 2 && f[0] == "watched" && f[1] == group })
+}
+
+// createWebPod adds a backend of the demo's web Service, with annotations
+// for the node agent.
+func createWebPod(t *testing.T, client kubernetes.Interface, name string, annotations map[string]string) {
+	t.Helper()
+	_, err := client.CoreV1().Pods("demo").Create(context.Background(), &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{"app": "web"}, Annotations: annotations},
+		Spec: corev1.PodSpec{Containers: []corev1.Container{{
+			Name: "web", Image: "registry.k8s.io/e2e-test-images/agnhost:2.53",
+			Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: 8080}},
+		}}},
+	}, metav1.CreateOptions{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = watch.Process.Kill(); _ = watch.Wait() }()
-	time.Sleep(500 * time.Millisecond) // let the watch start before the pod exists
-	createPod(t, client, "default", "watched", nil)
-	pod := waitForPodIPs(t, client, "default", 1)[0]
-	want := strings.Join(podIPs(pod), ",")
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() {
-		if f := strings.Fields(lines.Text()); len(f) >= 6 && f[0] == "watched" && f[5] == want {
-			return
+}
+
+type watchProcess struct {
+	lines chan string
+}
+
+// startWatch runs the plugin with -w until the test ends.
+func startWatch(t *testing.T, bin string, args ...string) *watchProcess {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin, args...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	w := &watchProcess{lines: make(chan string, 100)}
+	go func() {
+		defer close(w.lines)
+		for s := bufio.NewScanner(stdout); s.Scan(); {
+			w.lines <- s.Text()
+		}
+	}()
+	time.Sleep(500 * time.Millisecond) // let the watch start before the change
+	return w
+}
+
+// waitFor reads lines until one's fields match, for at most 30 seconds.
+func (w *watchProcess) waitFor(t *testing.T, match func(fields []string) bool) {
+	t.Helper()
+	var seen []string
+	deadline := time.After(30 * time.Second)
+	for {
+		select {
+		case line, ok := <-w.lines:
+			if !ok {
+				t.Fatalf("the watch ended; it printed:\n%s", strings.Join(seen, "\n"))
+			}
+			seen = append(seen, line)
+			if match(strings.Fields(line)) {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("no matching line in 30s; the watch printed:\n%s", strings.Join(seen, "\n"))
 		}
 	}
-	t.Errorf("get pods -w never printed pod watched with IPs %s (%v)", want, lines.Err())
 }
 
 // columns splits kubectl-style table output into header -> cell maps. Cells
@@ -244,8 +298,19 @@ func checkNodes(t *testing.T, client kubernetes.Interface, out string) {
 // checkEndpointGroups: every ready address of every EndpointSlice appears
 // exactly once, in the group of its pod, ordered by the Service's families.
 func checkEndpointGroups(t *testing.T, client kubernetes.Interface, out string) {
+	checkEndpointGroupsOf(t, client, "", "", out)
+}
+
+// checkEndpointGroupsOf checks the groups in out (NAMESPACE NAME ENDPOINTS
+// AGE rows) against the slices of Service ns/service, or of all Services.
+func checkEndpointGroupsOf(t *testing.T, client kubernetes.Interface, ns, service, out string) {
+	t.Helper()
 	ctx := context.Background()
-	sliceList, err := client.DiscoveryV1().EndpointSlices("").List(ctx, metav1.ListOptions{})
+	opts := metav1.ListOptions{}
+	if service != "" {
+		opts.LabelSelector = discoveryv1.LabelServiceName + "=" + service
+	}
+	sliceList, err := client.DiscoveryV1().EndpointSlices(ns).List(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,9 +320,17 @@ func checkEndpointGroups(t *testing.T, client kubernetes.Interface, out string) 
 			if ep.Conditions.Ready != nil && !*ep.Conditions.Ready {
 				continue
 			}
-			for _, p := range s.Ports {
+			ports := s.Ports
+			if len(ports) == 0 { // a slice without ports: the addresses alone
+				ports = []discoveryv1.EndpointPort{{}}
+			}
+			for _, p := range ports {
 				for _, a := range ep.Addresses {
-					key := s.Namespace + "/" + s.Labels[discoveryv1.LabelServiceName] + "/" + net.JoinHostPort(a, strconv.Itoa(int(*p.Port)))
+					addr := a
+					if p.Port != nil {
+						addr = net.JoinHostPort(a, strconv.Itoa(int(*p.Port)))
+					}
+					key := s.Namespace + "/" + s.Labels[discoveryv1.LabelServiceName] + "/" + addr
 					podOf[key] = "" // the kubernetes Service's endpoint has no targetRef
 					if ep.TargetRef != nil {
 						podOf[key] = ep.TargetRef.Name
@@ -267,27 +340,27 @@ func checkEndpointGroups(t *testing.T, client kubernetes.Interface, out string) 
 		}
 	}
 	seen := map[string]int{}
-	var ns, svc string
+	var rowNS, svc string
 	group := regexp.MustCompile(`\{([^}]*)\}`)
 	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n")[1:] {
 		if f := strings.Fields(line); len(f) == 4 { // NAMESPACE NAME ENDPOINTS AGE
-			ns, svc = f[0], f[1]
+			rowNS, svc = f[0], f[1]
 		}
 		for _, m := range group.FindAllStringSubmatch(line, -1) {
 			members := strings.Split(m[1], ",")
 			pods := map[string]bool{}
 			for _, addr := range members {
-				key := ns + "/" + svc + "/" + addr
+				key := rowNS + "/" + svc + "/" + addr
 				seen[key]++
 				pods[podOf[key]] = true
 			}
 			if len(pods) != 1 {
-				t.Errorf("group %s of %s/%s mixes backends %v", m[0], ns, svc, pods)
+				t.Errorf("group %s of %s/%s mixes backends %v", m[0], rowNS, svc, pods)
 			}
 			if len(members) == 2 {
-				s, err := client.CoreV1().Services(ns).Get(ctx, svc, metav1.GetOptions{})
+				s, err := client.CoreV1().Services(rowNS).Get(ctx, svc, metav1.GetOptions{})
 				if err == nil && familyOfHostPort(members[0]) != s.Spec.IPFamilies[0] {
-					t.Errorf("group %s of %s/%s is not ordered by ipFamilies %v", m[0], ns, svc, s.Spec.IPFamilies)
+					t.Errorf("group %s of %s/%s is not ordered by ipFamilies %v", m[0], rowNS, svc, s.Spec.IPFamilies)
 				}
 			}
 		}
