@@ -36,6 +36,10 @@ show kubectl dualstack get pods -n demo -o wide
 show kubectl dualstack get services -n demo -o wide
 show kubectl dualstack get endpoints -n demo
 show kubectl dualstack get nodes
+pod=$(kubectl -n demo get pods -l app=web -o jsonpath='{.items[0].metadata.name}')
+printf '%s$ kubectl dualstack describe pod %s -n demo | grep -E "^(IPs?|Host IPs):"%s\n' "$bold" "$pod" "$reset"
+kubectl dualstack describe pod "$pod" -n demo | grep -E '^(IPs?|Host IPs):'
+show kubectl dualstack describe service web -n demo
 
 step "The cluster keeps running"
 cat <<TXT
