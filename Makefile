@@ -19,7 +19,7 @@ GO_SOURCES := $(shell find . -name '*.go' -not -path './hack/tools/*') go.mod go
 # `go test` timeout for the end-to-end suites (each starts real control planes).
 TEST_TIMEOUT ?= 20m
 
-.PHONY: all build tools demo test test-unit test-e2e cluster-up cluster-down vet fmt check-leftovers clean
+.PHONY: all build tools demo test test-unit test-e2e cluster-up cluster-down vet fmt readme check-leftovers clean
 
 all: build
 
@@ -66,6 +66,10 @@ vet:
 
 fmt:
 	gofmt -w $$(git ls-files '*.go'; git ls-files --others --exclude-standard '*.go')
+
+## readme: regenerate the README's rules table from the rule registry
+readme:
+	go test ./pkg/cmd -run TestREADMERulesTable -update-readme -count=1
 
 ## check-leftovers: fail if any process started from bin/ still runs
 check-leftovers:

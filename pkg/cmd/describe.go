@@ -35,8 +35,15 @@ type DescribeOptions struct {
 	genericiooptions.IOStreams
 }
 
+// testDescribeOptions, set only by tests, adjusts each new `describe`
+// command's options (a fake Describer.Client) before flags are parsed.
+var testDescribeOptions func(*DescribeOptions)
+
 func newDescribeCmd(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &DescribeOptions{ShowEvents: true, ChunkSize: 500, configFlags: configFlags, IOStreams: streams}
+	if testDescribeOptions != nil {
+		testDescribeOptions(o)
+	}
 	cmd := &cobra.Command{
 		Use:   "describe TYPE [NAME...] [flags]",
 		Short: "Describe pods, services, nodes or endpoints with their dual-stack fields on display",
@@ -76,10 +83,7 @@ Supported types: ` + supportedTypes(),
 
 // Complete resolves the type, namespace and clients.
 func (o *DescribeOptions) Complete(cmd *cobra.Command, args []string) error {
-	if len(args) == 0 {
-		return newUsageError(cmd, "you must specify the type of resource to describe. Supported types: %s", supportedTypes())
-	}
-	rt, names, err := parseTypeArgs(cmd, args)
+	rt, names, err := parseTypeArgs(cmd, "describe", args)
 	if err != nil {
 		return err
 	}
@@ -88,13 +92,11 @@ func (o *DescribeOptions) Complete(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	if o.Describer.Client == nil {
-		config, err := o.configFlags.ToRESTConfig()
+		client, config, err := newClient(o.configFlags)
 		if err != nil {
 			return err
 		}
-		if o.Describer.Client, err = kubernetes.NewForConfig(config); err != nil {
-			return err
-		}
+		o.Describer.Client = client
 		// v1 Endpoints are read only to reuse kubectl's endpoints layout:
 		// their deprecation warning would be noise.
 		quiet := rest.CopyConfig(config)

@@ -14,6 +14,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/kubectl/pkg/cmd/get"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/printers"
@@ -58,7 +59,10 @@ func supportedTypes() string {
 var testGetOptions func(*GetOptions)
 
 // parseTypeArgs reads `TYPE [NAME...]` or `TYPE/NAME`, as kubectl accepts.
-func parseTypeArgs(cmd *cobra.Command, args []string) (resourceType, []string, error) {
+func parseTypeArgs(cmd *cobra.Command, verb string, args []string) (resourceType, []string, error) {
+	if len(args) == 0 {
+		return resourceType{}, nil, newUsageError(cmd, "you must specify the type of resource to %s. Supported types: %s", verb, supportedTypes())
+	}
 	typeName, names := args[0], args[1:]
 	if t, name, ok := strings.Cut(typeName, "/"); ok {
 		typeName, names = t, append([]string{name}, names...)
@@ -68,6 +72,16 @@ func parseTypeArgs(cmd *cobra.Command, args []string) (resourceType, []string, e
 		return rt, nil, newUsageError(cmd, "unknown resource type %q. Supported types: %s", typeName, supportedTypes())
 	}
 	return rt, names, nil
+}
+
+// newClient builds a clientset from the kubeconfig flags.
+func newClient(configFlags *genericclioptions.ConfigFlags) (kubernetes.Interface, *rest.Config, error) {
+	config, err := configFlags.ToRESTConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	client, err := kubernetes.NewForConfig(config)
+	return client, config, err
 }
 
 // GetOptions runs `kubectl dualstack get`.
@@ -153,10 +167,7 @@ Output formats, sorting, label columns and chunking work as in kubectl get.`,
 
 // Complete resolves the type, the namespace and the client.
 func (o *GetOptions) Complete(cmd *cobra.Command, args []string) error {
-	if len(args) == 0 {
-		return newUsageError(cmd, "you must specify the type of resource to get. Supported types: %s", supportedTypes())
-	}
-	rt, names, err := parseTypeArgs(cmd, args)
+	rt, names, err := parseTypeArgs(cmd, "get", args)
 	if err != nil {
 		return err
 	}
@@ -171,11 +182,7 @@ func (o *GetOptions) Complete(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	if o.Client == nil {
-		config, err := o.configFlags.ToRESTConfig()
-		if err != nil {
-			return err
-		}
-		if o.Client, err = kubernetes.NewForConfig(config); err != nil {
+		if o.Client, _, err = newClient(o.configFlags); err != nil {
 			return err
 		}
 	}

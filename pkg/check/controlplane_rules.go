@@ -1,0 +1,4 @@
+package check
+
+// controlPlaneRules check component flags and configuration files.
+var controlPlaneRules = []Rule{}

@@ -1,0 +1,180 @@
+package check
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+func TestParseFlags(t *testing.T) {
+	got := ParseFlags([]string{"kube-apiserver", "--a=1", "--b", "2", "--c", "--d=x=y", "-v=2", "positional"}, "pod kube-system/p")
+	want := map[string]string{"a": "1", "b": "2", "c": "true", "d": "x=y", "v": "2"}
+	for name, value := range want {
+		if got[name].Value != value {
+			t.Errorf("flag %s = %q, want %q", name, got[name].Value, value)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %d flags, want %d: %v", len(got), len(want), got)
+	}
+	if got["a"].Source != "pod kube-system/p, arg --a" {
+		t.Errorf("provenance %q", got["a"].Source)
+	}
+}
+
+func TestParseClusterConfiguration(t *testing.T) {
+	v1beta3 := "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nnetworking:\n  podSubnet: 10.244.0.0/16,fd00::/56\n  serviceSubnet: 10.96.0.0/16\ncontrollerManager:\n  extraArgs:\n    node-cidr-mask-size-ipv4: \"25\"\n"
+	v1beta4 := "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nnetworking:\n  podSubnet: 10.244.0.0/16,fd00::/56\n  serviceSubnet: 10.96.0.0/16\ncontrollerManager:\n  extraArgs:\n  - name: node-cidr-mask-size-ipv4\n    value: \"25\"\n"
+	for name, doc := range map[string]string{"v1beta3": v1beta3, "v1beta4": v1beta4} {
+		k, err := ParseClusterConfiguration([]byte(doc), "cm")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if k.PodSubnet.Value != "10.244.0.0/16,fd00::/56" || k.ServiceSubnet.Value != "10.96.0.0/16" || k.ExtraArgs["controllerManager"]["node-cidr-mask-size-ipv4"].Value != "25" {
+			t.Errorf("%s: %+v", name, k)
+		}
+		if k.PodSubnet.Source != "cm networking.podSubnet" {
+			t.Errorf("%s: provenance %q", name, k.PodSubnet.Source)
+		}
+	}
+	if _, err := ParseClusterConfiguration([]byte("kind: InitConfiguration\n"), "cm"); err == nil {
+		t.Error("an InitConfiguration was accepted as ClusterConfiguration")
+	}
+	if _, err := ParseClusterConfiguration([]byte("controllerManager:\n  extraArgs: 3\n"), "cm"); err == nil {
+		t.Error("extraArgs of the wrong shape was accepted")
+	}
+}
+
+func TestParseKubeProxyConfiguration(t *testing.T) {
+	c, err := ParseKubeProxyConfiguration([]byte("kind: KubeProxyConfiguration\nclusterCIDR: 10.244.0.0/16\nbindAddress: \"::\"\nnodePortAddresses: [primary]\n"), "cm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Kind != KubeProxy || c.Settings["cluster-cidr"].Value != "10.244.0.0/16" || c.Settings["bind-address"].Value != "::" || c.Settings["nodeport-addresses"].Value != "primary" {
+		t.Errorf("%+v", c)
+	}
+	if _, ok := c.Settings["detect-local-mode"]; ok {
+		t.Error("an unset field became a setting")
+	}
+}
+
+// countingRule fails once per pod named "bad".
+func countingRule(id string, needs ...string) Rule {
+	return Rule{ID: id, Area: "pods", Severity: Warning, Needs: needs,
+		CheckPod: func(_ *Facts, pod *corev1.Pod, r *Reporter) {
+			if pod.Name == "bad" {
+				r.Fail("pod/"+pod.Name, Setting{}, "bad pod")
+			}
+		}}
+}
+
+func TestRunStreamsPodsOnceAndSelects(t *testing.T) {
+	visits := 0
+	f := &Facts{Pods: func(visit func(*corev1.Pod) error) error {
+		visits++
+		for _, name := range []string{"good", "bad"} {
+			if err := visit(&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+	f.MarkUnavailable(SourceKubeProxy, "forbidden")
+	rules := []Rule{countingRule("a"), countingRule("b"), countingRule("c", SourceKubeProxy), countingRule("d")}
+	findings, err := Run(f, rules, Options{Skip: []string{"d"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if visits != 1 {
+		t.Errorf("pods listed %d times, want once for all pod rules", visits)
+	}
+	var got []string
+	for _, fd := range findings {
+		got = append(got, fd.ID+":"+string(fd.Result))
+	}
+	if want := []string{"a:fail", "b:fail", "c:skip"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("findings %v, want %v", got, want)
+	}
+	if findings[2].Message != SourceKubeProxy+": forbidden" {
+		t.Errorf("skip reason %q", findings[2].Message)
+	}
+	only, _ := Run(f, rules, Options{Only: []string{"b"}})
+	if len(only) != 1 || only[0].ID != "b" {
+		t.Errorf("--only b gave %v", only)
+	}
+}
+
+func TestReport(t *testing.T) {
+	r := NewReport([]Finding{
+		{ID: "p", Area: "nodes", Severity: Error, Result: Pass, Message: "ok"},
+		{ID: "w", Area: "pods", Severity: Warning, Result: Fail, Subject: "pod/x", Message: "m", Fix: "do y"},
+		{ID: "s", Area: "kubelet", Severity: Error, Result: Skip, Message: "forbidden"},
+		{ID: "e", Area: "apiserver", Severity: Error, Result: Fail, Subject: "flag", Message: "bad\nrange", Source: "pod kube-system/a, arg --x"},
+	})
+	if want := (Summary{Error: 1, Warning: 1, Pass: 1, Skip: 1}); r.Summary != want {
+		t.Errorf("summary %+v, want %+v", r.Summary, want)
+	}
+	if r.Findings[0].ID != "e" || r.Findings[1].ID != "w" {
+		t.Errorf("failures should come first, errors before warnings: %v", r.Findings)
+	}
+	for threshold, want := range map[string]bool{"error": true, "warning": true, "never": false} {
+		if r.Failing(threshold) != want {
+			t.Errorf("Failing(%s) = %v", threshold, !want)
+		}
+	}
+	if NewReport([]Finding{{Severity: Warning, Result: Fail}}).Failing("error") {
+		t.Error("a warning fails --fail-on=error")
+	}
+
+	var js bytes.Buffer
+	if err := r.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	var contract struct {
+		Summary  map[string]int               `json:"summary"`
+		Findings []map[string]json.RawMessage `json:"findings"`
+	}
+	if err := json.Unmarshal(js.Bytes(), &contract); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"error", "warning", "info", "pass", "skip"} {
+		if _, ok := contract.Summary[key]; !ok {
+			t.Errorf("summary lacks %q", key)
+		}
+	}
+	for _, key := range []string{"id", "title", "severity", "result", "subject", "source", "message", "reference"} {
+		if _, ok := contract.Findings[0][key]; !ok {
+			t.Errorf("finding lacks %q", key)
+		}
+	}
+
+	var text bytes.Buffer
+	if err := r.WriteText(&text, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := text.String()
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasSuffix(line, " ") {
+			t.Errorf("trailing space in %q", line)
+		}
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("colour without Color")
+	}
+	if strings.Contains(out, "PASS   nodes") || !strings.Contains(out, "bad range") || !strings.HasSuffix(out, "FAIL: 1 error(s), 1 warning(s), 0 info, 1 passed, 1 skipped\n") {
+		t.Errorf("text report:\n%s", out)
+	}
+	if !strings.Contains(out, "  source: pod kube-system/a, arg --x") || !strings.Contains(out, "  fix:    do y") {
+		t.Errorf("details missing:\n%s", out)
+	}
+	text.Reset()
+	_ = r.WriteText(&text, TextOptions{Color: true})
+	if !strings.Contains(text.String(), "\x1b[31m") {
+		t.Error("no red for errors with Color")
+	}
+}

@@ -1,0 +1,147 @@
+// Package check audits a cluster's dual-stack configuration against the
+// rules Kubernetes itself enforces (shared/design/RULES.md). A gatherer
+// (live cluster or files) fills Facts; rules read Facts and report
+// Findings; a report renders them. Rules never know where facts came from.
+package check
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+)
+
+// Component kinds.
+const (
+	APIServer         = "kube-apiserver"
+	ControllerManager = "kube-controller-manager"
+	Scheduler         = "kube-scheduler"
+	KubeProxy         = "kube-proxy"
+	Kubelet           = "kubelet"
+)
+
+// Sources a gatherer may fail to read; a rule that needs one is skipped,
+// with the reason, when it is in Facts.Unavailable.
+const (
+	SourceControlPlane  = "control-plane pods"       // static pods' command lines in kube-system
+	SourceKubeadm       = "kubeadm-config ConfigMap" // kube-system/kubeadm-config
+	SourceKubeProxy     = "kube-proxy configuration" // kube-system/kube-proxy ConfigMap or pods
+	SourceKubelet       = "kubelet configuration"    // kubelet-config ConfigMap, configz
+	SourceServiceCIDRs  = "ServiceCIDR objects"      // networking.k8s.io/v1 servicecidrs
+	SourceEvents        = "events"                   // kube-system/default events
+	SourceNodes         = "nodes"                    // core/v1 nodes
+	SourcePods          = "pods"                     // core/v1 pods (streamed)
+	SourceServices      = "services"                 // core/v1 services
+	SourceSlices        = "EndpointSlices"           // discovery.k8s.io/v1
+	SourceServerVersion = "server version"
+	SourceProbe         = "dual-stack allocation probe" // --probe
+)
+
+// Setting is one configuration value and where it was read.
+type Setting struct {
+	Value string
+	// Source says where, for people: `pod kube-system/kube-apiserver-cp1,
+	// arg --service-cluster-ip-range` or `ConfigMap kube-system/kube-proxy
+	// config.conf clusterCIDR`.
+	Source string
+	// File, Line and Column locate the value in a configuration file, when
+	// it came from one.
+	File         string
+	Line, Column int
+}
+
+// Component is one instance of a control-plane or node program, with its
+// settings keyed by flag name without dashes. Settings from configuration
+// files are stored under the equivalent flag's name (kube-proxy's
+// clusterCIDR as "cluster-cidr").
+type Component struct {
+	Kind     string // APIServer, ControllerManager, ...
+	Instance string // pod or node name, or ConfigMap
+	Source   string // where its settings came from
+	Settings map[string]Setting
+	// Version is the component's Kubernetes version when known (image tag).
+	Version string
+}
+
+// Setting returns the named setting and whether it is set.
+func (c Component) Setting(name string) (Setting, bool) {
+	s, ok := c.Settings[name]
+	return s, ok
+}
+
+// Kubeadm is what a kubeadm ClusterConfiguration says about networking.
+type Kubeadm struct {
+	Source        string
+	PodSubnet     *Setting
+	ServiceSubnet *Setting
+	// ExtraArgs per component (apiServer, controllerManager, scheduler).
+	ExtraArgs map[string]map[string]Setting
+}
+
+// ServiceCIDR is a networking.k8s.io ServiceCIDR object.
+type ServiceCIDR struct {
+	Name  string
+	CIDRs []string
+}
+
+// PodVisitor streams pods: it calls visit for each, page by page, so that
+// rules over pods never need every pod in memory at once.
+type PodVisitor func(visit func(*corev1.Pod) error) error
+
+// Facts is a cluster's dual-stack configuration, normalised.
+type Facts struct {
+	// ServerVersion is the Kubernetes version version-dependent rules
+	// assume, e.g. "v1.37.0"; VersionSource says where it came from.
+	ServerVersion string
+	VersionSource string
+
+	Components []Component
+	Kubeadm    *Kubeadm
+
+	ServiceCIDRs []ServiceCIDR
+	// ServiceCIDREvents are messages of KubernetesDefaultServiceCIDRInconsistent
+	// and KubernetesDefaultServiceCIDRError events.
+	ServiceCIDREvents []string
+
+	Nodes          []corev1.Node
+	Services       []corev1.Service
+	EndpointSlices []discoveryv1.EndpointSlice
+	Pods           PodVisitor
+
+	// Probe is the outcome of --probe, nil when not asked for.
+	Probe *Probe
+
+	// Unavailable maps a Source* name to why it could not be read.
+	Unavailable map[string]string
+
+	// Expect is the stack the user expects ("dual", "ipv4", "ipv6"), or ""
+	// to accept any stack the cluster is consistently configured for.
+	Expect string
+}
+
+// ComponentsOf returns the instances of one component kind.
+func (f *Facts) ComponentsOf(kind string) []Component {
+	var out []Component
+	for _, c := range f.Components {
+		if c.Kind == kind {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// MarkUnavailable records that source could not be read and why.
+func (f *Facts) MarkUnavailable(source, reason string) {
+	if f.Unavailable == nil {
+		f.Unavailable = map[string]string{}
+	}
+	if _, seen := f.Unavailable[source]; !seen {
+		f.Unavailable[source] = reason
+	}
+}
+
+// Probe is the outcome of a server-side dry-run creation of a
+// RequireDualStack Service: what the apiserver would allocate.
+type Probe struct {
+	ClusterIPs []string // allocated, when the dry run succeeded
+	Error      string   // the apiserver's refusal, when it failed
+	Skipped    string   // why the probe could not run (forbidden, say)
+}

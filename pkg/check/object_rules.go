@@ -1,0 +1,5 @@
+package check
+
+// objectRules check API objects: nodes, pods, Services, EndpointSlices,
+// ServiceCIDRs, and the cluster's stack.
+var objectRules = []Rule{}

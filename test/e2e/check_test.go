@@ -1,0 +1,134 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/internal/localcluster"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+)
+
+// runCheck runs the built plugin's check with -o json and returns the
+// report and the exit code.
+func runCheck(t *testing.T, kubeconfig string, args ...string) (check.Report, int) {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(binDir(t), "kubectl-dualstack"), append([]string{"check", "-o", "json", "--kubeconfig", kubeconfig}, args...)...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	code := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	var report check.Report
+	if jsonErr := json.Unmarshal(out, &report); jsonErr != nil {
+		t.Fatalf("check printed no JSON report (exit %d): %v\nstdout:\n%s\nstderr:\n%s", code, jsonErr, out, stderr.String())
+	}
+	return report, code
+}
+
+// failing lists "id (severity)" of the failing findings at warning or error.
+func failing(r check.Report) []string {
+	var out []string
+	for _, f := range r.Findings {
+		if f.Result == check.Fail && f.Severity != check.Info && !slices.Contains(out, f.ID) {
+			out = append(out, f.ID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func describeFindings(r check.Report) string {
+	var b strings.Builder
+	for _, f := range r.Findings {
+		if f.Result != check.Pass {
+			b.WriteString("  " + string(f.Result) + " " + string(f.Severity) + " " + f.ID + " " + f.Subject + ": " + f.Message + " [" + f.Source + "]\n")
+		}
+	}
+	return b.String()
+}
+
+// TestCheckHealthy: healthy local clusters report no failing finding.
+func TestCheckHealthy(t *testing.T) {
+	requireE2E(t, "kubectl-dualstack")
+	for _, tt := range []struct {
+		layout localcluster.Layout
+		args   []string
+	}{
+		{localcluster.DualStackIPv4Primary, []string{"--expect=dual", "--probe"}},
+		{localcluster.DualStackIPv6Primary, []string{"--expect=dual", "--probe"}},
+		{localcluster.SingleStackIPv4, []string{"--expect=ipv4", "--probe"}},
+	} {
+		t.Run(string(tt.layout), func(t *testing.T) {
+			c := startCluster(t, localcluster.Config{Layout: tt.layout})
+			if tt.layout != localcluster.SingleStackIPv4 {
+				kubectl(t, c.Kubeconfig, "apply", "-f", filepath.Join(repoDir, "testdata", "demo"))
+				waitForPodIPs(t, kubernetes.NewForConfigOrDie(c.RESTConfig), "demo", 4)
+			}
+			report, code := runCheck(t, c.Kubeconfig, tt.args...)
+			t.Logf("summary %+v\n%s", report.Summary, describeFindings(report))
+			if got := failing(report); len(got) > 0 || code != 0 {
+				t.Errorf("healthy cluster: exit %d, failing rules %v", code, got)
+			}
+			if report.Summary.Skip > 0 {
+				t.Errorf("an admin's audit of the local cluster skipped %d rules", report.Summary.Skip)
+			}
+			if report.Summary.Pass < 10 {
+				t.Errorf("only %d rules passed", report.Summary.Pass)
+			}
+		})
+	}
+}
+
+// TestCheckLeastPrivilege: a user who may read pods, services and nodes only
+// gets a complete report, with skips naming what it could not read.
+func TestCheckLeastPrivilege(t *testing.T) {
+	requireE2E(t, "kubectl-dualstack")
+	c := startCluster(t, localcluster.Config{Nodes: 1})
+	client := kubernetes.NewForConfigOrDie(c.RESTConfig)
+	ctx := context.Background()
+	_, err := client.RbacV1().ClusterRoles().Create(ctx, &rbacv1.ClusterRole{
+		ObjectMeta: metav1.ObjectMeta{Name: "pods-services-nodes-reader"},
+		Rules:      []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods", "services", "nodes"}, Verbs: []string{"get", "list", "watch"}}},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: "viewer"},
+		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "pods-services-nodes-reader"},
+		Subjects:   []rbacv1.Subject{{APIGroup: "rbac.authorization.k8s.io", Kind: "User", Name: "viewer"}},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	report, code := runCheck(t, c.Kubeconfig, "--as=viewer")
+	t.Logf("summary %+v\n%s", report.Summary, describeFindings(report))
+	if code != 0 || len(failing(report)) > 0 {
+		t.Errorf("exit %d, failing %v: missing rights must skip, not fail", code, failing(report))
+	}
+	skipped := describeFindings(report)
+	for _, source := range []string{check.SourceKubeadm, check.SourceKubeProxy, check.SourceSlices, check.SourceServiceCIDRs} {
+		if !strings.Contains(skipped, source+": forbidden") {
+			t.Errorf("no skip naming %q as forbidden", source)
+		}
+	}
+	if report.Summary.Pass == 0 {
+		t.Error("nothing passed: rules on pods, services and nodes should still run")
+	}
+}
