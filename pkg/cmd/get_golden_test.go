@@ -1,38 +1,21 @@
 package cmd
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
-	"flag"
-	"io"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes/fake"
-	"k8s.io/client-go/kubernetes/scheme"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/printers"
 )
-
-var updateGolden = flag.Bool("update", false, "rewrite testdata/get/golden/*.txt with the current output")
-
-// goldenNow is the "now" of the fixtures in testdata/get: every AGE counts
-// from it.
-var goldenNow = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 
 // goldenCase is one run of `kubectl dualstack get` against a fixture.
 type goldenCase struct {
@@ -83,13 +66,7 @@ var dualIPv4Cases = []goldenCase{
 var goldenLayouts = []string{"dual-ipv4", "dual-ipv6", "single-ipv4", "single-ipv6"}
 
 func TestGetGolden(t *testing.T) {
-	// A kubeconfig of our own: the current namespace is "default" whatever
-	// the machine running the tests has configured.
-	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
-	if err := os.WriteFile(kubeconfig, []byte(goldenKubeconfig), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("KUBECONFIG", kubeconfig)
+	useGoldenKubeconfig(t)
 
 	for _, layout := range goldenLayouts {
 		objs := loadFixture(t, filepath.Join("..", "..", "testdata", "get", layout+".yaml"))
@@ -108,14 +85,7 @@ func TestGetGolden(t *testing.T) {
 				if code != wantCode {
 					t.Errorf("exit code %d, want %d; stderr:\n%s", code, wantCode, stderr)
 				}
-				got := stdout
-				if stderr != "" {
-					if got != "" && !strings.HasSuffix(got, "\n") { // e.g. -o jsonpath
-						got += "\n"
-					}
-					got += "--- stderr ---\n" + stderr
-				}
-				compareGolden(t, filepath.Join("..", "..", "testdata", "get", "golden", name+".txt"), got)
+				compareGolden(t, filepath.Join("..", "..", "testdata", "get", "golden", name+".txt"), goldenText(stdout, stderr))
 			})
 		}
 	}
@@ -331,103 +301,3 @@ func executeGet(t *testing.T, objs []runtime.Object, endpointSlices bool, args .
 	}
 	return out.String(), errOut.String(), code
 }
-
-// loadFixture decodes a multi-document YAML file of API objects.
-func loadFixture(t *testing.T, path string) []runtime.Object {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	reader := utilyaml.NewYAMLReader(bufio.NewReader(f))
-	decoder := scheme.Codecs.UniversalDeserializer()
-	var objs []runtime.Object
-	for {
-		doc, err := reader.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		if len(bytes.TrimSpace(stripComments(doc))) == 0 {
-			continue
-		}
-		obj, _, err := decoder.Decode(doc, nil, nil)
-		if err != nil {
-			t.Fatalf("%s: document %d: %v", path, len(objs)+1, err)
-		}
-		objs = append(objs, obj)
-	}
-	if len(objs) == 0 {
-		t.Fatalf("%s: no objects", path)
-	}
-	return objs
-}
-
-// stripComments drops the comment lines of a YAML document, to tell a
-// document of comments only from one with an object.
-func stripComments(doc []byte) []byte {
-	var out []byte
-	for line := range bytes.Lines(doc) {
-		if !bytes.HasPrefix(bytes.TrimSpace(line), []byte("#")) {
-			out = append(out, line...)
-		}
-	}
-	return out
-}
-
-// compareGolden compares got with the golden file, or rewrites it under
-// -update.
-func compareGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *updateGolden {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./pkg/cmd -run TestGetGolden -update to write it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (-want +got):\n%s", path, lineDiff(string(want), got))
-	}
-}
-
-// lineDiff is a minimal line diff: the lines from the first difference on.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	i := 0
-	for i < len(w) && i < len(g) && w[i] == g[i] {
-		i++
-	}
-	var b strings.Builder
-	b.WriteString("  (first " + strconv.Itoa(i) + " lines equal)\n")
-	for _, l := range w[i:] {
-		b.WriteString("-" + l + "\n")
-	}
-	for _, l := range g[i:] {
-		b.WriteString("+" + l + "\n")
-	}
-	return b.String()
-}
-
-const goldenKubeconfig = `apiVersion: v1
-kind: Config
-clusters:
-- name: golden
-  cluster:
-    server: https://golden.invalid:6443
-contexts:
-- name: golden
-  context:
-    cluster: golden
-    namespace: default
-current-context: golden
-`
