@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -47,7 +49,8 @@ var Controllers = []string{
 }
 
 // Config describes the cluster to start. The zero value (plus BinDir) is a
-// dual-stack, IPv4-primary cluster with three nodes.
+// dual-stack, IPv4-primary cluster with three nodes that looks, to a
+// read-only client, like one kubeadm made (see kubeadm.go).
 type Config struct {
 	Layout Layout
 	Nodes  int
@@ -57,8 +60,22 @@ type Config struct {
 	// temporary directory when empty.
 	StateDir string
 	// ExtraArgs are appended to a component's flags (keyed by component name);
-	// a later flag wins, so this can override any default.
+	// a later flag wins, so this can override any default. The mirror pods
+	// show them too, so a misconfigured cluster looks misconfigured.
 	ExtraArgs map[string][]string
+	// NodeIPFamilies gives a node (by name, e.g. "node-2") InternalIPs of
+	// these families only, in this order, as kubelet's --node-ip would: a
+	// node without its IPv6 address, or with the families swapped. Nodes not
+	// listed get one address per layout family, primary first.
+	NodeIPFamilies map[string][]corev1.IPFamily
+	// KubeProxyClusterCIDR, when set, replaces clusterCIDR in the kube-proxy
+	// ConfigMap (which otherwise agrees with --cluster-cidr); "" leaves it
+	// out, as kubeadm does without a pod subnet.
+	KubeProxyClusterCIDR *string
+	// SkipKubeadmLook leaves out the kube-system objects a kubeadm cluster
+	// has (kubeadm.go): no mirror pods, ConfigMaps, kube-proxy or kube-dns,
+	// like a managed control plane that hides its flags.
+	SkipKubeadmLook bool
 	// Log receives one line per start-up step; nil discards them.
 	Log func(format string, args ...any)
 }
@@ -73,7 +90,8 @@ type Cluster struct {
 	// Ports the components listen on, all on 127.0.0.1.
 	Ports map[string]int
 
-	procs     []*process // in start order
+	procs     []*process          // in start order
+	args      map[string][]string // each component's flags, as started
 	stopAgent context.CancelFunc
 	agentDone chan struct{}
 	failed    chan error
@@ -100,7 +118,10 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 			return nil, fmt.Errorf("%s not found in %s: run `make tools` first", name, cfg.BinDir)
 		}
 	}
-	c := &Cluster{Layout: cfg.Layout, StateDir: cfg.StateDir, failed: make(chan error, 1)}
+	if err := validateNodeIPFamilies(cfg.NodeIPFamilies, cfg.Nodes); err != nil {
+		return nil, err
+	}
+	c := &Cluster{Layout: cfg.Layout, StateDir: cfg.StateDir, args: map[string][]string{}, failed: make(chan error, 1)}
 	if c.StateDir == "" {
 		if c.StateDir, err = os.MkdirTemp("", "localcluster-"); err != nil {
 			return nil, err
@@ -137,9 +158,11 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 		}
 	}
 
-	start := func(name string, args []string) (*process, error) {
-		args = append(args, cfg.ExtraArgs[name]...)
-		p, err := startProcess(name, filepath.Join(cfg.BinDir, name), args, c.path(name+".log"))
+	// start runs a component with its defaults and then its ExtraArgs; the
+	// mirror pods show the very same slice (c.args).
+	start := func(name string, defaults []string) (*process, error) {
+		c.args[name] = slices.Concat(defaults, cfg.ExtraArgs[name])
+		p, err := startProcess(name, filepath.Join(cfg.BinDir, name), c.args[name], c.path(name+".log"))
 		if err != nil {
 			return nil, err
 		}
@@ -234,7 +257,7 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 	logf("registering %d nodes", cfg.Nodes)
 	agentCtx, stopAgent := context.WithCancel(context.Background())
 	c.stopAgent, c.agentDone = stopAgent, make(chan struct{})
-	agent := &nodeAgent{client: client, layout: cfg.Layout, nodes: cfg.Nodes}
+	agent := &nodeAgent{client: client, layout: cfg.Layout, nodes: cfg.Nodes, ipFamilies: cfg.NodeIPFamilies}
 	if err := agent.registerNodes(ctx); err != nil {
 		close(c.agentDone)
 		return nil, fmt.Errorf("node agent: %w", err)
@@ -245,7 +268,14 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 			c.fail(fmt.Errorf("node agent: %w", err))
 		}
 	}()
-	if err := c.waitUsable(ctx, client, agent); err != nil {
+	var systemPods []string
+	if !cfg.SkipKubeadmLook {
+		logf("creating kubeadm's kube-system objects (mirror pods, kube-proxy, kube-dns, ConfigMaps)")
+		if systemPods, err = c.createKubeadmLook(ctx, client, cfg, agent.nodeNames()); err != nil {
+			return nil, fmt.Errorf("kubeadm look: %w", err)
+		}
+	}
+	if err := c.waitUsable(ctx, client, agent, systemPods); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -255,8 +285,10 @@ func (c *Cluster) path(name string) string { return filepath.Join(c.StateDir, na
 
 // waitUsable waits for what a user's first `kubectl apply` needs: nodes with
 // pod CIDRs from node IPAM and without the not-ready taint, and the default ServiceAccount (pods are refused
-// until the serviceaccount controller has made it).
-func (c *Cluster) waitUsable(ctx context.Context, client kubernetes.Interface, agent *nodeAgent) error {
+// until the serviceaccount controller has made it). It also waits for the
+// node agent to run systemPods (in kube-system), so that they do not change
+// under a test that compares two listings.
+func (c *Cluster) waitUsable(ctx context.Context, client kubernetes.Interface, agent *nodeAgent, systemPods []string) error {
 	err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 60*time.Second, true, func(ctx context.Context) (bool, error) {
 		select {
 		case err := <-c.failed:
@@ -270,6 +302,12 @@ func (c *Cluster) waitUsable(ctx context.Context, client kubernetes.Interface, a
 				return false, nil
 			}
 		}
+		for _, name := range systemPods {
+			pod, err := client.CoreV1().Pods(metav1.NamespaceSystem).Get(ctx, name, metav1.GetOptions{})
+			if err != nil || pod.Status.Phase != corev1.PodRunning {
+				return false, nil
+			}
+		}
 		_, err := client.CoreV1().ServiceAccounts(metav1.NamespaceDefault).Get(ctx, "default", metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
 			return false, nil
@@ -277,7 +315,7 @@ func (c *Cluster) waitUsable(ctx context.Context, client kubernetes.Interface, a
 		return err == nil, nil
 	})
 	if err != nil {
-		return fmt.Errorf("cluster did not become usable (nodes with pod CIDRs, default ServiceAccount): %w; see logs in %s", err, c.StateDir)
+		return fmt.Errorf("cluster did not become usable (nodes with pod CIDRs, running kube-system pods, default ServiceAccount): %w; see logs in %s", err, c.StateDir)
 	}
 	return nil
 }

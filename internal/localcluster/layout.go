@@ -93,17 +93,39 @@ func (l Layout) NodeIPs(n int) []string { return l.hostAddrs(n + 1) }
 // validatePublicIPServiceClusterIPRangeIPFamilies).
 func (l Layout) AdvertiseAddress() string { return l.hostAddrs(1)[0] }
 
+// nodeIPsOf is node n's InternalIPs of the given families, in that order
+// (Config.NodeIPFamilies), or the layout's NodeIPs when families is empty.
+func (l Layout) nodeIPsOf(n int, families []corev1.IPFamily) []string {
+	if len(families) == 0 {
+		return l.NodeIPs(n)
+	}
+	var out []string
+	for _, fam := range families {
+		f := ipv4Ranges
+		if fam == corev1.IPv6Protocol {
+			f = ipv6Ranges
+		}
+		out = append(out, f.hostAddr(n+1))
+	}
+	return out
+}
+
 // hostAddrs returns address k of each family's node network.
 func (l Layout) hostAddrs(k int) []string {
 	var out []string
 	for _, f := range l.families() {
-		addr := f.nodePrefix.Addr()
-		for range k {
-			addr = addr.Next()
-		}
-		out = append(out, addr.String())
+		out = append(out, f.hostAddr(k))
 	}
 	return out
+}
+
+// hostAddr is address k of the family's node network.
+func (f familyRanges) hostAddr(k int) string {
+	addr := f.nodePrefix.Addr()
+	for range k {
+		addr = addr.Next()
+	}
+	return addr.String()
 }
 
 func (l Layout) join(field func(familyRanges) string) string {

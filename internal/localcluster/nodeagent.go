@@ -40,9 +40,10 @@ const leaseDuration = 40 * time.Second
 // registers the nodes, renews their leases, and gives each pod bound to them
 // the status a kubelet would write, with pod IPs from the node's podCIDRs.
 type nodeAgent struct {
-	client kubernetes.Interface
-	layout Layout
-	nodes  int
+	client     kubernetes.Interface
+	layout     Layout
+	nodes      int
+	ipFamilies map[string][]corev1.IPFamily // Config.NodeIPFamilies
 
 	mu    sync.Mutex
 	used  map[netip.Addr]bool        // pod IPs handed out
@@ -103,10 +104,27 @@ func (a *nodeAgent) registerNodes(ctx context.Context) error {
 
 func (a *nodeAgent) nodeAddresses(n int, name string) []corev1.NodeAddress {
 	var out []corev1.NodeAddress
-	for _, ip := range a.layout.NodeIPs(n) {
+	for _, ip := range a.layout.nodeIPsOf(n, a.ipFamilies[name]) {
 		out = append(out, corev1.NodeAddress{Type: corev1.NodeInternalIP, Address: ip})
 	}
 	return append(out, corev1.NodeAddress{Type: corev1.NodeHostName, Address: name})
+}
+
+// validateNodeIPFamilies refuses Config.NodeIPFamilies entries for nodes
+// the agent does not register, or with other families than IPv4 and IPv6.
+func validateNodeIPFamilies(m map[string][]corev1.IPFamily, nodes int) error {
+	names := (&nodeAgent{nodes: nodes}).nodeNames()
+	for name, families := range m {
+		if !slices.Contains(names, name) {
+			return fmt.Errorf("NodeIPFamilies names %q, which is not one of the nodes %v", name, names)
+		}
+		for _, f := range families {
+			if f != corev1.IPv4Protocol && f != corev1.IPv6Protocol {
+				return fmt.Errorf("NodeIPFamilies[%q]: unknown IP family %q", name, f)
+			}
+		}
+	}
+	return nil
 }
 
 func nodeResources() corev1.ResourceList {

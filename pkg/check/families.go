@@ -2,6 +2,7 @@ package check
 
 import (
 	"net"
+	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -80,4 +81,147 @@ func (f *Facts) Families() []corev1.IPFamily {
 func (f *Facts) DualStack() bool {
 	fams := f.Families()
 	return len(fams) == 2 && fams[0] != fams[1]
+}
+
+// familiesOfCIDRs is the family of each CIDR, in order.
+func familiesOfCIDRs(cidrs []*net.IPNet) []corev1.IPFamily {
+	out := make([]corev1.IPFamily, 0, len(cidrs))
+	for _, c := range cidrs {
+		out = append(out, familyOfCIDR(c))
+	}
+	return out
+}
+
+// stackName describes a cluster's families for people: "dual-stack
+// IPv4-primary", "single-stack IPv6", "unknown".
+func stackName(fams []corev1.IPFamily) string {
+	switch {
+	case len(fams) == 0:
+		return "unknown"
+	case len(fams) == 1:
+		return "single-stack " + string(fams[0])
+	case len(fams) == 2 && fams[0] != fams[1]:
+		return "dual-stack " + string(fams[0]) + "-primary"
+	}
+	return "not a dual-stack pair (" + joinFamilies(fams) + ")"
+}
+
+// joinFamilies is "IPv4,IPv6".
+func joinFamilies(fams []corev1.IPFamily) string {
+	s := make([]string, len(fams))
+	for i, f := range fams {
+		s[i] = string(f)
+	}
+	return strings.Join(s, ",")
+}
+
+// otherFamily is IPv6 for IPv4 and IPv4 for IPv6.
+func otherFamily(f corev1.IPFamily) corev1.IPFamily {
+	if f == corev1.IPv4Protocol {
+		return corev1.IPv6Protocol
+	}
+	return corev1.IPv4Protocol
+}
+
+// nodeHostIPs is a node's host IPs as upstream computes them
+// (pkg/util/node GetNodeHostIPs): InternalIPs then ExternalIPs, the first
+// one, then the first of the other family. Kubelet copies them into every
+// pod's status.hostIPs and into hostNetwork pods' podIPs.
+func nodeHostIPs(node *corev1.Node) []net.IP {
+	var all []net.IP
+	for _, typ := range []corev1.NodeAddressType{corev1.NodeInternalIP, corev1.NodeExternalIP} {
+		for _, a := range node.Status.Addresses {
+			if a.Type == typ {
+				if ip := netutils.ParseIPSloppy(a.Address); ip != nil {
+					all = append(all, ip)
+				}
+			}
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	out := []net.IP{all[0]}
+	for _, ip := range all[1:] {
+		if netutils.IsIPv6(ip) != netutils.IsIPv6(out[0]) {
+			return append(out, ip)
+		}
+	}
+	return out
+}
+
+// nodeIPAM is the controller-manager's node IPAM configuration.
+type nodeIPAM struct {
+	Allocate   bool    // --allocate-node-cidrs=true
+	AllocateAt Setting // where that was read
+	// ClusterCIDRs is --cluster-cidr, in order (node IPAM allocates
+	// podCIDRs[i] from ClusterCIDRs[i]); ClusterCIDRsAt where it was read.
+	ClusterCIDRs   []*net.IPNet
+	ClusterCIDRsAt Setting
+	// Masks is the node mask size per family (0 when unparsable), and
+	// MaskAt where it was read (Source says "default" when not set).
+	Masks  map[corev1.IPFamily]int
+	MaskAt map[corev1.IPFamily]Setting
+}
+
+// nodeIPAM reads node IPAM from the first kube-controller-manager's flags,
+// else from kubeadm's ClusterConfiguration (podSubnet becomes
+// --cluster-cidr and --allocate-node-cidrs=true unless extraArgs say
+// otherwise). ok is false when neither is known or --cluster-cidr does not
+// parse (the control-plane rules report that).
+func (f *Facts) nodeIPAM() (ipam nodeIPAM, ok bool) {
+	var settings map[string]Setting
+	where := ""
+	if kcm := f.ComponentsOf(ControllerManager); len(kcm) > 0 {
+		settings, where = kcm[0].Settings, kcm[0].Source
+	} else if k := f.Kubeadm; k != nil && k.PodSubnet != nil {
+		settings, where = map[string]Setting{}, k.Source
+		settings["cluster-cidr"] = *k.PodSubnet
+		settings["allocate-node-cidrs"] = Setting{Value: "true", Source: k.PodSubnet.Source + " (kubeadm sets --allocate-node-cidrs with a podSubnet)"}
+		for name, s := range k.ExtraArgs["controllerManager"] {
+			settings[name] = s
+		}
+	} else {
+		return nodeIPAM{}, false
+	}
+	ipam.AllocateAt = settings["allocate-node-cidrs"]
+	ipam.Allocate = strings.EqualFold(strings.TrimSpace(ipam.AllocateAt.Value), "true")
+	if ipam.AllocateAt.Source == "" {
+		ipam.AllocateAt.Source = where + " (--allocate-node-cidrs unset: false)"
+	}
+	ipam.ClusterCIDRsAt = settings["cluster-cidr"]
+	if ipam.ClusterCIDRsAt.Value != "" {
+		cidrs, err := netutils.ParseCIDRs(splitList(ipam.ClusterCIDRsAt.Value))
+		if err != nil {
+			return nodeIPAM{}, false
+		}
+		ipam.ClusterCIDRs = cidrs
+	}
+	if ipam.Allocate && len(ipam.ClusterCIDRs) == 0 {
+		return nodeIPAM{}, false
+	}
+	// cmd/kube-controller-manager/app/core.go setNodeCIDRMaskSizes.
+	dual := len(ipam.ClusterCIDRs) > 1
+	ipam.Masks = map[corev1.IPFamily]int{corev1.IPv4Protocol: 24, corev1.IPv6Protocol: 64}
+	ipam.MaskAt = map[corev1.IPFamily]Setting{
+		corev1.IPv4Protocol: {Value: "24", Source: where + " (--node-cidr-mask-size-ipv4 unset: default 24)"},
+		corev1.IPv6Protocol: {Value: "64", Source: where + " (--node-cidr-mask-size-ipv6 unset: default 64)"},
+	}
+	set := func(fam corev1.IPFamily, s Setting) {
+		ipam.MaskAt[fam] = s
+		ipam.Masks[fam] = 0
+		if n, err := strconv.Atoi(strings.TrimSpace(s.Value)); err == nil {
+			ipam.Masks[fam] = n
+		}
+	}
+	if s, ok := settings["node-cidr-mask-size"]; ok && !dual && len(ipam.ClusterCIDRs) == 1 {
+		set(familyOfCIDR(ipam.ClusterCIDRs[0]), s)
+	}
+	if s, ok := settings["node-cidr-mask-size-ipv4"]; ok {
+		set(corev1.IPv4Protocol, s)
+	}
+	if s, ok := settings["node-cidr-mask-size-ipv6"]; ok {
+		set(corev1.IPv6Protocol, s)
+	}
+	return ipam, true
 }

@@ -123,7 +123,9 @@ func TestCheckLeastPrivilege(t *testing.T) {
 		t.Errorf("exit %d, failing %v: missing rights must skip, not fail", code, failing(report))
 	}
 	skipped := describeFindings(report)
-	for _, source := range []string{check.SourceKubeadm, check.SourceKubeProxy, check.SourceSlices, check.SourceServiceCIDRs} {
+	// (The object rules that read EndpointSlices and ServiceCIDRs are not
+	// in the registry yet; their sources join this list with them.)
+	for _, source := range []string{check.SourceKubeadm, check.SourceKubeProxy, check.SourceKubelet} {
 		if !strings.Contains(skipped, source+": forbidden") {
 			t.Errorf("no skip naming %q as forbidden", source)
 		}
