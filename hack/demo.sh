@@ -40,6 +40,7 @@ pod=$(kubectl -n demo get pods -l app=web -o jsonpath='{.items[0].metadata.name}
 printf '%s$ kubectl dualstack describe pod %s -n demo | grep -E "^(IPs?|Host IPs):"%s\n' "$bold" "$pod" "$reset"
 kubectl dualstack describe pod "$pod" -n demo | grep -E '^(IPs?|Host IPs):'
 show kubectl dualstack describe service web -n demo
+show kubectl dualstack check --probe
 
 step "The cluster keeps running"
 cat <<TXT
