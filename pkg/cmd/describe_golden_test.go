@@ -9,10 +9,12 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes/fake"
+	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
 	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/describe"
@@ -55,6 +57,9 @@ var describeLayoutOnlyCases = map[string][]describeCase{
 		{name: "pod-one-family", args: []string{"describe", "pod", "web-v4-only", "--show-events=false"}},
 		// The events of testdata/describe/dual-ipv4.events.yaml.
 		{name: "pod-events", args: []string{"describe", "pod", "cache-5f6b8d9c7-vn4hs"}},
+		// Events: <none> after the rewritten block.
+		{name: "endpoints-events-none", args: []string{"describe", "endpoints", "web"}},
+		{name: "svc-events-none", args: []string{"describe", "svc", "web"}},
 		{name: "empty-namespace", args: []string{"describe", "pods", "-n", "empty"}},
 		{name: "error-pod-not-found", args: []string{"describe", "pod", "nope"}, failed: true},
 		{name: "error-some-not-found", args: []string{"describe", "pods", "nope", "db-0", "--show-events=false"}, failed: true},
@@ -70,7 +75,7 @@ func TestDescribeGolden(t *testing.T) {
 	useGoldenKubeconfig(t)
 	leases := loadFixture(t, filepath.Join("..", "..", "testdata", "describe", "leases.yaml"))
 	for _, layout := range goldenLayouts {
-		objs := loadFixture(t, filepath.Join("..", "..", "testdata", "get", layout+".yaml"))
+		objs := withNodeCapacity(loadFixture(t, filepath.Join("..", "..", "testdata", "get", layout+".yaml")))
 		objs = append(objs, leases...)
 		events := filepath.Join("..", "..", "testdata", "describe", layout+".events.yaml")
 		if _, err := os.Stat(events); err == nil {
@@ -94,6 +99,30 @@ func TestDescribeGolden(t *testing.T) {
 	}
 }
 
+// withNodeCapacity gives the fixtures' nodes, which have no capacity (get
+// does not show it), that of a small VM: kubectl's node describer divides
+// each pod's requests by the node's allocatable, and 0/0 is a NaN whose
+// conversion to int64 differs between amd64 and arm64.
+func withNodeCapacity(objs []runtime.Object) []runtime.Object {
+	capacity := corev1.ResourceList{
+		corev1.ResourceCPU:              resource.MustParse("4"),
+		corev1.ResourceMemory:           resource.MustParse("16Gi"),
+		corev1.ResourceEphemeralStorage: resource.MustParse("100Gi"),
+		corev1.ResourcePods:             resource.MustParse("110"),
+	}
+	out := make([]runtime.Object, len(objs))
+	for i, obj := range objs {
+		if node, ok := obj.(*corev1.Node); ok && len(node.Status.Capacity) == 0 {
+			node = node.DeepCopy()
+			node.Status.Capacity = capacity.DeepCopy()
+			node.Status.Allocatable = capacity.DeepCopy()
+			obj = node
+		}
+		out[i] = obj
+	}
+	return out
+}
+
 // executeDescribe runs the root command with args against a fake clientset
 // holding objs, at goldenNow, and returns stdout, stderr and the exit code
 // main would use.
@@ -107,7 +136,7 @@ func executeDescribe(t *testing.T, objs []runtime.Object, args ...string) (stdou
 		client := fake.NewClientset(objs...)
 		honourFieldSelectors(client)
 		testDescribeOptions = func(o *DescribeOptions) {
-			o.Describer = describe.Describer{Client: client}
+			o.Describer = describe.Describer{Client: eventSelectingClientset{client}}
 		}
 		defer func() { testDescribeOptions = nil }()
 
@@ -153,6 +182,40 @@ var fieldSetters = map[string]func(runtime.Object) fields.Set{
 			"type":                           e.Type,
 		}
 	},
+}
+
+// eventSelectingClientset is the fake clientset with events clients whose
+// GetFieldSelector builds the selector the real one does: the fake's
+// selects everything, so that every describer would show every event of its
+// namespace (and a node every event of the cluster, twice).
+type eventSelectingClientset struct{ *fake.Clientset }
+
+func (c eventSelectingClientset) CoreV1() corev1client.CoreV1Interface {
+	return eventSelectingCoreV1{c.Clientset.CoreV1()}
+}
+
+type eventSelectingCoreV1 struct{ corev1client.CoreV1Interface }
+
+func (c eventSelectingCoreV1) Events(namespace string) corev1client.EventInterface {
+	return eventSelectingEvents{c.CoreV1Interface.Events(namespace)}
+}
+
+type eventSelectingEvents struct{ corev1client.EventInterface }
+
+// GetFieldSelector is client-go's own (typed/core/v1/event_expansion.go).
+func (eventSelectingEvents) GetFieldSelector(name, namespace, kind, uid *string) fields.Selector {
+	set := fields.Set{}
+	for field, value := range map[string]*string{
+		"involvedObject.name":      name,
+		"involvedObject.namespace": namespace,
+		"involvedObject.kind":      kind,
+		"involvedObject.uid":       uid,
+	} {
+		if value != nil {
+			set[field] = *value
+		}
+	}
+	return set.AsSelector()
 }
 
 // honourFieldSelectors makes the fake clientset filter pods and events by
