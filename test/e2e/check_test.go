@@ -123,9 +123,7 @@ func TestCheckLeastPrivilege(t *testing.T) {
 		t.Errorf("exit %d, failing %v: missing rights must skip, not fail", code, failing(report))
 	}
 	skipped := describeFindings(report)
-	// (The object rules that read EndpointSlices and ServiceCIDRs are not
-	// in the registry yet; their sources join this list with them.)
-	for _, source := range []string{check.SourceKubeadm, check.SourceKubeProxy, check.SourceKubelet} {
+	for _, source := range []string{check.SourceKubeadm, check.SourceKubeProxy, check.SourceKubelet, check.SourceSlices, check.SourceServiceCIDRs} {
 		if !strings.Contains(skipped, source+": forbidden") {
 			t.Errorf("no skip naming %q as forbidden", source)
 		}

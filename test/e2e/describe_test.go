@@ -68,7 +68,7 @@ func TestDescribe(t *testing.T) {
 					args = append(args, "-n", target.ns)
 				}
 				ours := run(t, filepath.Join(binDir(t), "kubectl-dualstack"), args...)
-				removed, added := diffLines(theirs, ours)
+				removed, added := diffLines(maskTimes(theirs), maskTimes(ours))
 				t.Logf("describe %s %s, lines changed from kubectl's describer:\n%s", target.kind, target.name, showDiff(removed, added))
 				for _, l := range append(removed, added...) {
 					if !dualStackLines[target.kind].MatchString(l) {
@@ -113,6 +113,18 @@ func checkDescribedEndpoints(t *testing.T, client kubernetes.Interface, out stri
 		}
 	}
 	checkEndpointGroupsOf(t, client, "demo", "web", table.String())
+}
+
+// Ages and timestamps move between the two describe calls (a pod's age in
+// the node's pod table ticks from 0s to 1s, a lease renews): mask them.
+var (
+	trailingAge = regexp.MustCompile(`(?m)\s\d+(d|h|m|s)(\d+(h|m|s))?$`)
+	timestamp   = regexp.MustCompile(`[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}`)
+)
+
+func maskTimes(s string) string {
+	s = trailingAge.ReplaceAllString(s, " <age>")
+	return timestamp.ReplaceAllString(s, "<time>")
 }
 
 // diffLines returns the lines only in a and only in b, by a longest common
