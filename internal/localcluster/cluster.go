@@ -92,6 +92,11 @@ type Cluster struct {
 
 	procs     []*process          // in start order
 	args      map[string][]string // each component's flags, as started
+	defaults  map[string][]string // each component's flags before ExtraArgs
+	health    map[string]healthCheck
+	binDir    string
+	client    kubernetes.Interface
+	kubeadm   bool // the kube-system objects of kubeadm.go exist
 	stopAgent context.CancelFunc
 	agentDone chan struct{}
 	failed    chan error
@@ -121,7 +126,10 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 	if err := validateNodeIPFamilies(cfg.NodeIPFamilies, cfg.Nodes); err != nil {
 		return nil, err
 	}
-	c := &Cluster{Layout: cfg.Layout, StateDir: cfg.StateDir, args: map[string][]string{}, failed: make(chan error, 1)}
+	c := &Cluster{
+		Layout: cfg.Layout, StateDir: cfg.StateDir, binDir: cfg.BinDir, failed: make(chan error, 1),
+		args: map[string][]string{}, defaults: map[string][]string{}, health: map[string]healthCheck{},
+	}
 	if c.StateDir == "" {
 		if c.StateDir, err = os.MkdirTemp("", "localcluster-"); err != nil {
 			return nil, err
@@ -158,16 +166,9 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 		}
 	}
 
-	// start runs a component with its defaults and then its ExtraArgs; the
-	// mirror pods show the very same slice (c.args).
 	start := func(name string, defaults []string) (*process, error) {
-		c.args[name] = slices.Concat(defaults, cfg.ExtraArgs[name])
-		p, err := startProcess(name, filepath.Join(cfg.BinDir, name), c.args[name], c.path(name+".log"))
-		if err != nil {
-			return nil, err
-		}
-		c.procs = append(c.procs, p)
-		return p, nil
+		c.defaults[name] = defaults
+		return c.startComponent(name, cfg.ExtraArgs[name])
 	}
 
 	logf("starting etcd on 127.0.0.1:%d", c.Ports[Etcd])
@@ -185,7 +186,8 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := etcd.waitHealthy(ctx, etcdURL+"/health", "", 30*time.Second); err != nil {
+	c.health[Etcd] = healthCheck{etcdURL + "/health", "", 30 * time.Second, ""}
+	if err := c.waitHealthy(ctx, etcd); err != nil {
 		return nil, err
 	}
 
@@ -210,7 +212,8 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := apiserver.waitHealthy(ctx, apiURL+"/readyz", creds.admin.token, 60*time.Second); err != nil {
+	c.health[APIServer] = healthCheck{apiURL + "/readyz", creds.admin.token, 60 * time.Second, ""}
+	if err := c.waitHealthy(ctx, apiserver); err != nil {
 		return nil, err
 	}
 
@@ -243,17 +246,25 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// The controller-manager serves /healthz before it starts its
+	// controllers (and may then exit on a flag node IPAM refuses): it is up
+	// once the verbose check lists node IPAM.
+	c.health[ControllerManager] = healthCheck{fmt.Sprintf("https://127.0.0.1:%d/healthz?verbose", c.Ports[ControllerManager]), "", 60 * time.Second, "[+]node-ipam-controller ok"}
+	c.health[Scheduler] = healthCheck{fmt.Sprintf("https://127.0.0.1:%d/healthz", c.Ports[Scheduler]), "", 60 * time.Second, ""}
 	for _, p := range []*process{cm, scheduler} {
-		if err := p.waitHealthy(ctx, fmt.Sprintf("https://127.0.0.1:%d/healthz", c.Ports[p.name]), "", 60*time.Second); err != nil {
+		if err := c.waitHealthy(ctx, p); err != nil {
 			return nil, err
 		}
 	}
-	c.watchProcesses()
+	for _, p := range c.procs {
+		c.watch(p)
+	}
 
 	client, err := kubernetes.NewForConfig(c.RESTConfig)
 	if err != nil {
 		return nil, err
 	}
+	c.client = client
 	logf("registering %d nodes", cfg.Nodes)
 	agentCtx, stopAgent := context.WithCancel(context.Background())
 	c.stopAgent, c.agentDone = stopAgent, make(chan struct{})
@@ -274,6 +285,7 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 		if systemPods, err = c.createKubeadmLook(ctx, client, cfg, agent.nodeNames()); err != nil {
 			return nil, fmt.Errorf("kubeadm look: %w", err)
 		}
+		c.kubeadm = true
 	}
 	if err := c.waitUsable(ctx, client, agent, systemPods); err != nil {
 		return nil, err
@@ -298,7 +310,7 @@ func (c *Cluster) waitUsable(ctx context.Context, client kubernetes.Interface, a
 		}
 		for _, name := range agent.nodeNames() {
 			node, err := client.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
-			if err != nil || len(node.Spec.PodCIDRs) != len(c.Layout.families()) || len(node.Spec.Taints) > 0 {
+			if err != nil || len(node.Spec.PodCIDRs) != c.clusterCIDRCount() || len(node.Spec.Taints) > 0 {
 				return false, nil
 			}
 		}
@@ -320,14 +332,38 @@ func (c *Cluster) waitUsable(ctx context.Context, client kubernetes.Interface, a
 	return nil
 }
 
-// watchProcesses reports the first component that exits on its own.
-func (c *Cluster) watchProcesses() {
-	for _, p := range c.procs {
-		go func() {
-			<-p.exited
-			c.fail(p.failure(fmt.Errorf("exited unexpectedly (%v)", p.err)))
-		}()
+// clusterCIDRCount is how many podCIDRs node IPAM gives each node: one per
+// entry of the controller-manager's --cluster-cidr (ExtraArgs may make it
+// single-stack on a dual-stack layout).
+func (c *Cluster) clusterCIDRCount() int {
+	cidrs, _ := flagValue(c.args[ControllerManager], "cluster-cidr")
+	return len(strings.Split(cidrs, ","))
+}
+
+// startComponent runs a component with its defaults and then extraArgs (a
+// later flag wins); the mirror pods show the very same slice (c.args).
+func (c *Cluster) startComponent(name string, extraArgs []string) (*process, error) {
+	c.args[name] = slices.Concat(c.defaults[name], extraArgs)
+	p, err := startProcess(name, filepath.Join(c.binDir, name), c.args[name], c.path(name+".log"))
+	if err != nil {
+		return nil, err
 	}
+	c.procs = append(c.procs, p)
+	return p, nil
+}
+
+func (c *Cluster) waitHealthy(ctx context.Context, p *process) error {
+	return p.waitHealthy(ctx, c.health[p.name])
+}
+
+// watch reports p's exit as the cluster's failure, unless p was replaced.
+func (c *Cluster) watch(p *process) {
+	go func() {
+		<-p.exited
+		if !p.replaced.Load() {
+			c.fail(p.failure(fmt.Errorf("exited unexpectedly (%v)", p.err)))
+		}
+	}()
 }
 
 func (c *Cluster) fail(err error) {
@@ -348,6 +384,9 @@ func (c *Cluster) Failed() <-chan error { return c.failed }
 func (c *Cluster) PIDs() map[string]int {
 	out := map[string]int{}
 	for _, p := range c.procs {
+		if p.replaced.Load() {
+			continue
+		}
 		out[p.name] = p.cmd.Process.Pid
 	}
 	return out

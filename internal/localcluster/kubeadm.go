@@ -170,6 +170,18 @@ func (v kubeadmValues) kubeletConfiguration() map[string]any {
 	}
 }
 
+// configMaps are the data of kubeadm's three ConfigMaps, by name.
+func (v kubeadmValues) configMaps(server string, kubeProxyClusterCIDR *string) map[string]map[string]string {
+	return map[string]map[string]string{
+		"kubeadm-config": {"ClusterConfiguration": mustYAML(v.clusterConfiguration())},
+		"kube-proxy": {
+			"config.conf":     mustYAML(v.kubeProxyConfiguration(kubeProxyClusterCIDR)),
+			"kubeconfig.conf": kubeProxyKubeconfig(server),
+		},
+		"kubelet-config": {"kubelet": mustYAML(v.kubeletConfiguration())},
+	}
+}
+
 // kubeProxyKubeconfig is kube-proxy's kubeconfig.conf: its service-account
 // credentials against the apiserver.
 func kubeProxyKubeconfig(server string) string {
@@ -214,15 +226,7 @@ func (c *Cluster) createKubeadmLook(ctx context.Context, client kubernetes.Inter
 		return nil, fmt.Errorf("namespace %s: %w", kubeSystem, err)
 	}
 
-	configMaps := map[string]map[string]string{
-		"kubeadm-config": {"ClusterConfiguration": mustYAML(v.clusterConfiguration())},
-		"kube-proxy": {
-			"config.conf":     mustYAML(v.kubeProxyConfiguration(cfg.KubeProxyClusterCIDR)),
-			"kubeconfig.conf": kubeProxyKubeconfig(c.RESTConfig.Host),
-		},
-		"kubelet-config": {"kubelet": mustYAML(v.kubeletConfiguration())},
-	}
-	for name, data := range configMaps {
+	for name, data := range v.configMaps(c.RESTConfig.Host, cfg.KubeProxyClusterCIDR) {
 		cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: kubeSystem}, Data: data}
 		if _, err := client.CoreV1().ConfigMaps(kubeSystem).Create(ctx, cm, metav1.CreateOptions{}); err != nil {
 			return nil, err

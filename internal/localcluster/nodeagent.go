@@ -292,9 +292,10 @@ func internalIPs(node *corev1.Node) []string {
 	return out
 }
 
-// allocate hands the pod one free address from each of its node's podCIDRs
-// (in podCIDRs order, so the primary family comes first), skipping the
-// network address and .1, as host-local IPAM does.
+// allocate hands the pod one free address from each of its node's podCIDRs,
+// skipping the network address and .1, as host-local IPAM does. Like
+// kubelet (kubelet_pods.go sortPodIPs), it puts the family of the node's
+// first InternalIP first, whatever the podCIDRs' order.
 func (a *nodeAgent) allocate(pod *corev1.Pod, node *corev1.Node) ([]string, error) {
 	if len(node.Spec.PodCIDRs) == 0 {
 		return nil, fmt.Errorf("node %s has no podCIDRs yet", node.Name)
@@ -322,6 +323,7 @@ func (a *nodeAgent) allocate(pod *corev1.Pod, node *corev1.Node) ([]string, erro
 		}
 		ips = append(ips, addr)
 	}
+	sortByNodeFamily(ips, node)
 	for _, ip := range ips {
 		a.used[ip] = true
 	}
@@ -353,6 +355,26 @@ func (a *nodeAgent) release(uid types.UID) {
 		delete(a.used, ip)
 	}
 	delete(a.byPod, uid)
+}
+
+// sortByNodeFamily puts the addresses of the family of the node's first
+// InternalIP first, keeping the order otherwise.
+func sortByNodeFamily(ips []netip.Addr, node *corev1.Node) {
+	nodeIPs := internalIPs(node)
+	if len(nodeIPs) == 0 {
+		return
+	}
+	first, err := netip.ParseAddr(nodeIPs[0])
+	if err != nil {
+		return
+	}
+	rank := func(a netip.Addr) int {
+		if a.Is4() == first.Is4() {
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(ips, func(x, y netip.Addr) int { return rank(x) - rank(y) })
 }
 
 func familyOf(addr netip.Addr) string {

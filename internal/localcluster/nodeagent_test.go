@@ -30,7 +30,7 @@ func TestAllocate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Network address and .1 are skipped; podCIDRs order (primary first) kept.
+	// Network address and .1 are skipped; without node IPs, podCIDRs order.
 	if want := []string{"fd00:10:244::2", "10.244.0.2"}; !slices.Equal(first, want) {
 		t.Errorf("first pod got %v, want %v", first, want)
 	}
@@ -48,6 +48,20 @@ func TestAllocate(t *testing.T) {
 	}
 	if one, _ := a.allocate(testPod("d", map[string]string{AnnotationIPFamilies: "IPv4"}), node); !slices.Equal(one, []string{"10.244.0.4"}) {
 		t.Errorf("IPv4-only pod got %v", one)
+	}
+}
+
+// Pod IPs follow the family of the node's first InternalIP, as kubelet's
+// sortPodIPs orders them, not the podCIDRs' order.
+func TestAllocateOrdersByNodeIP(t *testing.T) {
+	node := testNode("fd00:10:244::/64", "10.244.0.0/24")
+	node.Status.Addresses = []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: "172.18.0.2"}, {Type: corev1.NodeInternalIP, Address: "fc00::2"}}
+	got, err := newTestAgent().allocate(testPod("a", nil), node)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"10.244.0.2", "fd00:10:244::2"}; !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v (IPv4 first, as the node's first IP)", got, want)
 	}
 }
 

@@ -5,10 +5,13 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -20,6 +23,16 @@ type process struct {
 	cmd     *exec.Cmd
 	exited  chan struct{} // closed when the process has exited
 	err     error         // its exit status, valid once exited is closed
+	// replaced is set when Restart stops the process on purpose.
+	replaced atomic.Bool
+}
+
+// healthCheck is how to tell that a component is up: url answers 200 and,
+// when want is set, its body contains want.
+type healthCheck struct {
+	url, bearer string
+	timeout     time.Duration
+	want        string
 }
 
 // startProcess starts bin with args, its output appended to logPath.
@@ -44,9 +57,22 @@ func startProcess(name, bin string, args []string, logPath string) (*process, er
 	return p, nil
 }
 
-// failure is the one-line error for a component that died or never came up.
+// failure is the one-line error for a component that died or never came
+// up, with the last line it logged (usually why).
 func (p *process) failure(what error) error {
+	if last := p.lastLogLine(); last != "" {
+		return fmt.Errorf("%s %v: %s; see %s", p.name, what, last, p.logPath)
+	}
 	return fmt.Errorf("%s %v; see %s", p.name, what, p.logPath)
+}
+
+func (p *process) lastLogLine() string {
+	data, err := os.ReadFile(p.logPath)
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
 }
 
 // stop asks the process to exit, and kills it after grace.
@@ -65,9 +91,10 @@ func (p *process) stop(grace time.Duration) {
 	}
 }
 
-// waitHealthy polls url until it answers 200, the process exits, or the
-// deadline passes.
-func (p *process) waitHealthy(ctx context.Context, url, bearer string, timeout time.Duration) error {
+// waitHealthy polls the health check until it passes, the process exits,
+// or the deadline passes.
+func (p *process) waitHealthy(ctx context.Context, h healthCheck) error {
+	url, bearer, timeout := h.url, h.bearer, h.timeout
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	client := &http.Client{
@@ -85,8 +112,9 @@ func (p *process) waitHealthy(ctx context.Context, url, bearer string, timeout t
 		}
 		resp, err := client.Do(req)
 		if err == nil {
+			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
+			if resp.StatusCode == http.StatusOK && strings.Contains(string(body), h.want) {
 				return nil
 			}
 			err = fmt.Errorf("%s answered %s", url, resp.Status)

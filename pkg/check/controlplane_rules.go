@@ -198,6 +198,21 @@ var controlPlaneRules = []Rule{
 		Fix:       "choose pod and service ranges that do not overlap (pods and services need disjoint address space)",
 		Check:     checkPodServiceOverlap,
 	},
+	// KEP-563: the first entry of each dual-stack flag is the primary
+	// family. Node IPAM hands out podCIDRs in --cluster-cidr order
+	// (range_allocator.go occupyCIDRs), so node.spec.podCIDR is of the
+	// cluster CIDR's first family, while kubelet orders pod IPs by the node
+	// IP's family (kubelet_pods.go sortPodIPs) and Services by the first
+	// service range.
+	{
+		ID:        "controller-manager-cluster-cidr-primary-family",
+		Area:      "controller-manager",
+		Title:     "kube-controller-manager --cluster-cidr lists the primary service family first",
+		Severity:  Warning,
+		Reference: "RULES.md §2.3, §9 X6/X8; KEP-563 (first entry = primary family), pkg/controller/nodeipam/ipam/range_allocator.go occupyCIDRs",
+		Fix:       "list --cluster-cidr (and kubeadm's podSubnet, kube-proxy's clusterCIDR) in the order of --service-cluster-ip-range; nodes keep the podCIDRs they have: re-register them",
+		Check:     checkClusterCIDRPrimaryFamily,
+	},
 
 	// --- kube-proxy --------------------------------------------------------
 
@@ -1148,6 +1163,29 @@ func checkPodServiceOverlap(f *Facts, r *Reporter) {
 			case cpOverlap(p.n, s.n):
 				r.Fail(p.subject, p.at, "pod CIDR %s overlaps service CIDR %s (%s): the service range \"must not overlap with any IP ranges assigned to nodes or pods\" (kube-apiserver --service-cluster-ip-range help)", p.n, s.n, s.at.Source)
 			}
+		}
+	}
+}
+
+func checkClusterCIDRPrimaryFamily(f *Facts, r *Reporter) {
+	kcms := f.ComponentsOf(ControllerManager)
+	ranges, rangesAt, known := f.ServiceRanges()
+	if len(kcms) == 0 || !known {
+		if why := cpUnavailable(f, SourceControlPlane, SourceServiceCIDRs); why != "" {
+			r.Skip("cluster", "cluster CIDR or service ranges unknown: "+why)
+			return
+		}
+		cpNothing(r, "cluster", "cluster CIDR or service ranges unknown: nothing to compare")
+		return
+	}
+	primary := familyOfCIDR(ranges[0])
+	for _, c := range kcms {
+		cidrs, err := netutils.ParseCIDRs(splitList(cpValue(c, "cluster-cidr")))
+		if err != nil || len(cidrs) == 0 {
+			continue // controller-manager-cluster-cidr reports it
+		}
+		if first := familyOfCIDR(cidrs[0]); first != primary {
+			r.Fail(cpSubject(c, "cluster-cidr"), cpAt(c, "cluster-cidr", ""), "--cluster-cidr lists %s first but the primary service family (%s) is %s: nodes' spec.podCIDR is %s while pods' podIP and Services' clusterIP are %s", first, rangesAt.Source, primary, first, primary)
 		}
 	}
 }

@@ -676,6 +676,26 @@ func TestControllerManagerPodServiceOverlap(t *testing.T) {
 	})
 }
 
+func TestControllerManagerClusterCIDRPrimaryFamily(t *testing.T) {
+	unavailable := &Facts{}
+	unavailable.MarkUnavailable(SourceControlPlane, "forbidden")
+	cpRunCases(t, "controller-manager-cluster-cidr-primary-family", []cpCase{
+		{"dual4", cpCluster("dual4"), []cpWant{cpOK("controller-manager")}},
+		{"dual6", cpCluster("dual6"), []cpWant{cpOK("controller-manager")}},
+		{"single4", cpCluster("single4"), []cpWant{cpOK("controller-manager")}},
+		{"pods IPv6-first, services IPv4-first", cpMut("dual4", func(f *Facts) {
+			cpSet(f, ControllerManager, "cluster-cidr", "fd00:10:244::/56,10.244.0.0/16")
+		}), []cpWant{cpFail(Warning, cpKCM1+" --cluster-cidr", "--cluster-cidr lists IPv6 first but the primary service family")}},
+		{"single-stack pods of the other family", cpMut("single4", func(f *Facts) {
+			cpSet(f, ControllerManager, "cluster-cidr", "fd00:10:244::/56")
+		}), []cpWant{cpFail(Warning, cpKCM1+" --cluster-cidr", "lists IPv6 first but the primary service family")}},
+		{"unparsable cluster CIDR is another rule's", cpMut("dual4", func(f *Facts) {
+			cpSet(f, ControllerManager, "cluster-cidr", "10.244.0.0/33")
+		}), []cpWant{cpOK("controller-manager")}},
+		{"sources unavailable", unavailable, []cpWant{cpSkip("cluster", "forbidden")}},
+	})
+}
+
 // ---------------------------------------------------------------------------
 // kube-proxy
 

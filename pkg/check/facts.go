@@ -115,6 +115,11 @@ type Facts struct {
 	// Expect is the stack the user expects ("dual", "ipv4", "ipv6"), or ""
 	// to accept any stack the cluster is consistently configured for.
 	Expect string
+
+	// podIndex caches the node lookups of the pod rules (object_rules.go);
+	// podIndexBuilds counts its builds, for tests.
+	podIndex       *podIndex
+	podIndexBuilds int
 }
 
 // ComponentsOf returns the instances of one component kind.

@@ -2,7 +2,6 @@ package check
 
 import (
 	"net"
-	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -150,6 +149,22 @@ func nodeHostIPs(node *corev1.Node) []net.IP {
 	return out
 }
 
+// maskSetting is where the node mask of a family comes from: its own flag,
+// else (single-stack) --node-cidr-mask-size, else the default.
+func maskSetting(settings map[string]Setting, fam corev1.IPFamily, dual bool, where string) Setting {
+	flag, def := "node-cidr-mask-size-ipv4", "24"
+	if fam == corev1.IPv6Protocol {
+		flag, def = "node-cidr-mask-size-ipv6", "64"
+	}
+	if s, ok := settings[flag]; ok {
+		return s
+	}
+	if s, ok := settings["node-cidr-mask-size"]; ok && !dual {
+		return s
+	}
+	return Setting{Value: def, Source: where + " (--" + flag + " unset: default " + def + ")"}
+}
+
 // nodeIPAM is the controller-manager's node IPAM configuration.
 type nodeIPAM struct {
 	Allocate   bool    // --allocate-node-cidrs=true
@@ -200,28 +215,19 @@ func (f *Facts) nodeIPAM() (ipam nodeIPAM, ok bool) {
 	if ipam.Allocate && len(ipam.ClusterCIDRs) == 0 {
 		return nodeIPAM{}, false
 	}
-	// cmd/kube-controller-manager/app/core.go setNodeCIDRMaskSizes.
-	dual := len(ipam.ClusterCIDRs) > 1
-	ipam.Masks = map[corev1.IPFamily]int{corev1.IPv4Protocol: 24, corev1.IPv6Protocol: 64}
-	ipam.MaskAt = map[corev1.IPFamily]Setting{
-		corev1.IPv4Protocol: {Value: "24", Source: where + " (--node-cidr-mask-size-ipv4 unset: default 24)"},
-		corev1.IPv6Protocol: {Value: "64", Source: where + " (--node-cidr-mask-size-ipv6 unset: default 64)"},
-	}
-	set := func(fam corev1.IPFamily, s Setting) {
-		ipam.MaskAt[fam] = s
-		ipam.Masks[fam] = 0
-		if n, err := strconv.Atoi(strings.TrimSpace(s.Value)); err == nil {
-			ipam.Masks[fam] = n
+	// The node mask of each cluster CIDR, as the controller-manager
+	// computes it (kcmNodeMasks); 0 when it refuses the flags, which
+	// controller-manager-node-cidr-mask reports.
+	ipam.Masks, ipam.MaskAt = map[corev1.IPFamily]int{}, map[corev1.IPFamily]Setting{}
+	if len(ipam.ClusterCIDRs) > 0 {
+		masks, _, err := kcmNodeMasks(Component{Kind: ControllerManager, Source: where, Settings: settings}, ipam.ClusterCIDRs)
+		for i, cidr := range ipam.ClusterCIDRs {
+			fam := familyOfCIDR(cidr)
+			ipam.MaskAt[fam] = maskSetting(settings, fam, len(ipam.ClusterCIDRs) > 1, where)
+			if err == nil {
+				ipam.Masks[fam] = masks[i]
+			}
 		}
-	}
-	if s, ok := settings["node-cidr-mask-size"]; ok && !dual && len(ipam.ClusterCIDRs) == 1 {
-		set(familyOfCIDR(ipam.ClusterCIDRs[0]), s)
-	}
-	if s, ok := settings["node-cidr-mask-size-ipv4"]; ok {
-		set(corev1.IPv4Protocol, s)
-	}
-	if s, ok := settings["node-cidr-mask-size-ipv6"]; ok {
-		set(corev1.IPv6Protocol, s)
 	}
 	return ipam, true
 }

@@ -3,12 +3,8 @@ package check
 import (
 	"fmt"
 	"net"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"weak"
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
@@ -447,15 +443,45 @@ func checkDefaultServiceCIDR(f *Facts, r *Reporter) {
 	}
 }
 
+// Events outlive their cause: the controller retries a failed update (a
+// conflict while converting single to dual-stack is common), so once
+// ServiceCIDR kubernetes equals every apiserver's flags they are history.
 func checkServiceCIDREvents(f *Facts, r *Reporter) {
+	settled := defaultServiceCIDRSettled(f)
 	seen := map[string]bool{}
 	for _, e := range f.ServiceCIDREvents {
 		if seen[e] {
 			continue
 		}
 		seen[e] = true
+		if settled {
+			r.FailWith(Info, "servicecidr/"+defaultServiceCIDRName+" events", Setting{Source: "events"}, "%s (resolved since: ServiceCIDR kubernetes now equals every kube-apiserver's --service-cluster-ip-range)", e)
+			continue
+		}
 		r.Fail("servicecidr/"+defaultServiceCIDRName+" events", Setting{Source: "events"}, "%s", e)
 	}
+}
+
+// defaultServiceCIDRSettled says whether ServiceCIDR kubernetes is known to
+// equal every kube-apiserver's --service-cluster-ip-range.
+func defaultServiceCIDRSettled(f *Facts) bool {
+	i := slices.IndexFunc(f.ServiceCIDRs, func(sc ServiceCIDR) bool { return sc.Name == defaultServiceCIDRName })
+	apiservers := f.ComponentsOf(APIServer)
+	if i < 0 || len(apiservers) == 0 {
+		return false
+	}
+	object, ok := canonicalCIDRs(f.ServiceCIDRs[i].CIDRs)
+	if !ok {
+		return false
+	}
+	for _, c := range apiservers {
+		at, set := c.Setting("service-cluster-ip-range")
+		flags, ok := canonicalCIDRs(splitList(at.Value))
+		if !set || !ok || !slices.Equal(flags, object) {
+			return false
+		}
+	}
+	return true
 }
 
 func checkServiceCIDRsValid(f *Facts, r *Reporter) {
@@ -757,6 +783,7 @@ func (n *nodeAddrs) dualCapable() bool {
 
 // podIndex is built once per Facts (and rebuilt if its nodes or families
 // change): pods look their node up by name instead of scanning f.Nodes.
+// It lives in Facts.podIndex.
 type podIndex struct {
 	nodesFirst *corev1.Node
 	nodesLen   int
@@ -765,18 +792,9 @@ type podIndex struct {
 	nodes      map[string]*nodeAddrs
 }
 
-var (
-	podIndexes = struct {
-		sync.Mutex
-		byFacts map[weak.Pointer[Facts]]*podIndex
-	}{byFacts: map[weak.Pointer[Facts]]*podIndex{}}
-	// podIndexBuilds counts builds, for tests.
-	podIndexBuilds atomic.Int64
-)
-
-// podIndexOf returns f's index. refresh (from a rule's Check, once per
-// run) also re-reads the cluster's families; per pod only the nodes
-// slice's identity is compared. Entries go when their Facts is collected.
+// podIndexOf returns f's index, built on first use. refresh (from a rule's
+// Check, once per run) also re-reads the cluster's families; per pod only
+// the nodes slice's identity is compared.
 func podIndexOf(f *Facts, refresh bool) *podIndex {
 	var first *corev1.Node
 	if len(f.Nodes) > 0 {
@@ -786,17 +804,13 @@ func podIndexOf(f *Facts, refresh bool) *podIndex {
 	if refresh {
 		fams = f.Families()
 	}
-	key := weak.Make(f)
-	podIndexes.Lock()
-	defer podIndexes.Unlock()
-	idx, seen := podIndexes.byFacts[key]
-	if seen && idx.nodesFirst == first && idx.nodesLen == len(f.Nodes) && (!refresh || slices.Equal(idx.families, fams)) {
+	if idx := f.podIndex; idx != nil && idx.nodesFirst == first && idx.nodesLen == len(f.Nodes) && (!refresh || slices.Equal(idx.families, fams)) {
 		return idx
 	}
 	if !refresh {
 		fams = f.Families()
 	}
-	idx = &podIndex{nodesFirst: first, nodesLen: len(f.Nodes), families: fams, dualStack: isDualPair(fams), nodes: make(map[string]*nodeAddrs, len(f.Nodes))}
+	idx := &podIndex{nodesFirst: first, nodesLen: len(f.Nodes), families: fams, dualStack: isDualPair(fams), nodes: make(map[string]*nodeAddrs, len(f.Nodes))}
 	for i := range f.Nodes {
 		node := &f.Nodes[i]
 		n := &nodeAddrs{name: node.Name, hostIPs: nodeHostIPs(node), podCIDRs: map[corev1.IPFamily]*net.IPNet{}, hasPodCIDRs: len(node.Spec.PodCIDRs) > 0}
@@ -810,15 +824,8 @@ func podIndexOf(f *Facts, refresh bool) *podIndex {
 		n.internal, _ = internalIPFamilies(node)
 		idx.nodes[node.Name] = n
 	}
-	podIndexBuilds.Add(1)
-	if !seen {
-		runtime.AddCleanup(f, func(k weak.Pointer[Facts]) {
-			podIndexes.Lock()
-			delete(podIndexes.byFacts, k)
-			podIndexes.Unlock()
-		}, key)
-	}
-	podIndexes.byFacts[key] = idx
+	f.podIndex = idx
+	f.podIndexBuilds++
 	return idx
 }
 

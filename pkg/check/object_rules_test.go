@@ -310,6 +310,21 @@ func TestObjectRulesUnknownFamiliesSkip(t *testing.T) {
 	}
 }
 
+// An error event the controller has since retried past (the ServiceCIDR now
+// equals the flags) is information, not a failure.
+func TestServiceCIDREventsResolved(t *testing.T) {
+	w := healthy(stacks["dual-stack IPv4-primary"])
+	w.f.ServiceCIDREvents = []string{"KubernetesDefaultServiceCIDRError: The default ServiceCIDR can not be upgraded from 10.96.0.0/16 to dual stack [10.96.0.0/16 fd00:10:96::/112] : Operation cannot be fulfilled"}
+	findings := runObjectRules(t, w.facts())
+	if got := failing(findings); len(got) > 0 {
+		t.Fatalf("failing rules %v:%s", got, dump(findings))
+	}
+	i := slices.IndexFunc(findings, func(fd Finding) bool { return fd.ID == "servicecidr-default-events" })
+	if i < 0 || findings[i].Severity != Info || !strings.Contains(findings[i].Message, "resolved since") {
+		t.Errorf("want an info finding saying the event is resolved:%s", dump(findings))
+	}
+}
+
 func TestObjectRulesBrokenCases(t *testing.T) {
 	dual4, dual6, single4 := stacks["dual-stack IPv4-primary"], stacks["dual-stack IPv6-primary"], stacks["single-stack IPv4"]
 	cases := []struct {
@@ -327,7 +342,8 @@ func TestObjectRulesBrokenCases(t *testing.T) {
 			"servicecidr-default-matches-flags", Error, "The default ServiceCIDR [10.96.0.0/16] does not match the controller flag configurations [10.96.0.0/16 fd00:10:96::/112]"},
 		{"kubernetes ServiceCIDR missing", dual4, func(w *world) { w.f.ServiceCIDRs[0].Name = "other" },
 			"servicecidr-default-matches-flags", Warning, `no ServiceCIDR named "kubernetes"`},
-		{"inconsistency events", dual4, func(w *world) {
+		{"inconsistency events, apiserver flags unknown", dual4, func(w *world) {
+			w.f.Components = nil
 			w.f.ServiceCIDREvents = []string{"KubernetesDefaultServiceCIDRInconsistent: The default ServiceCIDR [10.96.0.0/16] does not match", "KubernetesDefaultServiceCIDRInconsistent: The default ServiceCIDR [10.96.0.0/16] does not match"}
 		}, "servicecidr-default-events", Error, "KubernetesDefaultServiceCIDRInconsistent"},
 		{"ServiceCIDR of one family twice", dual4, func(w *world) {
@@ -533,22 +549,22 @@ func bigWorld(nodes, pods int) *world {
 func TestPodRulesTenThousandPodsIndexNodesOnce(t *testing.T) {
 	w := bigWorld(2000, 10000)
 	f := w.facts()
-	before := podIndexBuilds.Load()
+	before := f.podIndexBuilds
 	findings := runObjectRules(t, f)
 	if got := failing(findings); len(got) > 0 {
 		t.Fatalf("%d failing findings, first %v:%s", len(got), got[0], dump(findings[:min(len(findings), 5)]))
 	}
-	if builds := podIndexBuilds.Load() - before; builds != 1 {
+	if builds := f.podIndexBuilds - before; builds != 1 {
 		t.Errorf("node index built %d times for 10,000 pods, want once", builds)
 	}
 	// A second run over the same facts reuses it; changed nodes rebuild it.
 	runObjectRules(t, f)
-	if builds := podIndexBuilds.Load() - before; builds != 1 {
+	if builds := f.podIndexBuilds - before; builds != 1 {
 		t.Errorf("second run rebuilt the index (%d builds)", builds)
 	}
 	f.Nodes = f.Nodes[:1000]
 	runObjectRules(t, f)
-	if builds := podIndexBuilds.Load() - before; builds != 2 {
+	if builds := f.podIndexBuilds - before; builds != 2 {
 		t.Errorf("index not rebuilt after the nodes changed (%d builds)", builds)
 	}
 }

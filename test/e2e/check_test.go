@@ -80,6 +80,7 @@ func TestCheckHealthy(t *testing.T) {
 				kubectl(t, c.Kubeconfig, "apply", "-f", filepath.Join(repoDir, "testdata", "demo"))
 				waitForPodIPs(t, kubernetes.NewForConfigOrDie(c.RESTConfig), "demo", 4)
 			}
+			waitForServiceSlices(t, kubernetes.NewForConfigOrDie(c.RESTConfig))
 			report, code := runCheck(t, c.Kubeconfig, tt.args...)
 			t.Logf("summary %+v\n%s", report.Summary, describeFindings(report))
 			if got := failing(report); len(got) > 0 || code != 0 {

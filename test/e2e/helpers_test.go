@@ -154,3 +154,34 @@ func sameSet(a, b []string) bool {
 	slices.Sort(b)
 	return slices.Equal(a, b)
 }
+
+// waitForServiceSlices waits until the endpointslice controller has made
+// the EndpointSlices of every Service with a selector, so that a check does
+// not race it (a Service created a moment ago has none yet).
+func waitForServiceSlices(t *testing.T, client kubernetes.Interface) {
+	t.Helper()
+	var missing string
+	err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+		services, err := client.CoreV1().Services("").List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return false, err
+		}
+		for _, svc := range services.Items {
+			if len(svc.Spec.Selector) == 0 {
+				continue
+			}
+			slices, err := client.DiscoveryV1().EndpointSlices(svc.Namespace).List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=" + svc.Name})
+			if err != nil {
+				return false, err
+			}
+			if len(slices.Items) < len(svc.Spec.IPFamilies) {
+				missing = svc.Namespace + "/" + svc.Name
+				return false, nil
+			}
+		}
+		return true, nil
+	})
+	if err != nil {
+		t.Fatalf("waiting for the EndpointSlices of Service %s: %v", missing, err)
+	}
+}
