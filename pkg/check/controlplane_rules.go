@@ -390,7 +390,13 @@ func cpAt(c Component, flag, unset string) Setting {
 	if s, ok := c.Setting(flag); ok {
 		return s
 	}
-	return Setting{Source: fmt.Sprintf("%s (--%s unset%s)", c.Source, flag, unset)}
+	return Setting{Source: fmt.Sprintf("%s (--%s unset%s)", c.Source, flag, unset), File: c.File, Line: c.Line}
+}
+
+// kubeadmAt points at the kubeadm ClusterConfiguration itself, for a
+// value it leaves unset.
+func kubeadmAt(k *Kubeadm, note string) Setting {
+	return Setting{Source: k.Source + note, File: k.File, Line: k.Line}
 }
 
 // cpValue is a flag's value, "" when unset.
@@ -1500,7 +1506,7 @@ func checkKubeadmServiceSubnet(f *Facts, r *Reporter) {
 	}
 	const subject = "kubeadm networking.serviceSubnet"
 	if k.ServiceSubnet == nil || k.ServiceSubnet.Value == "" {
-		r.Pass(subject, Setting{Source: k.Source}, "networking.serviceSubnet unset: kubeadm uses its default %s", kubeadmDefaultServices)
+		r.Pass(subject, kubeadmAt(k, ""), "networking.serviceSubnet unset: kubeadm uses its default %s", kubeadmDefaultServices)
 		return
 	}
 	at := *k.ServiceSubnet
@@ -1528,7 +1534,7 @@ func checkKubeadmPodSubnet(f *Facts, r *Reporter) {
 	}
 	const subject = "kubeadm networking.podSubnet"
 	if k.PodSubnet == nil || k.PodSubnet.Value == "" {
-		r.Pass(subject, Setting{Source: k.Source}, "networking.podSubnet unset: kubeadm does not turn on node IPAM; nothing to check")
+		r.Pass(subject, kubeadmAt(k, ""), "networking.podSubnet unset: kubeadm does not turn on node IPAM; nothing to check")
 		return
 	}
 	at := *k.PodSubnet
@@ -1580,7 +1586,7 @@ func checkKubeadmMatchesControlPlane(f *Facts, r *Reporter) {
 	}
 	// getAPIServerCommand: --service-cluster-ip-range=serviceSubnet unless
 	// apiServer.extraArgs override it.
-	svcWant, svcAt := kubeadmDefaultServices, Setting{Source: k.Source + " (networking.serviceSubnet unset: default " + kubeadmDefaultServices + ")"}
+	svcWant, svcAt := kubeadmDefaultServices, kubeadmAt(k, " (networking.serviceSubnet unset: default "+kubeadmDefaultServices+")")
 	if k.ServiceSubnet != nil && k.ServiceSubnet.Value != "" {
 		svcWant, svcAt = k.ServiceSubnet.Value, *k.ServiceSubnet
 	}
@@ -1595,7 +1601,7 @@ func checkKubeadmMatchesControlPlane(f *Facts, r *Reporter) {
 	}
 	// getControllerManagerCommand: --cluster-cidr=podSubnet when set,
 	// unless controllerManager.extraArgs override it.
-	podWant, podAt := "", Setting{Source: k.Source + " (networking.podSubnet unset)"}
+	podWant, podAt := "", kubeadmAt(k, " (networking.podSubnet unset)")
 	if k.PodSubnet != nil {
 		podWant, podAt = k.PodSubnet.Value, *k.PodSubnet
 	}
@@ -1624,7 +1630,7 @@ func checkKubeadmDNSServiceIP(f *Facts, r *Reporter) {
 		cpNothing(r, "kubeadm", "no kubeadm ClusterConfiguration (not a kubeadm cluster): nothing to check")
 		return
 	}
-	list, at := kubeadmDefaultServices, Setting{Source: k.Source + " (networking.serviceSubnet unset: default " + kubeadmDefaultServices + ")"}
+	list, at := kubeadmDefaultServices, kubeadmAt(k, " (networking.serviceSubnet unset: default "+kubeadmDefaultServices+")")
 	if k.ServiceSubnet != nil && k.ServiceSubnet.Value != "" {
 		list, at = k.ServiceSubnet.Value, *k.ServiceSubnet
 	}

@@ -59,6 +59,11 @@ type Component struct {
 	Settings map[string]Setting
 	// Version is the component's Kubernetes version when known (image tag).
 	Version string
+	// File and Line locate the component's definition (a static pod
+	// manifest's container, a configuration document) when it came from a
+	// file: findings about unset flags point there.
+	File string
+	Line int
 }
 
 // Setting returns the named setting and whether it is set.
@@ -69,11 +74,24 @@ func (c Component) Setting(name string) (Setting, bool) {
 
 // Kubeadm is what a kubeadm ClusterConfiguration says about networking.
 type Kubeadm struct {
-	Source        string
+	Source string
+	// File and Line locate the ClusterConfiguration document, when read
+	// from a file.
+	File          string
+	Line          int
 	PodSubnet     *Setting
 	ServiceSubnet *Setting
 	// ExtraArgs per component (apiServer, controllerManager, scheduler).
 	ExtraArgs map[string]map[string]Setting
+}
+
+// FileNote is one remark about an input file: At locates it (File, Line,
+// Column; Source names the document), Severity is Error for a file that
+// could not be read or parsed, Info for one skipped on purpose.
+type FileNote struct {
+	At       Setting
+	Severity Severity
+	Message  string
 }
 
 // ServiceCIDR is a networking.k8s.io ServiceCIDR object.
@@ -105,6 +123,11 @@ type Facts struct {
 	Services       []corev1.Service
 	EndpointSlices []discoveryv1.EndpointSlice
 	Pods           PodVisitor
+
+	// FileNotes are what a files gatherer has to say about its inputs: a
+	// file it could not read or parse, a document of a kind it does not
+	// know. The config-files rule reports them.
+	FileNotes []FileNote
 
 	// Probe is the outcome of --probe, nil when not asked for.
 	Probe *Probe

@@ -421,7 +421,7 @@ func checkDefaultServiceCIDR(f *Facts, r *Reporter) {
 		at, set := c.Setting("service-cluster-ip-range")
 		if !set {
 			// pkg/kubeapiserver/options/options.go DefaultServiceIPCIDR.
-			at = Setting{Value: "10.0.0.0/24", Source: c.Source + " (--service-cluster-ip-range unset: default 10.0.0.0/24)"}
+			at = Setting{Value: "10.0.0.0/24", Source: c.Source + " (--service-cluster-ip-range unset: default 10.0.0.0/24)", File: c.File, Line: c.Line}
 		}
 		entries := splitList(at.Value)
 		if len(entries) > 2 {
