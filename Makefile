@@ -19,7 +19,7 @@ GO_SOURCES := $(shell find . -name '*.go' -not -path './hack/tools/*') go.mod go
 # `go test` timeout for the end-to-end suites (each starts real control planes).
 TEST_TIMEOUT ?= 20m
 
-.PHONY: all build tools demo test test-unit test-e2e cluster-up cluster-down vet fmt readme check-leftovers clean
+.PHONY: all build tools demo test test-unit test-e2e fuzz cluster-up cluster-down vet fmt readme check-leftovers clean
 
 all: build
 
@@ -57,6 +57,17 @@ test: vet build tools
 
 test-unit:
 	go test -count=1 -short ./...
+
+## fuzz: each fuzz target for FUZZTIME (seed corpora in the packages' testdata/fuzz);
+## minimisation is capped: Go otherwise stalls for minutes on each new input
+FUZZTIME ?= 1m
+FUZZ_TARGETS = ./pkg/check/files:FuzzAddFile ./pkg/check:FuzzRulesOnFlags ./pkg/check:FuzzParseFlags
+fuzz:
+	@for target in $(FUZZ_TARGETS); do \
+		pkg=$${target%%:*}; name=$${target##*:}; \
+		echo "fuzz: $$name ($$pkg) for $(FUZZTIME)"; \
+		go test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s || exit 1; \
+	done
 
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go'; git ls-files --others --exclude-standard '*.go')); \

@@ -81,8 +81,9 @@ var controlPlaneRules = []Rule{
 		Severity:  Error,
 		Reference: "RULES.md §1.3 validatePublicIPServiceClusterIPRangeIPFamilies, §9 X3; cmd/kube-apiserver/app/options/validation.go validatePublicIPServiceClusterIPRangeIPFamilies",
 		Fix:       "advertise an address of the family of the first --service-cluster-ip-range entry (or swap the ranges' order on a new cluster)",
-		Needs:     []string{SourceControlPlane},
-		Check:     checkAPIServerAdvertiseFamily,
+		// No Needs: without kube-apiserver instances it checks what kubeadm
+		// would generate, and skips only when neither is known.
+		Check: checkAPIServerAdvertiseFamily,
 	},
 	// content/en/docs/tasks/network/reconfigure-default-service-ip-ranges.md;
 	// pkg/controlplane/controller/defaultservicecidr (X2, the flags part).
@@ -198,20 +199,20 @@ var controlPlaneRules = []Rule{
 		Fix:       "choose pod and service ranges that do not overlap (pods and services need disjoint address space)",
 		Check:     checkPodServiceOverlap,
 	},
-	// KEP-563: the first entry of each dual-stack flag is the primary
-	// family. Node IPAM hands out podCIDRs in --cluster-cidr order
-	// (range_allocator.go occupyCIDRs), so node.spec.podCIDR is of the
-	// cluster CIDR's first family, while kubelet orders pod IPs by the node
-	// IP's family (kubelet_pods.go sortPodIPs) and Services by the first
-	// service range.
+	// Node IPAM gives each node one podCIDR per --cluster-cidr entry, in
+	// that order (range_allocator.go occupyCIDRs; kubeadm and kind pass
+	// their podSubnet on): pods get only the cluster CIDR's families, and
+	// node.spec.podCIDR is of its first. Neither kubeadm nor kind compares
+	// it with the service ranges. KEP-563: the first entry of each
+	// dual-stack setting is the primary family.
 	{
-		ID:        "controller-manager-cluster-cidr-primary-family",
+		ID:        "controller-manager-cluster-cidr-families",
 		Area:      "controller-manager",
-		Title:     "kube-controller-manager --cluster-cidr lists the primary service family first",
-		Severity:  Warning,
-		Reference: "RULES.md §2.3, §9 X6/X8; KEP-563 (first entry = primary family), pkg/controller/nodeipam/ipam/range_allocator.go occupyCIDRs",
-		Fix:       "list --cluster-cidr (and kubeadm's podSubnet, kube-proxy's clusterCIDR) in the order of --service-cluster-ip-range; nodes keep the podCIDRs they have: re-register them",
-		Check:     checkClusterCIDRPrimaryFamily,
+		Title:     "The cluster CIDR (--cluster-cidr, kubeadm's podSubnet) has the service ranges' families, primary first",
+		Severity:  Error,
+		Reference: "RULES.md §2.3, §7.1, §9 X4/X6/X7/X8; KEP-563 (first entry = primary family), pkg/controller/nodeipam/ipam/range_allocator.go occupyCIDRs",
+		Fix:       "give --cluster-cidr (kubeadm and kind: podSubnet; and kube-proxy's clusterCIDR) one CIDR per service family, in the order of --service-cluster-ip-range; nodes keep the podCIDRs they have: re-register them",
+		Check:     checkClusterCIDRFamilies,
 	},
 
 	// --- kube-proxy --------------------------------------------------------
@@ -739,8 +740,16 @@ func checkAPIServerRangeDefault(f *Facts, r *Reporter) {
 func checkAPIServerAdvertiseFamily(f *Facts, r *Reporter) {
 	servers := f.ComponentsOf(APIServer)
 	if len(servers) == 0 {
-		cpNothing(r, APIServer, "no kube-apiserver instance found: nothing to check")
-		return
+		c, ok := kubeadmAPIServer(f.Kubeadm)
+		if !ok {
+			if reason := cpUnavailable(f, SourceControlPlane); reason != "" {
+				r.Skip(r.rule.Area, reason) // as the engine skips on Needs
+			} else {
+				cpNothing(r, APIServer, "no kube-apiserver instance and no kubeadm advertiseAddress found: nothing to check")
+			}
+			return
+		}
+		servers = []Component{c}
 	}
 	for _, c := range servers {
 		subject := cpSubject(c, "advertise-address")
@@ -779,6 +788,29 @@ func checkAPIServerAdvertiseFamily(f *Facts, r *Reporter) {
 			r.Fail(subject, at, "service IP family %q must match public address family %q (the primary service range is %s, the advertise address %s)", rg.primary.String(), ip.String(), familyOfCIDR(rg.primary), cpFamily(ip))
 		}
 	}
+}
+
+// kubeadmAPIServer is the kube-apiserver kubeadm would generate
+// (getAPIServerCommand: --advertise-address from localAPIEndpoint,
+// --service-cluster-ip-range from serviceSubnet or kubeadm's default,
+// apiServer.extraArgs last), for a configuration checked before its
+// cluster exists; ok only when kubeadm names an advertise address.
+func kubeadmAPIServer(k *Kubeadm) (c Component, ok bool) {
+	if k == nil || k.AdvertiseAddress == nil {
+		return Component{}, false
+	}
+	c = Component{Kind: APIServer, Instance: "kubeadm", Source: k.Source + " (the kube-apiserver kubeadm generates)", File: k.File, Line: k.Line, Settings: map[string]Setting{}}
+	svc := kubeadmAt(k, " (networking.serviceSubnet unset: default "+kubeadmDefaultServices+")")
+	svc.Value = kubeadmDefaultServices
+	if k.ServiceSubnet != nil && k.ServiceSubnet.Value != "" {
+		svc = *k.ServiceSubnet
+	}
+	c.Settings["service-cluster-ip-range"] = svc
+	c.Settings["advertise-address"] = *k.AdvertiseAddress
+	for name, s := range k.ExtraArgs["apiServer"] {
+		c.Settings[name] = s
+	}
+	return c, true
 }
 
 func checkAPIServerRangeConsistent(f *Facts, r *Reporter) {
@@ -1173,25 +1205,47 @@ func checkPodServiceOverlap(f *Facts, r *Reporter) {
 	}
 }
 
-func checkClusterCIDRPrimaryFamily(f *Facts, r *Reporter) {
-	kcms := f.ComponentsOf(ControllerManager)
-	ranges, rangesAt, known := f.ServiceRanges()
-	if len(kcms) == 0 || !known {
-		if why := cpUnavailable(f, SourceControlPlane, SourceServiceCIDRs); why != "" {
+func checkClusterCIDRFamilies(f *Facts, r *Reporter) {
+	// The pod side: each controller-manager's flag, else kubeadm's (or
+	// kind's) podSubnet, which becomes that flag.
+	type podCIDR struct {
+		subject string
+		at      Setting
+	}
+	var pods []podCIDR
+	for _, c := range f.ComponentsOf(ControllerManager) {
+		pods = append(pods, podCIDR{cpSubject(c, "cluster-cidr"), cpAt(c, "cluster-cidr", "")})
+	}
+	if k := f.Kubeadm; len(pods) == 0 && k != nil && k.PodSubnet != nil {
+		pods = append(pods, podCIDR{"kubeadm networking.podSubnet", *k.PodSubnet})
+	}
+	services, servicesAt, known := f.ServiceRanges()
+	if k := f.Kubeadm; !known && k != nil && k.ServiceSubnet != nil {
+		cidrs, err := netutils.ParseCIDRs(splitList(k.ServiceSubnet.Value))
+		services, servicesAt, known = cidrs, *k.ServiceSubnet, err == nil && len(cidrs) > 0
+	}
+	if len(pods) == 0 || !known {
+		if why := cpUnavailable(f, SourceControlPlane, SourceKubeadm, SourceServiceCIDRs); why != "" {
 			r.Skip("cluster", "cluster CIDR or service ranges unknown: "+why)
 			return
 		}
 		cpNothing(r, "cluster", "cluster CIDR or service ranges unknown: nothing to compare")
 		return
 	}
-	primary := familyOfCIDR(ranges[0])
-	for _, c := range kcms {
-		cidrs, err := netutils.ParseCIDRs(splitList(cpValue(c, "cluster-cidr")))
+	want := familiesOfCIDRs(services)
+	for _, p := range pods {
+		cidrs, err := netutils.ParseCIDRs(splitList(p.at.Value))
 		if err != nil || len(cidrs) == 0 {
-			continue // controller-manager-cluster-cidr reports it
+			continue // controller-manager-cluster-cidr and kubeadm-pod-subnet report it
 		}
-		if first := familyOfCIDR(cidrs[0]); first != primary {
-			r.Fail(cpSubject(c, "cluster-cidr"), cpAt(c, "cluster-cidr", ""), "--cluster-cidr lists %s first but the primary service family (%s) is %s: nodes' spec.podCIDR is %s while pods' podIP and Services' clusterIP are %s", first, rangesAt.Source, primary, first, primary)
+		have := familiesOfCIDRs(cidrs)
+		for _, fam := range want {
+			if !slices.Contains(have, fam) {
+				r.Fail(p.subject, p.at, "%s has no %s CIDR but the service ranges %s (%s) do: nodes get no %s podCIDR and pods no %s address", p.at.Value, fam, servicesAt.Value, servicesAt.Source, fam, fam)
+			}
+		}
+		if have[0] != want[0] && slices.Contains(want, have[0]) {
+			r.FailWith(Warning, p.subject, p.at, "%s lists %s first but the primary service family (%s) is %s: nodes' spec.podCIDR is %s while pods' podIP and Services' clusterIP are %s", p.at.Value, have[0], servicesAt.Source, want[0], have[0], want[0])
 		}
 	}
 }

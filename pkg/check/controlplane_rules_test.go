@@ -452,6 +452,54 @@ func TestAPIServerAdvertiseAddressFamily(t *testing.T) {
 	})
 }
 
+// Without kube-apiserver instances (a kubeadm configuration checked before
+// the cluster exists) the rule checks the kube-apiserver kubeadm would
+// generate: localAPIEndpoint.advertiseAddress against serviceSubnet.
+func TestAPIServerAdvertiseAddressFamilyKubeadm(t *testing.T) {
+	const subj = "kube-apiserver kubeadm --advertise-address"
+	kubeadm := func(stack, addr string, fn func(k *Kubeadm)) *Facts {
+		return cpMut(stack, func(f *Facts) {
+			cpWithout(f, APIServer)
+			f.Kubeadm.AdvertiseAddress = &Setting{Value: addr, Source: "file kubeadm.yaml, InitConfiguration localAPIEndpoint.advertiseAddress", File: "kubeadm.yaml", Line: 7, Column: 21}
+			if fn != nil {
+				fn(f.Kubeadm)
+			}
+		})
+	}
+	noControlPlane := func(f *Facts) *Facts {
+		f.MarkUnavailable(SourceControlPlane, "no kube-apiserver manifest in the files")
+		return f
+	}
+	cpRunCases(t, "apiserver-advertise-address-family", []cpCase{
+		{"dual4", kubeadm("dual4", "192.168.0.10", nil), []cpWant{cpOK("apiserver")}},
+		{"dual6", kubeadm("dual6", "fd00:1::10", nil), []cpWant{cpOK("apiserver")}},
+		{"IPv6 address, IPv4 serviceSubnet", kubeadm("dual4", "fd00:1::10", nil), []cpWant{
+			cpFail(Error, subj, `service IP family "10.96.0.0/16" must match public address family "fd00:1::10"`),
+		}},
+		{"serviceSubnet unset: kubeadm's default", kubeadm("dual6", "fd00:1::10", func(k *Kubeadm) { k.ServiceSubnet = nil }), []cpWant{
+			cpFail(Error, subj, `service IP family "10.96.0.0/12" must match public address family "fd00:1::10"`),
+		}},
+		{"apiServer.extraArgs win", kubeadm("dual4", "fd00:1::10", func(k *Kubeadm) {
+			k.ExtraArgs["apiServer"] = map[string]Setting{"advertise-address": {Value: "192.168.0.10", Source: "extraArgs"}}
+		}), []cpWant{cpOK("apiserver")}},
+		{"control plane unavailable, kubeadm known", noControlPlane(kubeadm("dual4", "fd00:1::10", nil)), []cpWant{
+			cpFail(Error, subj, "must match public address family"),
+		}},
+		{"control plane unavailable, no kubeadm address", noControlPlane(cpMut("dual4", func(f *Facts) { cpWithout(f, APIServer) })), []cpWant{
+			cpSkip("apiserver", "no kube-apiserver manifest in the files"),
+		}},
+		{"no kubeadm address", cpMut("dual4", func(f *Facts) { cpWithout(f, APIServer) }), []cpWant{cpPass(APIServer, "nothing to check")}},
+		{"a kube-apiserver instance wins over kubeadm", cpMut("dual4", func(f *Facts) {
+			f.Kubeadm.AdvertiseAddress = &Setting{Value: "fd00:1::10", Source: "kubeadm"}
+		}), []cpWant{cpOK("apiserver")}},
+	})
+	// The finding points at the advertiseAddress in the file.
+	findings, _ := Run(kubeadm("dual4", "fd00:1::10", nil), []Rule{cpRule(t, "apiserver-advertise-address-family")}, Options{})
+	if len(findings) != 1 || findings[0].File != "kubeadm.yaml" || findings[0].Line != 7 || findings[0].Column != 21 {
+		t.Errorf("findings %+v", findings)
+	}
+}
+
 func TestAPIServerServiceRangeConsistent(t *testing.T) {
 	two := func(second string) *Facts {
 		return cpMut("dual4", func(f *Facts) {
@@ -676,19 +724,29 @@ func TestControllerManagerPodServiceOverlap(t *testing.T) {
 	})
 }
 
-func TestControllerManagerClusterCIDRPrimaryFamily(t *testing.T) {
+func TestClusterCIDRFamilies(t *testing.T) {
 	unavailable := &Facts{}
 	unavailable.MarkUnavailable(SourceControlPlane, "forbidden")
-	cpRunCases(t, "controller-manager-cluster-cidr-primary-family", []cpCase{
+	kubeadmOnly := func(pods, services string) *Facts {
+		return &Facts{Kubeadm: cpKubeadmConfig(pods, services, nil)}
+	}
+	cpRunCases(t, "controller-manager-cluster-cidr-families", []cpCase{
 		{"dual4", cpCluster("dual4"), []cpWant{cpOK("controller-manager")}},
 		{"dual6", cpCluster("dual6"), []cpWant{cpOK("controller-manager")}},
 		{"single4", cpCluster("single4"), []cpWant{cpOK("controller-manager")}},
 		{"pods IPv6-first, services IPv4-first", cpMut("dual4", func(f *Facts) {
 			cpSet(f, ControllerManager, "cluster-cidr", "fd00:10:244::/56,10.244.0.0/16")
-		}), []cpWant{cpFail(Warning, cpKCM1+" --cluster-cidr", "--cluster-cidr lists IPv6 first but the primary service family")}},
-		{"single-stack pods of the other family", cpMut("single4", func(f *Facts) {
-			cpSet(f, ControllerManager, "cluster-cidr", "fd00:10:244::/56")
 		}), []cpWant{cpFail(Warning, cpKCM1+" --cluster-cidr", "lists IPv6 first but the primary service family")}},
+		{"single-stack pods, dual-stack services", cpMut("dual4", func(f *Facts) {
+			cpSet(f, ControllerManager, "cluster-cidr", "10.244.0.0/16")
+		}), []cpWant{cpFail(Error, cpKCM1+" --cluster-cidr", "10.244.0.0/16 has no IPv6 CIDR but the service ranges")}},
+		{"pods of the other family only", cpMut("single4", func(f *Facts) {
+			cpSet(f, ControllerManager, "cluster-cidr", "fd00:10:244::/56")
+		}), []cpWant{cpFail(Error, cpKCM1+" --cluster-cidr", "has no IPv4 CIDR")}},
+		{"kubeadm alone (files): single-stack podSubnet", kubeadmOnly("10.244.0.0/16", "10.96.0.0/16,fd00:10:96::/112"),
+			[]cpWant{cpFail(Error, "kubeadm networking.podSubnet", "has no IPv6 CIDR")}},
+		{"kubeadm alone (files): consistent", kubeadmOnly("fd00:10:244::/56,10.244.0.0/16", "fd00:10:96::/112,10.96.0.0/16"),
+			[]cpWant{cpOK("controller-manager")}},
 		{"unparsable cluster CIDR is another rule's", cpMut("dual4", func(f *Facts) {
 			cpSet(f, ControllerManager, "cluster-cidr", "10.244.0.0/33")
 		}), []cpWant{cpOK("controller-manager")}},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -24,6 +25,49 @@ func TestParseFlags(t *testing.T) {
 	}
 	if got["a"].Source != "pod kube-system/p, arg --a" {
 		t.Errorf("provenance %q", got["a"].Source)
+	}
+}
+
+// ParseFlagsAt locates each setting at the item holding its value.
+func TestParseFlagsAt(t *testing.T) {
+	at := func(i int) Setting { return Setting{File: "m.yaml", Line: 10 + i, Column: 7} }
+	got := ParseFlagsAt([]string{"kube-apiserver", "--a=1", "--b", "2", "--c"}, "file m.yaml, container c", at)
+	want := map[string]Setting{
+		"a": {Value: "1", Source: "file m.yaml, container c, arg --a", File: "m.yaml", Line: 11, Column: 7},
+		"b": {Value: "2", Source: "file m.yaml, container c, arg --b", File: "m.yaml", Line: 13, Column: 7},
+		"c": {Value: "true", Source: "file m.yaml, container c, arg --c", File: "m.yaml", Line: 14, Column: 7},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+}
+
+func TestImageTag(t *testing.T) {
+	for image, want := range map[string]string{
+		"registry.k8s.io/kube-apiserver:v1.30.2":             "v1.30.2",
+		"kindest/node:v1.31.0@sha256:0123456789abcdef":       "v1.31.0",
+		"registry.k8s.io/kube-apiserver@sha256:0123456789ab": "",
+		"localhost:5000/kube-apiserver":                      "",
+		"kube-apiserver":                                     "",
+	} {
+		if got := ImageTag(image); got != want {
+			t.Errorf("ImageTag(%q) = %q, want %q", image, got, want)
+		}
+	}
+}
+
+func TestParseKubeletConfiguration(t *testing.T) {
+	c, err := ParseKubeletConfiguration([]byte("kind: KubeletConfiguration\nclusterDNS: [10.96.0.10, fd00:10:96::a]\n"), "cm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Kind != Kubelet || len(c.Settings) != 1 || c.Settings["cluster-dns"] != (Setting{Value: "10.96.0.10,fd00:10:96::a", Source: "cm clusterDNS"}) {
+		t.Errorf("%+v", c)
+	}
+	for _, bad := range []string{"clusterDNS: 10.96.0.10\n", "clusterDNS: [1]\n", "kind: KubeProxyConfiguration\n"} {
+		if _, err := ParseKubeletConfiguration([]byte(bad), "cm"); err == nil {
+			t.Errorf("%q was accepted", bad)
+		}
 	}
 }
 
@@ -171,6 +215,9 @@ func TestReport(t *testing.T) {
 	}
 	if !strings.Contains(out, "  source: pod kube-system/a, arg --x") || !strings.Contains(out, "  fix:    do y") {
 		t.Errorf("details missing:\n%s", out)
+	}
+	if !regexp.MustCompile(`\nSkipped .*\n  \S.*\n    [a-z-]+\n`).MatchString(out) {
+		t.Errorf("skips not grouped by reason after the table:\n%s", out)
 	}
 	text.Reset()
 	_ = r.WriteText(&text, TextOptions{Color: true})

@@ -83,6 +83,11 @@ type Kubeadm struct {
 	ServiceSubnet *Setting
 	// ExtraArgs per component (apiServer, controllerManager, scheduler).
 	ExtraArgs map[string]map[string]Setting
+	// AdvertiseAddress is an InitConfiguration's
+	// localAPIEndpoint.advertiseAddress, the kube-apiserver's
+	// --advertise-address kubeadm generates (read from files only: the
+	// kubeadm-config ConfigMap does not keep it).
+	AdvertiseAddress *Setting
 }
 
 // FileNote is one remark about an input file: At locates it (File, Line,

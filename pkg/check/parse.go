@@ -13,6 +13,14 @@ import (
 // flag followed by another flag or nothing is a boolean "true". where names
 // the command line for provenance.
 func ParseFlags(args []string, where string) map[string]Setting {
+	return ParseFlagsAt(args, where, nil)
+}
+
+// ParseFlagsAt is ParseFlags for a command line read from a file: at(i)
+// locates args[i] (File, Line, Column), and each setting carries the
+// location of the item that holds its value (the flag itself for
+// `--flag=value` and booleans, the next item for `--flag value`).
+func ParseFlagsAt(args []string, where string, at func(i int) Setting) map[string]Setting {
 	out := map[string]Setting{}
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
@@ -20,16 +28,34 @@ func ParseFlags(args []string, where string) map[string]Setting {
 			continue
 		}
 		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		valueAt := i
 		if !hasValue {
 			value = "true"
 			if i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
 				value = args[i+1]
 				i++
+				valueAt = i
 			}
 		}
-		out[name] = Setting{Value: value, Source: fmt.Sprintf("%s, arg --%s", where, name)}
+		s := Setting{Value: value, Source: fmt.Sprintf("%s, arg --%s", where, name)}
+		if at != nil {
+			pos := at(valueAt)
+			s.File, s.Line, s.Column = pos.File, pos.Line, pos.Column
+		}
+		out[name] = s
 	}
 	return out
+}
+
+// ImageTag is the tag of an image reference, the version in
+// registry.k8s.io/kube-apiserver:v1.30.2 or
+// kindest/node:v1.31.0@sha256:...; "" when there is none.
+func ImageTag(image string) string {
+	image, _, _ = strings.Cut(image, "@")
+	if i := strings.LastIndex(image, ":"); i > strings.LastIndex(image, "/") {
+		return image[i+1:]
+	}
+	return ""
 }
 
 // extraArgs is kubeadm's extraArgs: a map in v1beta3, a list of
@@ -90,33 +116,82 @@ func ParseClusterConfiguration(data []byte, where string) (*Kubeadm, error) {
 	return k, nil
 }
 
+// ConfigField is a field of a component's configuration file and the flag
+// it stands for: settings from files are stored under the flag's name.
+type ConfigField struct {
+	Field, Flag string
+	List        bool // a list of strings, stored comma-separated
+}
+
+// KubeProxyFields are the KubeProxyConfiguration fields the rules read.
+var KubeProxyFields = []ConfigField{
+	{Field: "clusterCIDR", Flag: "cluster-cidr"},
+	{Field: "bindAddress", Flag: "bind-address"},
+	{Field: "nodePortAddresses", Flag: "nodeport-addresses", List: true},
+	{Field: "detectLocalMode", Flag: "detect-local-mode"},
+	{Field: "mode", Flag: "proxy-mode"},
+}
+
+// KubeletFields are the KubeletConfiguration fields the rules read.
+var KubeletFields = []ConfigField{
+	{Field: "clusterDNS", Flag: "cluster-dns", List: true},
+}
+
 // ParseKubeProxyConfiguration reads a KubeProxyConfiguration's dual-stack
 // fields, stored under their flags' names.
 func ParseKubeProxyConfiguration(data []byte, where string) (Component, error) {
-	var cfg struct {
-		Kind              string   `json:"kind"`
-		ClusterCIDR       string   `json:"clusterCIDR"`
-		BindAddress       string   `json:"bindAddress"`
-		NodePortAddresses []string `json:"nodePortAddresses"`
-		DetectLocalMode   string   `json:"detectLocalMode"`
-		Mode              string   `json:"mode"`
-	}
+	return parseComponentConfig(data, where, KubeProxy, "KubeProxyConfiguration", KubeProxyFields)
+}
+
+// ParseKubeletConfiguration reads a KubeletConfiguration's dual-stack
+// fields, stored under their flags' names.
+func ParseKubeletConfiguration(data []byte, where string) (Component, error) {
+	return parseComponentConfig(data, where, Kubelet, "KubeletConfiguration", KubeletFields)
+}
+
+func parseComponentConfig(data []byte, where, component, kind string, fields []ConfigField) (Component, error) {
+	var cfg map[string]any
 	if err := yaml.Unmarshal(data, &cfg); err != nil {
 		return Component{}, err
 	}
-	if cfg.Kind != "" && cfg.Kind != "KubeProxyConfiguration" {
-		return Component{}, fmt.Errorf("kind %q is not KubeProxyConfiguration", cfg.Kind)
+	if k, _ := cfg["kind"].(string); k != "" && k != kind {
+		return Component{}, fmt.Errorf("kind %q is not %s", k, kind)
 	}
-	c := Component{Kind: KubeProxy, Instance: where, Source: where, Settings: map[string]Setting{}}
-	set := func(flag, field, value string) {
+	c := Component{Kind: component, Instance: where, Source: where, Settings: map[string]Setting{}}
+	for _, fl := range fields {
+		value, err := configString(cfg[fl.Field], fl.List)
+		if err != nil {
+			return Component{}, fmt.Errorf("%s: %w", fl.Field, err)
+		}
 		if value != "" {
-			c.Settings[flag] = Setting{Value: value, Source: where + " " + field}
+			c.Settings[fl.Flag] = Setting{Value: value, Source: where + " " + fl.Field}
 		}
 	}
-	set("cluster-cidr", "clusterCIDR", cfg.ClusterCIDR)
-	set("bind-address", "bindAddress", cfg.BindAddress)
-	set("nodeport-addresses", "nodePortAddresses", strings.Join(cfg.NodePortAddresses, ","))
-	set("detect-local-mode", "detectLocalMode", cfg.DetectLocalMode)
-	set("proxy-mode", "mode", cfg.Mode)
 	return c, nil
+}
+
+// configString is a decoded field's value: a string, or a list of strings
+// joined with commas.
+func configString(v any, list bool) (string, error) {
+	if v == nil {
+		return "", nil
+	}
+	if !list {
+		s, ok := v.(string)
+		if !ok {
+			return "", fmt.Errorf("want a string, got %T", v)
+		}
+		return s, nil
+	}
+	items, ok := v.([]any)
+	if !ok {
+		return "", fmt.Errorf("want a list of strings, got %T", v)
+	}
+	out := make([]string, len(items))
+	for i, item := range items {
+		if out[i], ok = item.(string); !ok {
+			return "", fmt.Errorf("item %d: want a string, got %T", i, item)
+		}
+	}
+	return strings.Join(out, ","), nil
 }

@@ -99,7 +99,8 @@ func (r Report) WriteYAML(w io.Writer) error {
 // TextOptions tune the human report.
 type TextOptions struct {
 	Color bool // ANSI colours by severity
-	// Verbose lists passes too; by default only failures and skips.
+	// Verbose lists passes and skips in the table too; by default the
+	// table has the failures, and skips follow grouped by reason.
 	Verbose bool
 }
 
@@ -139,7 +140,18 @@ func (r Report) WriteText(w io.Writer, opts TextOptions) error {
 	)
 	table.Header("AREA", "ID", "SEVERITY", "RESULT", "SUBJECT", "MESSAGE")
 	var details []string
+	var skipReasons []string // in report order, each once
+	skippedBy := map[string][]string{}
 	for _, f := range r.Findings {
+		if f.Result == Skip && !opts.Verbose {
+			// Skips share few reasons (a source not readable, not in the
+			// files): one line per reason, after the table.
+			if _, seen := skippedBy[f.Message]; !seen {
+				skipReasons = append(skipReasons, f.Message)
+			}
+			skippedBy[f.Message] = append(skippedBy[f.Message], f.ID)
+			continue
+		}
 		if f.Result == Pass && !opts.Verbose {
 			continue
 		}
@@ -165,6 +177,12 @@ func (r Report) WriteText(w io.Writer, opts TextOptions) error {
 	}
 	if len(details) > 0 {
 		fmt.Fprintf(w, "\n%s\n", strings.Join(details, "\n"))
+	}
+	if len(skipReasons) > 0 {
+		fmt.Fprintf(w, "\nSkipped (--show-passed lists them in the table):\n")
+		for _, reason := range skipReasons {
+			fmt.Fprintf(w, "  %s\n    %s\n", oneLine(reason), strings.Join(skippedBy[reason], ", "))
+		}
 	}
 	s := r.Summary
 	fmt.Fprintf(w, "\n%s: %d error(s), %d warning(s), %d info, %d passed, %d skipped\n",

@@ -8,12 +8,14 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	utilversion "k8s.io/apimachinery/pkg/util/version"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	cliprinters "k8s.io/cli-runtime/pkg/printers"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/files"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/live"
 )
 
@@ -34,15 +36,22 @@ type CheckOptions struct {
 	Probe      bool
 	ShowPassed bool
 	ChunkSize  int64
+	// FromFiles are configuration files to audit (--from-file); without
+	// Live, no cluster is contacted.
+	FromFiles         []string
+	Live              bool
+	KubernetesVersion string
 
 	Client kubernetes.Interface
+	// Version is the plugin's, for the SARIF report's tool.
+	Version string
 
 	configFlags *genericclioptions.ConfigFlags
 	genericiooptions.IOStreams
 }
 
-func newCheckCmd(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &CheckOptions{FailOn: "error", Color: "auto", ChunkSize: 500, configFlags: configFlags, IOStreams: streams}
+func newCheckCmd(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams, build BuildInfo) *cobra.Command {
+	o := &CheckOptions{FailOn: "error", Color: "auto", ChunkSize: 500, Version: build.PluginVersion(), configFlags: configFlags, IOStreams: streams}
 	cmd := &cobra.Command{
 		Use:   "check [flags]",
 		Short: "Audit the cluster's dual-stack configuration against the rules Kubernetes enforces",
@@ -52,8 +61,14 @@ EndpointSlices, against the dual-stack rules Kubernetes itself enforces, and the
 cross-component consistency those rules imply. A source that cannot be read (forbidden,
 missing) is reported as skip with the reason.
 
+With --from-file, audit configuration files instead, before a cluster exists: static pod
+manifests, kubeadm Init/Cluster/JoinConfiguration, KubeProxyConfiguration,
+KubeletConfiguration, kind Cluster configs and kubelet flag files (kubeadm-flags.env).
+Findings point at file:line. Add --live to audit the cluster too, with the files added
+to what it reads.
+
 Exit codes: 0 no failing finding at or above --fail-on; 1 failing findings; 2 the audit
-could not run (bad flags, unreachable cluster).`,
+could not run (bad flags, unreachable cluster, no file readable).`,
 		Example: `  # Audit the current cluster
   kubectl dualstack check
 
@@ -62,6 +77,12 @@ could not run (bad flags, unreachable cluster).`,
 
   # Also ask the apiserver to allocate a dual-stack Service (server-side dry run)
   kubectl dualstack check --probe
+
+  # Before the cluster exists: audit kubeadm's files; SARIF for GitHub code scanning
+  kubectl dualstack check --from-file /etc/kubernetes/manifests --from-file kubeadm.yaml -o sarif
+
+  # The live cluster, plus a node's kubelet flags
+  kubectl dualstack check --live --from-file /var/lib/kubelet/kubeadm-flags.env
 
   # The rules
   kubectl dualstack check --list-rules`,
@@ -75,7 +96,7 @@ could not run (bad flags, unreachable cluster).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.Output, "output", "o", "", "Output format: text (default), json or yaml.")
+	f.StringVarP(&o.Output, "output", "o", "", "Output format: text (default), json, yaml, junit or sarif (SARIF 2.1.0, for code scanning of --from-file findings).")
 	f.StringVar(&o.Color, "color", o.Color, "Colour the text report: auto (on a terminal, unless NO_COLOR or TERM=dumb), always or never.")
 	f.StringSliceVar(&o.Only, "only", nil, "Run only these rule IDs (comma-separated).")
 	f.StringSliceVar(&o.Skip, "skip", nil, "Do not run these rule IDs (comma-separated).")
@@ -85,6 +106,9 @@ could not run (bad flags, unreachable cluster).`,
 	f.BoolVar(&o.Probe, "probe", false, "Ask the apiserver to allocate a RequireDualStack Service in a server-side dry run (nothing is stored).")
 	f.BoolVar(&o.ShowPassed, "show-passed", false, "List passing rules in the text report too.")
 	f.Int64Var(&o.ChunkSize, "chunk-size", o.ChunkSize, "Page size when listing objects.")
+	f.StringArrayVar(&o.FromFiles, "from-file", nil, "Audit this configuration file or directory (recursively; - for stdin) instead of a cluster. Repeatable.")
+	f.BoolVar(&o.Live, "live", false, "With --from-file, also audit the cluster, adding the files to what it reads.")
+	f.StringVar(&o.KubernetesVersion, "kubernetes-version", "", "The Kubernetes version version-dependent rules assume for files (default: from image tags or kubeadm's kubernetesVersion, else the newest supported).")
 	return cmd
 }
 
@@ -97,13 +121,24 @@ func (o *CheckOptions) Validate(cmd *cobra.Command) error {
 		return nil
 	}
 	for _, err := range []error{
-		oneOf("output", o.Output, "", "text", "json", "yaml"),
+		oneOf("output", o.Output, "", "text", "json", "yaml", "junit", "sarif"),
 		oneOf("color", o.Color, "auto", "always", "never"),
 		oneOf("fail-on", o.FailOn, "error", "warning", "never"),
 		oneOf("expect", o.Expect, "", "dual", "ipv4", "ipv6"),
 	} {
 		if err != nil {
 			return err
+		}
+	}
+	if o.Live && len(o.FromFiles) == 0 {
+		return newUsageError(cmd, "--live adds a cluster to a --from-file audit: give --from-file too (a cluster alone needs no flag)")
+	}
+	if o.Probe && len(o.FromFiles) > 0 && !o.Live {
+		return newUsageError(cmd, "--probe asks a cluster: add --live to a --from-file audit")
+	}
+	if v := o.KubernetesVersion; v != "" {
+		if _, err := utilversion.ParseGeneric(v); err != nil {
+			return newUsageError(cmd, "--kubernetes-version %q is not a version like v1.37.0", v)
 		}
 	}
 	known := map[string]bool{}
@@ -126,17 +161,7 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 	if o.ListRules {
 		return writeRulesTable(o.Out, check.Rules())
 	}
-	if o.Client == nil {
-		var err error
-		if o.Client, _, err = newClient(o.configFlags); err != nil {
-			return exitError{code: ExitCheckError, err: err}
-		}
-	}
-	ns, _, err := o.configFlags.ToRawKubeConfigLoader().Namespace()
-	if err != nil {
-		return exitError{code: ExitCheckError, err: err}
-	}
-	facts, err := live.Gatherer{Client: o.Client, ChunkSize: o.ChunkSize, Probe: o.Probe, ProbeNamespace: ns}.Gather(ctx)
+	facts, err := o.gather(ctx)
 	if err != nil {
 		return exitError{code: ExitCheckError, err: err}
 	}
@@ -151,6 +176,10 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 		err = report.WriteJSON(o.Out)
 	case "yaml":
 		err = report.WriteYAML(o.Out)
+	case "junit":
+		err = report.WriteJUnit(o.Out)
+	case "sarif":
+		err = report.WriteSARIF(o.Out, check.Rules(), o.Version)
 	default:
 		err = report.WriteText(o.Out, check.TextOptions{Color: o.useColor(), Verbose: o.ShowPassed})
 	}
@@ -161,6 +190,33 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 		return exitError{code: ExitCheckFailed} // the report said why
 	}
 	return nil
+}
+
+// gather reads the cluster, the files, or both.
+func (o *CheckOptions) gather(ctx context.Context) (*check.Facts, error) {
+	facts := &check.Facts{}
+	if len(o.FromFiles) == 0 || o.Live {
+		if o.Client == nil {
+			var err error
+			if o.Client, _, err = newClient(o.configFlags); err != nil {
+				return nil, err
+			}
+		}
+		ns, _, err := o.configFlags.ToRawKubeConfigLoader().Namespace()
+		if err != nil {
+			return nil, err
+		}
+		if facts, err = (live.Gatherer{Client: o.Client, ChunkSize: o.ChunkSize, Probe: o.Probe, ProbeNamespace: ns}).Gather(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if len(o.FromFiles) > 0 {
+		opts := files.Options{Stdin: o.In, KubernetesVersion: o.KubernetesVersion}
+		if err := files.Gather(facts, o.FromFiles, opts); err != nil {
+			return nil, err
+		}
+	}
+	return facts, nil
 }
 
 // useColor: --color=auto colours a terminal only, as kubectl decides it.

@@ -47,7 +47,7 @@ objects against the rules Kubernetes itself enforces for dual-stack.`,
 	root.AddCommand(
 		newGetCmd(configFlags, streams),
 		newDescribeCmd(configFlags, streams),
-		newCheckCmd(configFlags, streams),
+		newCheckCmd(configFlags, streams, build),
 		newVersionCmd(configFlags, streams, build),
 	)
 	return root

@@ -77,7 +77,7 @@ func (o *VersionOptions) Validate(cmd *cobra.Command) error {
 // plugin version is still worth printing, and the reason goes to stderr.
 func (o *VersionOptions) Run() error {
 	info := VersionInfo{PluginVersion: PluginVersion{
-		Version:   o.pluginVersion(),
+		Version:   o.build.PluginVersion(),
 		GoVersion: runtime.Version(),
 		Platform:  runtime.GOOS + "/" + runtime.GOARCH,
 	}}
@@ -111,11 +111,11 @@ func (o *VersionOptions) Run() error {
 	return nil
 }
 
-// pluginVersion is the link-time version, else the module version that
+// PluginVersion is the link-time version, else the module version that
 // `go install ...@vX` records, else "dev".
-func (o *VersionOptions) pluginVersion() string {
-	if o.build.Version != "" {
-		return o.build.Version
+func (b BuildInfo) PluginVersion() string {
+	if b.Version != "" {
+		return b.Version
 	}
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version

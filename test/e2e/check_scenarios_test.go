@@ -46,7 +46,7 @@ var misconfigurations = []misconfiguration{{
 	// (--node-cidr-mask-size-ipv6=0 unsets the layout's IPv6 mask, which
 	// a single-stack IPv4 controller-manager refuses.)
 	config: withArgs(localcluster.ControllerManager, "--cluster-cidr=10.244.0.0/16", "--node-cidr-mask-size-ipv6=0"),
-	want:   []string{"nodes-pod-cidr-per-family"},
+	want:   []string{"controller-manager-cluster-cidr-families", "nodes-pod-cidr-per-family"},
 }, {
 	name: "--node-cidr-mask-size on a dual-stack controller-manager",
 	breakIt: func(t *testing.T, c *localcluster.Cluster, _ kubernetes.Interface) {
@@ -105,7 +105,7 @@ var misconfigurations = []misconfiguration{{
 }, {
 	name:   "primary families disagree: pods IPv6-first, services IPv4-first",
 	config: withArgs(localcluster.ControllerManager, "--cluster-cidr=fd00:10:244::/56,10.244.0.0/16"),
-	want:   []string{"controller-manager-cluster-cidr-primary-family"},
+	want:   []string{"controller-manager-cluster-cidr-families"},
 }, {
 	name:   "pod CIDR overlaps the service range",
 	config: withArgs(localcluster.ControllerManager, "--cluster-cidr=10.96.0.0/12,fd00:10:244::/56"),

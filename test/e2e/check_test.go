@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -131,5 +132,52 @@ func TestCheckLeastPrivilege(t *testing.T) {
 	}
 	if report.Summary.Pass == 0 {
 		t.Error("nothing passed: rules on pods, services and nodes should still run")
+	}
+}
+
+// TestCheckReaderRole: the documented read-only role (deploy/check-reader.yaml)
+// is enough for a complete audit: nothing skipped, and it can write nothing.
+func TestCheckReaderRole(t *testing.T) {
+	requireE2E(t, "kubectl-dualstack", "kubectl")
+	c := startCluster(t, localcluster.Config{Nodes: 1})
+	kubectl(t, c.Kubeconfig, "apply", "-f", filepath.Join(repoDir, "deploy", "check-reader.yaml"))
+	waitForServiceSlices(t, kubernetes.NewForConfigOrDie(c.RESTConfig))
+	const sa = "system:serviceaccount:kube-system:dualstack-check"
+	report, code := runCheck(t, c.Kubeconfig, "--as="+sa)
+	t.Logf("summary %+v\n%s", report.Summary, describeFindings(report))
+	if code != 0 || report.Summary.Skip > 0 || len(failing(report)) > 0 {
+		t.Errorf("exit %d, %d skipped, failing %v: the reader role should allow a complete, clean audit", code, report.Summary.Skip, failing(report))
+	}
+	for _, verb := range []string{"create", "update", "patch", "delete"} {
+		if out := strings.TrimSpace(kubectlMayFail(t, c.Kubeconfig, "auth", "can-i", verb, "*", "--all-namespaces", "--as="+sa)); out != "no" {
+			t.Errorf("the reader role may %s: %q", verb, out)
+		}
+	}
+}
+
+// TestCheckLiveWithFiles: --live --from-file audits the cluster and adds a
+// node's kubelet flags file to it; the finding points at the file's line.
+func TestCheckLiveWithFiles(t *testing.T) {
+	requireE2E(t, "kubectl-dualstack")
+	c := startCluster(t, localcluster.Config{Nodes: 1})
+	waitForServiceSlices(t, kubernetes.NewForConfigOrDie(c.RESTConfig))
+	flags := filepath.Join(t.TempDir(), "kubeadm-flags.env")
+	content := "# written by kubeadm\nKUBELET_KUBEADM_ARGS=\"--container-runtime-endpoint=unix:///run/containerd/containerd.sock --node-ip=172.18.0.2,172.18.0.3\"\n"
+	if err := os.WriteFile(flags, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	report, code := runCheck(t, c.Kubeconfig, "--live", "--from-file", flags)
+	t.Logf("summary %+v\n%s", report.Summary, describeFindings(report))
+	if got := failing(report); !slices.Equal(got, []string{"kubelet-node-ip"}) || code != 1 {
+		t.Fatalf("exit %d, failing %v, want exit 1 and [kubelet-node-ip]", code, got)
+	}
+	for _, f := range report.Findings {
+		if f.ID == "kubelet-node-ip" && f.Result == check.Fail && (f.File != flags || f.Line != 2) {
+			t.Errorf("kubelet-node-ip points at %s:%d, want %s:2", f.File, f.Line, flags)
+		}
+	}
+	// The cluster was audited too: the live sources were read.
+	if report.Summary.Skip > 0 || report.Summary.Pass < 40 {
+		t.Errorf("the live part of the audit is missing: %+v", report.Summary)
 	}
 }

@@ -118,3 +118,11 @@ func run(t *testing.T, bin string, args ...string) string {
 	}
 	return string(out)
 }
+
+// kubectlMayFail runs kubectl and returns its output whatever the exit
+// code (`kubectl auth can-i` exits 1 for "no").
+func kubectlMayFail(t *testing.T, kubeconfig string, args ...string) string {
+	t.Helper()
+	out, _ := exec.Command(filepath.Join(binDir(t), "kubectl"), append([]string{"--kubeconfig", kubeconfig}, args...)...).CombinedOutput()
+	return string(out)
+}

@@ -15,7 +15,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/utils/ptr"
-	"sigs.k8s.io/yaml"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 )
@@ -149,7 +148,7 @@ func componentFromPod(pod *corev1.Pod, kind string) (check.Component, bool) {
 			continue
 		}
 		where := fmt.Sprintf("pod %s/%s", pod.Namespace, pod.Name)
-		comp := check.Component{Kind: kind, Instance: pod.Name, Source: where, Settings: check.ParseFlags(args, where), Version: imageTag(c.Image)}
+		comp := check.Component{Kind: kind, Instance: pod.Name, Source: where, Settings: check.ParseFlags(args, where), Version: check.ImageTag(c.Image)}
 		return comp, true
 	}
 	return check.Component{}, false
@@ -160,14 +159,6 @@ func firstOr(s []string) string {
 		return ""
 	}
 	return s[0]
-}
-
-// imageTag is the version in registry.k8s.io/kube-apiserver:v1.30.2.
-func imageTag(image string) string {
-	if i := strings.LastIndex(image, ":"); i > strings.LastIndex(image, "/") {
-		return strings.TrimSuffix(image[i+1:], "@")
-	}
-	return ""
 }
 
 // kubeadm reads the ClusterConfiguration from kube-system/kubeadm-config. A
@@ -220,18 +211,13 @@ func (g Gatherer) kubelet(ctx context.Context, f *check.Facts) {
 		}
 		return
 	}
-	var cfg struct {
-		ClusterDNS []string `json:"clusterDNS"`
-	}
-	if err := yaml.Unmarshal([]byte(cm.Data["kubelet"]), &cfg); err != nil {
+	where := "ConfigMap kube-system/kubelet-config kubelet"
+	c, err := check.ParseKubeletConfiguration([]byte(cm.Data["kubelet"]), where)
+	if err != nil {
 		f.MarkUnavailable(check.SourceKubelet, "ConfigMap kube-system/kubelet-config: "+err.Error())
 		return
 	}
-	where := "ConfigMap kube-system/kubelet-config kubelet"
-	c := check.Component{Kind: check.Kubelet, Instance: "kubelet-config", Source: where, Settings: map[string]check.Setting{}}
-	if len(cfg.ClusterDNS) > 0 {
-		c.Settings["cluster-dns"] = check.Setting{Value: strings.Join(cfg.ClusterDNS, ","), Source: where + " clusterDNS"}
-	}
+	c.Instance = "kubelet-config"
 	f.Components = append(f.Components, c)
 }
 
