@@ -154,14 +154,14 @@ func TestWriteSARIF(t *testing.T) {
 		return d.Rules[slices.IndexFunc(rules, func(r Rule) bool { return r.ID == id })].HelpURI
 	}
 	for id, want := range map[string]string{
-		"apiserver-service-range-families": k8s + "cmd/kube-apiserver/app/options/validation.go",
-		"apiserver-secondary-range-flag":   k8s + "cmd/kube-apiserver/app/options/options.go", // after "kubernetes PR #79386 (v1.16)"
-		"apiserver-dual-stack-allocation":  k8s + "pkg/registry/core/service/storage/alloc.go",
-		"kubelet-node-ip":                  k8s + "staging/src/k8s.io/component-helpers/node/util/ips.go",
-		"pods-dual-stack-ips":              k8s + "test/e2e/network/dual_stack.go",
-		"cluster-stack":                    readme, // KEP-563 only
-		"config-files":                     readme,
-		"controller-manager-cluster-cidr-families":            k8s + "pkg/controller/nodeipam/ipam/range_allocator.go",
+		"apiserver-service-range-families":         k8s + "cmd/kube-apiserver/app/options/validation.go",
+		"apiserver-secondary-range-flag":           k8s + "cmd/kube-apiserver/app/options/options.go", // after "kubernetes PR #79386 (v1.16)"
+		"apiserver-dual-stack-allocation":          k8s + "pkg/registry/core/service/storage/alloc.go",
+		"kubelet-node-ip":                          k8s + "staging/src/k8s.io/component-helpers/node/util/ips.go",
+		"pods-dual-stack-ips":                      k8s + "test/e2e/network/dual_stack.go",
+		"cluster-stack":                            readme, // KEP-563 only
+		"config-files":                             readme,
+		"controller-manager-cluster-cidr-families": k8s + "pkg/controller/nodeipam/ipam/range_allocator.go",
 	} {
 		if got := helpURI(id); got != want {
 			t.Errorf("%s helpUri %s, want %s", id, got, want)
