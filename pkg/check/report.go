@@ -29,6 +29,11 @@ type Summary struct {
 type Report struct {
 	Summary  Summary   `json:"summary"`
 	Findings []Finding `json:"findings"`
+	// KubernetesVersion is the version version-dependent rules assumed,
+	// and VersionSource where it came from (the server, an image tag,
+	// --kubernetes-version, or an assumption).
+	KubernetesVersion string `json:"kubernetesVersion,omitempty"`
+	VersionSource     string `json:"kubernetesVersionSource,omitempty"`
 }
 
 // NewReport orders findings (failures first, by severity, then area and
@@ -183,6 +188,9 @@ func (r Report) WriteText(w io.Writer, opts TextOptions) error {
 		for _, reason := range skipReasons {
 			fmt.Fprintf(w, "  %s\n    %s\n", oneLine(reason), strings.Join(skippedBy[reason], ", "))
 		}
+	}
+	if r.KubernetesVersion != "" {
+		fmt.Fprintf(w, "\nKubernetes version: %s (%s)\n", r.KubernetesVersion, r.VersionSource)
 	}
 	s := r.Summary
 	fmt.Fprintf(w, "\n%s: %d error(s), %d warning(s), %d info, %d passed, %d skipped\n",

@@ -171,6 +171,7 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 		return exitError{code: ExitCheckError, err: err}
 	}
 	report := check.NewReport(findings)
+	report.KubernetesVersion, report.VersionSource = facts.ServerVersion, facts.VersionSource
 	switch o.Output {
 	case "json":
 		err = report.WriteJSON(o.Out)
