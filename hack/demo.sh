@@ -42,6 +42,9 @@ kubectl dualstack describe pod "$pod" -n demo | grep -E '^(IPs?|Host IPs):'
 show kubectl dualstack describe service web -n demo
 show kubectl dualstack check --probe
 
+step "Before a cluster exists: kubeadm files with one mistake, findings at file:line"
+show kubectl dualstack check --from-file testdata/files/broken/kcm-node-cidr-mask-size-dual/manifests --fail-on=never
+
 step "The cluster keeps running"
 cat <<TXT
 Use it:   $export_line
