@@ -86,8 +86,9 @@ could not run (bad flags, unreachable cluster, no file readable).`,
 
   # The rules
   kubectl dualstack check --list-rules`,
-		Annotations: map[string]string{usageExitCodeAnnotation: fmt.Sprint(ExitCheckError)},
-		Args:        cobra.NoArgs,
+		Annotations:       map[string]string{usageExitCodeAnnotation: fmt.Sprint(ExitCheckError)},
+		Args:              cobra.NoArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.Validate(cmd); err != nil {
 				return err
@@ -109,8 +110,26 @@ could not run (bad flags, unreachable cluster, no file readable).`,
 	f.StringArrayVar(&o.FromFiles, "from-file", nil, "Audit this configuration file or directory (recursively; - for stdin) instead of a cluster. Repeatable.")
 	f.BoolVar(&o.Live, "live", false, "With --from-file, also audit the cluster, adding the files to what it reads.")
 	f.StringVar(&o.KubernetesVersion, "kubernetes-version", "", "The Kubernetes version version-dependent rules assume for files (default: from image tags or kubeadm's kubernetesVersion, else the newest supported).")
+	// --from-file keeps cobra's default, file names.
+	registerFlagCompletions(cmd, map[string]cobra.CompletionFunc{
+		"output":             fixedCompletion(checkOutputs...),
+		"color":              fixedCompletion(checkColors...),
+		"fail-on":            fixedCompletion(checkFailOn...),
+		"expect":             fixedCompletion(checkExpect...),
+		"only":               ruleIDCompletion,
+		"skip":               ruleIDCompletion,
+		"kubernetes-version": cobra.NoFileCompletions,
+	})
 	return cmd
 }
+
+// The values of check's enumerated flags, for Validate and completion.
+var (
+	checkOutputs = []string{"text", "json", "yaml", "junit", "sarif"}
+	checkColors  = []string{"auto", "always", "never"}
+	checkFailOn  = []string{"error", "warning", "never"}
+	checkExpect  = []string{"dual", "ipv4", "ipv6"}
+)
 
 // Validate checks the flags before anything is read.
 func (o *CheckOptions) Validate(cmd *cobra.Command) error {
@@ -121,10 +140,10 @@ func (o *CheckOptions) Validate(cmd *cobra.Command) error {
 		return nil
 	}
 	for _, err := range []error{
-		oneOf("output", o.Output, "", "text", "json", "yaml", "junit", "sarif"),
-		oneOf("color", o.Color, "auto", "always", "never"),
-		oneOf("fail-on", o.FailOn, "error", "warning", "never"),
-		oneOf("expect", o.Expect, "", "dual", "ipv4", "ipv6"),
+		oneOf("output", o.Output, append([]string{""}, checkOutputs...)...),
+		oneOf("color", o.Color, checkColors...),
+		oneOf("fail-on", o.FailOn, checkFailOn...),
+		oneOf("expect", o.Expect, append([]string{""}, checkExpect...)...),
 	} {
 		if err != nil {
 			return err

@@ -63,6 +63,7 @@ Supported types: ` + supportedTypes(),
 
   # All nodes, without events
   kubectl dualstack describe nodes --show-events=false`,
+		ValidArgsFunction: typeAndNameCompletion(configFlags, describeTypes()),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(cmd, args); err != nil {
 				return err
@@ -79,6 +80,17 @@ Supported types: ` + supportedTypes(),
 	flags.BoolVar(&o.ShowEvents, "show-events", o.ShowEvents, "If true, display events related to the described object.")
 	flags.Int64Var(&o.ChunkSize, "chunk-size", o.ChunkSize, "Return large lists in chunks rather than all at once. Pass 0 to disable.")
 	return cmd
+}
+
+// describeTypes are the types describe.Describer knows.
+func describeTypes() []resourceType {
+	var types []resourceType
+	for _, rt := range resourceTypes {
+		if slices.Contains(describe.Kinds, rt.Name) {
+			types = append(types, rt)
+		}
+	}
+	return types
 }
 
 // Complete resolves the type, namespace and clients.

@@ -141,7 +141,8 @@ func newGetCmd(configFlags *genericclioptions.ConfigFlags, streams genericioopti
 
 Supported types: ` + supportedTypes() + `.
 Output formats, sorting, label columns and chunking work as in kubectl get.`,
-		Example: getExample,
+		Example:           getExample,
+		ValidArgsFunction: typeAndNameCompletion(configFlags, resourceTypes),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(cmd, args); err != nil {
 				return err

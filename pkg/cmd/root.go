@@ -50,6 +50,7 @@ objects against the rules Kubernetes itself enforces for dual-stack.`,
 		newCheckCmd(configFlags, streams, build),
 		newVersionCmd(configFlags, streams, build),
 	)
+	setUpCompletion(root, configFlags)
 	return root
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -52,7 +53,8 @@ func newVersionCmd(configFlags *genericclioptions.ConfigFlags, streams genericio
 
   # Plugin version only, as JSON
   kubectl dualstack version --client -o json`,
-		Args: cobra.NoArgs,
+		Args:              cobra.NoArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.Validate(cmd); err != nil {
 				return err
@@ -62,12 +64,16 @@ func newVersionCmd(configFlags *genericclioptions.ConfigFlags, streams genericio
 	}
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "One of 'yaml' or 'json'.")
 	cmd.Flags().BoolVar(&o.ClientOnly, "client", false, "Print the plugin version only; do not contact the server.")
+	registerFlagCompletions(cmd, map[string]cobra.CompletionFunc{"output": fixedCompletion(versionOutputs...)})
 	return cmd
 }
 
+// versionOutputs are the values of `version -o`.
+var versionOutputs = []string{"yaml", "json"}
+
 // Validate checks the flags.
 func (o *VersionOptions) Validate(cmd *cobra.Command) error {
-	if o.Output != "" && o.Output != "yaml" && o.Output != "json" {
+	if o.Output != "" && !slices.Contains(versionOutputs, o.Output) {
 		return newUsageError(cmd, "--output must be 'yaml' or 'json'")
 	}
 	return nil
