@@ -19,7 +19,8 @@ GO_SOURCES := $(shell find . -name '*.go' -not -path './hack/tools/*') go.mod go
 # `go test` timeout for the end-to-end suites (each starts real control planes).
 TEST_TIMEOUT ?= 20m
 
-.PHONY: all build tools demo test test-unit test-e2e fuzz cluster-up cluster-down vet fmt readme check-leftovers clean
+.PHONY: all build tools demo test test-unit test-e2e fuzz cluster-up cluster-down vet fmt readme check-leftovers \
+	dist verify-dist bench-startup clean
 
 all: build
 
@@ -77,6 +78,27 @@ vet:
 
 fmt:
 	gofmt -w $$(git ls-files '*.go'; git ls-files --others --exclude-standard '*.go')
+
+## dist: release archives for every platform, checksums.txt and the krew
+## manifest rendered from krew.yaml, into dist/ (hack/dist.sh)
+dist:
+	VERSION=$(VERSION) hack/dist.sh
+
+# krew and its manifest validator, from their own tools module: krew pins
+# older k8s.io libraries than the plugin.
+KREW_TOOLS := $(BIN)/krew $(BIN)/validate-krew-manifest
+$(KREW_TOOLS) &: hack/krew/go.mod hack/krew/go.sum
+	cd hack/krew && go build -o $(BIN)/ sigs.k8s.io/krew/cmd/krew sigs.k8s.io/krew/cmd/validate-krew-manifest
+
+## verify-dist: validate dist/krew/dualstack.yaml, krew-install every archive
+## offline, run the installed plugin through the pinned kubectl on a local
+## control plane, and check that a wrong sha256 is refused (hack/verify-dist.sh)
+verify-dist: dist $(KREW_TOOLS) $(BIN)/localcluster tools
+	BIN=$(BIN) TOOLS_BIN=$(TOOLS_BIN) hack/verify-dist.sh
+
+## bench-startup: mean start-up time of `version --client`, plugin vs kubectl
+bench-startup: build tools
+	hack/bench-startup.sh $(BIN)/kubectl-dualstack $(TOOLS_BIN)/kubectl
 
 ## readme: regenerate the README's rules table from the rule registry
 readme:
