@@ -1219,11 +1219,7 @@ func checkClusterCIDRFamilies(f *Facts, r *Reporter) {
 	if k := f.Kubeadm; len(pods) == 0 && k != nil && k.PodSubnet != nil {
 		pods = append(pods, podCIDR{"kubeadm networking.podSubnet", *k.PodSubnet})
 	}
-	services, servicesAt, known := f.ServiceRanges()
-	if k := f.Kubeadm; !known && k != nil && k.ServiceSubnet != nil {
-		cidrs, err := netutils.ParseCIDRs(splitList(k.ServiceSubnet.Value))
-		services, servicesAt, known = cidrs, *k.ServiceSubnet, err == nil && len(cidrs) > 0
-	}
+	services, servicesAt, known := f.ServiceRanges() // falls back to kubeadm's serviceSubnet
 	if len(pods) == 0 || !known {
 		if why := cpUnavailable(f, SourceControlPlane, SourceKubeadm, SourceServiceCIDRs); why != "" {
 			r.Skip("cluster", "cluster CIDR or service ranges unknown: "+why)
