@@ -96,7 +96,8 @@ type Cluster struct {
 	health    map[string]healthCheck
 	binDir    string
 	client    kubernetes.Interface
-	kubeadm   bool // the kube-system objects of kubeadm.go exist
+	kubeadm   bool   // the kube-system objects of kubeadm.go exist
+	version   string // the server's GitVersion, which they name
 	stopAgent context.CancelFunc
 	agentDone chan struct{}
 	failed    chan error

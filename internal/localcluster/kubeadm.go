@@ -213,7 +213,8 @@ func (c *Cluster) createKubeadmLook(ctx context.Context, client kubernetes.Inter
 	if err != nil {
 		return nil, err
 	}
-	v, err := newKubeadmValues(c.args, version.GitVersion)
+	c.version = version.GitVersion
+	v, err := newKubeadmValues(c.args, c.version)
 	if err != nil {
 		return nil, err
 	}

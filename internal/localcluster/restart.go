@@ -52,11 +52,7 @@ func (c *Cluster) recreateMirrorPod(ctx context.Context, component string) error
 	if err != nil {
 		return err
 	}
-	version, err := c.client.Discovery().ServerVersion()
-	if err != nil {
-		return err
-	}
-	pod := mirrorPod(component, node, version.GitVersion, c.args[component])
+	pod := mirrorPod(component, node, c.version, c.args[component])
 	pods := c.client.CoreV1().Pods(kubeSystem)
 	err = pods.Delete(ctx, pod.Name, metav1.DeleteOptions{GracePeriodSeconds: ptr.To[int64](0)})
 	if err != nil && !apierrors.IsNotFound(err) {
@@ -71,11 +67,7 @@ func (c *Cluster) recreateMirrorPod(ctx context.Context, component string) error
 // operator does with `kubeadm upgrade` after changing the cluster's
 // networking.
 func (c *Cluster) SyncKubeadmConfig(ctx context.Context, kubeProxyClusterCIDR *string) error {
-	version, err := c.client.Discovery().ServerVersion()
-	if err != nil {
-		return err
-	}
-	v, err := newKubeadmValues(c.args, version.GitVersion)
+	v, err := newKubeadmValues(c.args, c.version)
 	if err != nil {
 		return err
 	}
