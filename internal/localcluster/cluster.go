@@ -76,6 +76,10 @@ type Config struct {
 	// has (kubeadm.go): no mirror pods, ConfigMaps, kube-proxy or kube-dns,
 	// like a managed control plane that hides its flags.
 	SkipKubeadmLook bool
+	// AuditLog turns on kube-apiserver's audit log: every request at the
+	// Metadata level (who, verb, resource, URI, response code; no bodies),
+	// as JSON lines in Cluster.AuditLogPath().
+	AuditLog bool
 	// Log receives one line per start-up step; nil discards them.
 	Log func(format string, args ...any)
 }
@@ -96,6 +100,7 @@ type Cluster struct {
 	health    map[string]healthCheck
 	binDir    string
 	client    kubernetes.Interface
+	auditLog  string // the audit log's path, "" when off
 	kubeadm   bool   // the kube-system objects of kubeadm.go exist
 	version   string // the server's GitVersion, which they name
 	stopAgent context.CancelFunc
@@ -192,8 +197,14 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 		return nil, err
 	}
 
+	var auditArgs []string
+	if cfg.AuditLog {
+		if auditArgs, err = c.writeAuditPolicy(); err != nil {
+			return nil, err
+		}
+	}
 	logf("starting kube-apiserver on %s (service ranges %s)", apiURL, cfg.Layout.ServiceCIDRs())
-	apiserver, err := start(APIServer, []string{
+	apiserver, err := start(APIServer, append([]string{
 		"--etcd-servers=" + etcdURL,
 		"--bind-address=127.0.0.1",
 		fmt.Sprintf("--secure-port=%d", c.Ports[APIServer]),
@@ -209,7 +220,7 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 		"--service-cluster-ip-range=" + cfg.Layout.ServiceCIDRs(),
 		"--allow-privileged=true",
 		"--profiling=false",
-	})
+	}, auditArgs...))
 	if err != nil {
 		return nil, err
 	}
@@ -295,6 +306,31 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 }
 
 func (c *Cluster) path(name string) string { return filepath.Join(c.StateDir, name) }
+
+// auditPolicy logs every request once, when it completes (and when a watch
+// starts), with its metadata only.
+const auditPolicy = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+- level: Metadata
+`
+
+// writeAuditPolicy writes the audit policy and returns kube-apiserver's
+// audit flags. In the log backend's default mode, blocking, a request waits
+// for its events to be written.
+func (c *Cluster) writeAuditPolicy() ([]string, error) {
+	policy := c.path("audit-policy.yaml")
+	if err := os.WriteFile(policy, []byte(auditPolicy), 0o600); err != nil {
+		return nil, err
+	}
+	c.auditLog = c.path("audit.log")
+	return []string{"--audit-policy-file=" + policy, "--audit-log-path=" + c.auditLog}, nil
+}
+
+// AuditLogPath is the apiserver's audit log (JSON lines of
+// audit.k8s.io/v1 Events), or "" when Config.AuditLog was off.
+func (c *Cluster) AuditLogPath() string { return c.auditLog }
 
 // waitUsable waits for what a user's first `kubectl apply` needs: nodes with
 // pod CIDRs from node IPAM and without the not-ready taint, and the default ServiceAccount (pods are refused

@@ -35,6 +35,31 @@ const (
 	SourceProbe         = "dual-stack allocation probe" // --probe
 )
 
+// SourcePermission is what a live check needs to read a source: the RBAC
+// permission, and the role of deploy/rbac.yaml that grants it.
+type SourcePermission struct {
+	Source     string
+	Permission string
+	Role       string
+}
+
+// SourcePermissions has one entry per Source*, in the README's order: its
+// permissions table is generated from it and the rules' Needs (make readme).
+var SourcePermissions = []SourcePermission{
+	{SourceControlPlane, "list pods in kube-system", "dualstack-viewer"},
+	{SourceKubeadm, "get ConfigMap kube-system/kubeadm-config", "dualstack-viewer (Role in kube-system)"},
+	{SourceKubeProxy, "get ConfigMap kube-system/kube-proxy", "dualstack-viewer (Role in kube-system)"},
+	{SourceKubelet, "get ConfigMap kube-system/kubelet-config", "dualstack-viewer (Role in kube-system)"},
+	{SourceServiceCIDRs, "list servicecidrs.networking.k8s.io", "dualstack-viewer"},
+	{SourceEvents, "list events in all namespaces", "dualstack-viewer"},
+	{SourceNodes, "list nodes", "dualstack-viewer"},
+	{SourcePods, "list pods in all namespaces", "dualstack-viewer"},
+	{SourceServices, "list services in all namespaces", "dualstack-viewer"},
+	{SourceSlices, "list endpointslices.discovery.k8s.io in all namespaces", "dualstack-viewer"},
+	{SourceServerVersion, "get /version", "every user (system:public-info-viewer)"},
+	{SourceProbe, "create services in the current namespace, only ever as a server-side dry run", "dualstack-probe, bound in that namespace"},
+}
+
 // Setting is one configuration value and where it was read.
 type Setting struct {
 	Value string

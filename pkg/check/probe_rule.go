@@ -14,6 +14,7 @@ var probeRules = []Rule{{
 	Severity:  Error,
 	Reference: "RULES.md §6.2 defaulting/allocation 5 (pkg/registry/core/service/storage/alloc.go initIPFamilyFields); dual-stack.md",
 	Fix:       "give kube-apiserver --service-cluster-ip-range one range of each family",
+	Needs:     []string{SourceProbe}, // for the README's permissions table; a probe that cannot run sets Probe.Skipped
 	Check: func(f *Facts, r *Reporter) {
 		p := f.Probe
 		switch {

@@ -3,38 +3,57 @@ package cmd
 import (
 	"bytes"
 	"flag"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 )
 
-var updateReadme = flag.Bool("update-readme", false, "rewrite the README's rules table from the registry (make readme)")
+var updateReadme = flag.Bool("update-readme", false, "rewrite the README's generated tables from the registry (make readme)")
 
-const (
-	rulesBegin = "<!-- BEGIN RULES: generated from the rule registry by `make readme` -->\n"
-	rulesEnd   = "<!-- END RULES -->"
-)
+// readmeSections are the README's generated parts, between their markers.
+var readmeSections = []struct {
+	begin, end string
+	write      func(w *bytes.Buffer) error
+}{
+	{
+		"<!-- BEGIN RULES: generated from the rule registry by `make readme` -->\n", "<!-- END RULES -->",
+		func(w *bytes.Buffer) error { return writeRulesTable(w, check.Rules()) },
+	},
+	{
+		"<!-- BEGIN PERMISSIONS: generated from check.SourcePermissions and the rule registry by `make readme` -->\n", "<!-- END PERMISSIONS -->",
+		func(w *bytes.Buffer) error { return writePermissionsTable(w, check.SourcePermissions, check.Rules()) },
+	},
+}
 
 // TestREADMERulesTable fails when the README's rules table is not what
-// `check --list-rules` prints: both come from the one registry.
+// `check --list-rules` prints, or its permissions table not what the
+// registry says: all come from the one registry.
 func TestREADMERulesTable(t *testing.T) {
 	const path = "../../README.md"
 	readme, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	before, rest, ok := strings.Cut(string(readme), rulesBegin)
-	_, after, ok2 := strings.Cut(rest, rulesEnd)
-	if !ok || !ok2 {
-		t.Fatalf("README.md lacks the %q ... %q markers", strings.TrimSpace(rulesBegin), rulesEnd)
+	want := string(readme)
+	for _, s := range readmeSections {
+		before, rest, ok := strings.Cut(want, s.begin)
+		_, after, ok2 := strings.Cut(rest, s.end)
+		if !ok || !ok2 {
+			t.Fatalf("README.md lacks the %q ... %q markers", strings.TrimSpace(s.begin), s.end)
+		}
+		var table bytes.Buffer
+		if err := s.write(&table); err != nil {
+			t.Fatal(err)
+		}
+		want = before + s.begin + table.String() + s.end + after
 	}
-	var table bytes.Buffer
-	if err := writeRulesTable(&table, check.Rules()); err != nil {
-		t.Fatal(err)
-	}
-	want := before + rulesBegin + table.String() + rulesEnd + after
 	if *updateReadme {
 		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
 			t.Fatal(err)
@@ -42,6 +61,51 @@ func TestREADMERulesTable(t *testing.T) {
 		return
 	}
 	if string(readme) != want {
-		t.Errorf("README.md's rules table is stale: run `make readme`")
+		t.Errorf("README.md's generated tables are stale: run `make readme`")
+	}
+}
+
+// TestSourcePermissions: every Source* constant of pkg/check (read from its
+// source file, so that a new one cannot be forgotten) has one permission,
+// and every source a rule needs is one of them.
+func TestSourcePermissions(t *testing.T) {
+	file, err := parser.ParseFile(token.NewFileSet(), "../check/facts.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sources []string
+	ast.Inspect(file, func(n ast.Node) bool {
+		if v, ok := n.(*ast.ValueSpec); ok && len(v.Names) == 1 && strings.HasPrefix(v.Names[0].Name, "Source") && len(v.Values) == 1 {
+			if lit, ok := v.Values[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				s, err := strconv.Unquote(lit.Value)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sources = append(sources, s)
+			}
+		}
+		return true
+	})
+	if len(sources) < 10 {
+		t.Fatalf("found %d Source constants in facts.go: %v", len(sources), sources)
+	}
+	var listed []string
+	for _, p := range check.SourcePermissions {
+		if !slices.Contains(sources, p.Source) || slices.Contains(listed, p.Source) || p.Permission == "" || p.Role == "" {
+			t.Errorf("SourcePermissions: %+v is not a Source constant, is listed twice or lacks a permission or role", p)
+		}
+		listed = append(listed, p.Source)
+	}
+	for _, s := range sources {
+		if !slices.Contains(listed, s) {
+			t.Errorf("source %q has no entry in check.SourcePermissions", s)
+		}
+	}
+	for _, r := range check.Rules() {
+		for _, n := range r.Needs {
+			if !slices.Contains(listed, n) {
+				t.Errorf("rule %s needs %q, which has no permission", r.ID, n)
+			}
+		}
 	}
 }

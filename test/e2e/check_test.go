@@ -135,26 +135,6 @@ func TestCheckLeastPrivilege(t *testing.T) {
 	}
 }
 
-// TestCheckReaderRole: the documented read-only role (deploy/check-reader.yaml)
-// is enough for a complete audit: nothing skipped, and it can write nothing.
-func TestCheckReaderRole(t *testing.T) {
-	requireE2E(t, "kubectl-dualstack", "kubectl")
-	c := startCluster(t, localcluster.Config{Nodes: 1})
-	kubectl(t, c.Kubeconfig, "apply", "-f", filepath.Join(repoDir, "deploy", "check-reader.yaml"))
-	waitForServiceSlices(t, kubernetes.NewForConfigOrDie(c.RESTConfig))
-	const sa = "system:serviceaccount:kube-system:dualstack-check"
-	report, code := runCheck(t, c.Kubeconfig, "--as="+sa)
-	t.Logf("summary %+v\n%s", report.Summary, describeFindings(report))
-	if code != 0 || report.Summary.Skip > 0 || len(failing(report)) > 0 {
-		t.Errorf("exit %d, %d skipped, failing %v: the reader role should allow a complete, clean audit", code, report.Summary.Skip, failing(report))
-	}
-	for _, verb := range []string{"create", "update", "patch", "delete"} {
-		if out := strings.TrimSpace(kubectlMayFail(t, c.Kubeconfig, "auth", "can-i", verb, "*", "--all-namespaces", "--as="+sa)); out != "no" {
-			t.Errorf("the reader role may %s: %q", verb, out)
-		}
-	}
-}
-
 // TestCheckLiveWithFiles: --live --from-file audits the cluster and adds a
 // node's kubelet flags file to it; the finding points at the file's line.
 func TestCheckLiveWithFiles(t *testing.T) {
