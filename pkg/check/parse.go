@@ -3,6 +3,7 @@ package check
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"sigs.k8s.io/yaml"
@@ -37,7 +38,7 @@ func ParseFlagsAt(args []string, where string, at func(i int) Setting) map[strin
 				valueAt = i
 			}
 		}
-		s := Setting{Value: value, Source: fmt.Sprintf("%s, arg --%s", where, name)}
+		s := Setting{Value: Redact(name, value), Source: fmt.Sprintf("%s, arg --%s", where, name)}
 		if at != nil {
 			pos := at(valueAt)
 			s.File, s.Line, s.Column = pos.File, pos.Line, pos.Column
@@ -45,6 +46,36 @@ func ParseFlagsAt(args []string, where string, at func(i int) Setting) map[strin
 		out[name] = s
 	}
 	return out
+}
+
+// Redacted stands for a secret flag value in settings, so in findings and
+// reports.
+const Redacted = "REDACTED"
+
+// Redact is the value of flag name as settings keep it: the values of
+// flags named like secrets (token, password, secret) are Redacted, and
+// each URL of a comma-separated value loses its password
+// (--etcd-servers=https://user:xxxxx@host:2379). Flags ending in -file
+// name where a secret is kept, not the secret: they stay. Gatherers call it
+// on every flag they read, so that no rule, report or log can show one.
+func Redact(name, value string) string {
+	lower := strings.ToLower(name)
+	if !strings.HasSuffix(lower, "-file") && (strings.Contains(lower, "token") || strings.Contains(lower, "password") || strings.Contains(lower, "secret")) {
+		return Redacted
+	}
+	parts := strings.Split(value, ",")
+	for i, p := range parts {
+		if !strings.Contains(p, "://") || !strings.Contains(p, "@") {
+			continue
+		}
+		u, err := url.Parse(p)
+		if err != nil {
+			parts[i] = Redacted // may hold user information that does not parse
+		} else if _, ok := u.User.Password(); ok {
+			parts[i] = u.Redacted()
+		}
+	}
+	return strings.Join(parts, ",")
 }
 
 // ImageTag is the tag of an image reference, the version in
@@ -110,7 +141,7 @@ func ParseClusterConfiguration(data []byte, where string) (*Kubeadm, error) {
 			if k.ExtraArgs[component] == nil {
 				k.ExtraArgs[component] = map[string]Setting{}
 			}
-			k.ExtraArgs[component][name] = Setting{Value: value, Source: fmt.Sprintf("%s %s.extraArgs %s", where, component, name)}
+			k.ExtraArgs[component][name] = Setting{Value: Redact(name, value), Source: fmt.Sprintf("%s %s.extraArgs %s", where, component, name)}
 		}
 	}
 	return k, nil

@@ -14,6 +14,8 @@ import (
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 	"sigs.k8s.io/yaml"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/printers"
 )
 
 // Summary counts failing findings by severity, and passes and skips.
@@ -85,20 +87,57 @@ func (r Report) Failing(threshold string) bool {
 }
 
 // WriteJSON and WriteYAML print the contract.
-func (r Report) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false) // subjects like service/<dry run> stay readable
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
-}
+func (r Report) WriteJSON(w io.Writer) error { return writeJSON(w, r) }
 
 func (r Report) WriteYAML(w io.Writer) error {
-	data, err := yaml.Marshal(r)
+	data, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	// What sigs.k8s.io/yaml.Marshal does, but the YAML parser it converts
+	// with refuses raw DEL and C1 characters: escaped, they pass.
+	data, err = yaml.JSONToYAML(escapeRawControls(data))
 	if err != nil {
 		return err
 	}
 	_, err = w.Write(data)
 	return err
+}
+
+// writeJSON prints v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // subjects like service/<dry run> stay readable
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeRawControls(buf.Bytes()))
+	return err
+}
+
+// escapeRawControls writes as \uXXXX, in JSON, the characters encoding/json
+// leaves raw that a terminal takes for controls (DEL, C1) or YAML refuses
+// (U+FEFF, U+FFFE, U+FFFF). JSON has them only inside strings, which
+// decode to the same text. (encoding/json already escapes C0 controls and
+// replaces invalid UTF-8 with U+FFFD.)
+func escapeRawControls(data []byte) []byte {
+	raw := func(r rune) bool {
+		return r == 0x7f || r >= 0x80 && r < 0xa0 || r == 0xfeff || r == 0xfffe || r == 0xffff
+	}
+	if !bytes.ContainsFunc(data, raw) {
+		return data
+	}
+	var b bytes.Buffer
+	for _, r := range string(data) {
+		if raw(r) {
+			fmt.Fprintf(&b, "\\u%04x", r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.Bytes()
 }
 
 // TextOptions tune the human report.
@@ -111,7 +150,9 @@ type TextOptions struct {
 
 // WriteText prints a kubectl-like table (AREA, ID, SEVERITY, RESULT,
 // SUBJECT, MESSAGE), then each failing finding's source and fix, then the
-// summary line.
+// summary line. Subjects, messages and sources quote object names, event
+// messages, file names and file contents: they are escaped
+// (printers.EscapeTerminal) and kept on one line.
 func (r Report) WriteText(w io.Writer, opts TextOptions) error {
 	paint := func(attr color.Attribute, s string) string {
 		if !opts.Color {
@@ -165,9 +206,9 @@ func (r Report) WriteText(w io.Writer, opts TextOptions) error {
 		if f.Result == Fail {
 			result = paint(severityColor[f.Severity], result)
 			sev = paint(severityColor[f.Severity], sev)
-			details = append(details, fmt.Sprintf("%s %s\n  source: %s\n  fix:    %s", f.ID, f.Subject, cmp.Or(location(f), "-"), cmp.Or(f.Fix, "-")))
+			details = append(details, fmt.Sprintf("%s %s\n  source: %s\n  fix:    %s", f.ID, printers.EscapeLine(f.Subject), printers.EscapeLine(cmp.Or(location(f), "-")), printers.EscapeLine(cmp.Or(f.Fix, "-"))))
 		}
-		if err := table.Append([]string{f.Area, f.ID, sev, result, f.Subject, oneLine(f.Message)}); err != nil {
+		if err := table.Append([]string{f.Area, f.ID, sev, result, printers.EscapeLine(f.Subject), oneLine(f.Message)}); err != nil {
 			return err
 		}
 	}
@@ -190,7 +231,7 @@ func (r Report) WriteText(w io.Writer, opts TextOptions) error {
 		}
 	}
 	if r.KubernetesVersion != "" {
-		fmt.Fprintf(w, "\nKubernetes version: %s (%s)\n", r.KubernetesVersion, r.VersionSource)
+		fmt.Fprintf(w, "\nKubernetes version: %s (%s)\n", printers.EscapeLine(r.KubernetesVersion), printers.EscapeLine(r.VersionSource))
 	}
 	s := r.Summary
 	fmt.Fprintf(w, "\n%s: %d error(s), %d warning(s), %d info, %d passed, %d skipped\n",
@@ -224,5 +265,5 @@ func location(f Finding) string {
 	return loc
 }
 
-// oneLine keeps a table cell on one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine keeps a table cell on one line, escaped for a terminal.
+func oneLine(s string) string { return printers.EscapeLine(strings.Join(strings.Fields(s), " ")) }

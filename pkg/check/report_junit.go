@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/printers"
 )
 
 // JUnit XML (`check -o junit`), for the test-report views of CI systems.
@@ -120,7 +122,7 @@ func (r Report) WriteJUnit(w io.Writer) error {
 	for _, area := range areas {
 		suite := junitTestsuite{Name: area, Time: "0"}
 		for _, g := range groups[area] {
-			tc := junitTestcase{Classname: area + "." + g.id, Name: cmp.Or(g.subject, g.id), Time: "0"}
+			tc := junitTestcase{Classname: area + "." + g.id, Name: printers.EscapeLine(cmp.Or(g.subject, g.id)), Time: "0"}
 			var failing, skips, notes []Finding
 			for _, f := range g.findings {
 				switch {
@@ -194,12 +196,13 @@ func junitFailure(failing []Finding) *junitMessage {
 // junitDetails is one finding as the text report's details print it: the
 // message, where the value was read (file:line:column when known), the fix
 // and the reference. A failure is labelled with its severity, anything
-// else with its result.
+// else with its result. Like the text report, it is escaped: XML would
+// keep DEL and C1 controls raw (and turn C0 ones into U+FFFD).
 func junitDetails(f Finding) string {
 	label := string(f.Result)
 	if f.Result == Fail {
 		label = string(f.Severity)
 	}
-	return fmt.Sprintf("%s: %s\n  source:    %s\n  fix:       %s\n  reference: %s",
-		label, f.Message, cmp.Or(location(f), "-"), cmp.Or(f.Fix, "-"), cmp.Or(f.Reference, "-"))
+	return printers.EscapeTerminal(fmt.Sprintf("%s: %s\n  source:    %s\n  fix:       %s\n  reference: %s",
+		label, f.Message, cmp.Or(location(f), "-"), cmp.Or(f.Fix, "-"), cmp.Or(f.Reference, "-")))
 }

@@ -3,7 +3,6 @@ package check
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -192,10 +191,7 @@ func (r Report) WriteSARIF(w io.Writer, rules []Rule, toolVersion string) error 
 	}
 	run.Invocations = []sarifInvocation{inv}
 
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false) // subjects like service/<dry run> stay readable
-	enc.SetIndent("", "  ")
-	return enc.Encode(sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+	return writeJSON(w, sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
 }
 
 // sarifRuleOf describes one rule: GitHub shows shortDescription as the

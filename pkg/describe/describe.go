@@ -13,6 +13,7 @@ package describe
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -38,8 +39,16 @@ type Describer struct {
 var Kinds = []string{"pods", "services", "nodes", "endpoints"}
 
 // Describe describes one object of resource ("pods", "services", "nodes",
-// "endpoints").
+// "endpoints"). kubectl's describer escapes ESC and CR in what it prints;
+// the result is escaped further with printers.EscapeTerminal, so that no
+// other control character of an annotation or event message reaches the
+// terminal either.
 func (d Describer) Describe(ctx context.Context, resource, namespace, name string, settings kubectldescribe.DescriberSettings) (string, error) {
+	out, err := d.describe(ctx, resource, namespace, name, settings)
+	return printers.EscapeTerminal(out), err
+}
+
+func (d Describer) describe(ctx context.Context, resource, namespace, name string, settings kubectldescribe.DescriberSettings) (string, error) {
 	switch resource {
 	case "pods":
 		out, err := (&kubectldescribe.PodDescriber{Interface: d.Client}).Describe(namespace, name, settings)
@@ -115,7 +124,14 @@ func (d Describer) endpointSlices(ctx context.Context, namespace, service string
 // `Host IPs:` when the node has an address of each family.
 func rewritePod(out string, pod *corev1.Pod) string {
 	lines := strings.Split(out, "\n")
-	i := indexOfField(lines, "IPs:")
+	// The `IPs:` after the `IP:` line of this pod's IP: a newline in the
+	// status message above them prints the rest of it as lines of their own.
+	i := -1
+	for j := 1; j < len(lines) && i < 0; j++ {
+		if ip, ok := fieldValue(lines[j-1], "IP:"); ok && ip == pod.Status.PodIP && strings.HasPrefix(lines[j], "IPs:") {
+			i = j
+		}
+	}
 	if i < 0 {
 		return out
 	}
@@ -173,9 +189,17 @@ func rewriteNode(out string, node *corev1.Node) string {
 		}
 	}
 	lines := strings.Split(out, "\n")
-	i := indexOfField(lines, "PodCIDRs:")
+	// The line of the node's own CIDRs: a newline in a condition's message
+	// above prints the rest of it as lines of their own.
+	i := slices.IndexFunc(lines, func(l string) bool {
+		v, ok := fieldValue(l, "PodCIDRs:")
+		return ok && v != "" && v == strings.Join(node.Spec.PodCIDRs, ",")
+	})
 	if i < 0 {
-		i = indexOfField(lines, "PodCIDR:")
+		i = slices.IndexFunc(lines, func(l string) bool {
+			v, ok := fieldValue(l, "PodCIDR:")
+			return ok && v != "" && v == node.Spec.PodCIDR
+		})
 	}
 	if i < 0 {
 		// No pod CIDRs: after the address list.
@@ -276,6 +300,13 @@ func indexOfField(lines []string, label string) int {
 		}
 	}
 	return -1
+}
+
+// fieldValue is the value of a `Label:   value` line; false when the line
+// has another label.
+func fieldValue(line, label string) (string, bool) {
+	v, ok := strings.CutPrefix(line, label)
+	return strings.TrimSpace(v), ok
 }
 
 // valueOffset is where the value starts on an aligned `Label:   value` line.

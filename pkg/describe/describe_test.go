@@ -41,6 +41,9 @@ func podWith(podIPs, hostIPs []string) *corev1.Pod {
 	for _, ip := range podIPs {
 		pod.Status.PodIPs = append(pod.Status.PodIPs, corev1.PodIP{IP: ip})
 	}
+	if len(podIPs) > 0 {
+		pod.Status.PodIP = podIPs[0]
+	}
 	for _, ip := range hostIPs {
 		pod.Status.HostIPs = append(pod.Status.HostIPs, corev1.HostIP{IP: ip})
 	}
@@ -99,14 +102,14 @@ func TestRewritePod(t *testing.T) {
 		),
 	}, {
 		name: "dual-stack, IPv6 primary: the pod's order, not the lines'",
-		in:   dual,
+		in:   strings.Replace(dual, "IP:           10.244.1.5\nIPs:", "IP:           fd00:10:244:1::5\nIPs:", 1),
 		pod:  podWith([]string{"fd00:10:244:1::5", "10.244.1.5"}, []string{"fd00:10::11", "192.168.10.11"}),
 		want: text(
 			"Name:         web-1",
 			"Namespace:    default",
 			"Node:         worker-1/192.168.10.11",
 			"Status:       Running",
-			"IP:           10.244.1.5",
+			"IP:           fd00:10:244:1::5",
 			"IPs:          fd00:10:244:1::5,10.244.1.5",
 			"Host IPs:     fd00:10::11,192.168.10.11",
 			"Controlled By:  ReplicaSet/web",
@@ -362,7 +365,10 @@ func TestRewriteNode(t *testing.T) {
 		return append(out, corev1.NodeAddress{Type: corev1.NodeHostName, Address: "worker-1"})
 	}
 	node := func(ips ...string) *corev1.Node {
-		return &corev1.Node{Status: corev1.NodeStatus{Addresses: addresses(ips...)}}
+		return &corev1.Node{
+			Spec:   corev1.NodeSpec{PodCIDR: "10.244.1.0/24", PodCIDRs: []string{"10.244.1.0/24", "fd00:10:244:1::/64"}},
+			Status: corev1.NodeStatus{Addresses: addresses(ips...)},
+		}
 	}
 	withCIDRs := text(
 		"Name:               worker-1",

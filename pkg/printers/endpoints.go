@@ -70,7 +70,7 @@ func (t Tables) Endpoints(services []ServiceEndpoints, opts EndpointsOptions) *m
 			table.Rows = append(table.Rows, metav1.TableRow{Cells: []any{"", line}})
 		}
 	}
-	return table
+	return escapeCells(table)
 }
 
 // FormatGroup writes a group the KEP's way, `{[fd00:db8:1::2]:80,192.168.1.3:80}`,

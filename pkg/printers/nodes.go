@@ -63,7 +63,7 @@ func (t Tables) Nodes(nodes []corev1.Node) *metav1.Table {
 			},
 		})
 	}
-	return table
+	return escapeCells(table)
 }
 
 // nodeStatus is Ready or NotReady from the Ready condition (the last one

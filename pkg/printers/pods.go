@@ -47,7 +47,7 @@ func (t Tables) Pods(pods []corev1.Pod) *metav1.Table {
 			},
 		})
 	}
-	return table
+	return escapeCells(table)
 }
 
 // podIPs lists every pod IP in status order (primary family first).

@@ -53,7 +53,7 @@ func (t Tables) Services(services []corev1.Service) *metav1.Table {
 			},
 		})
 	}
-	return table
+	return escapeCells(table)
 }
 
 // externalIPs is kubectl's EXTERNAL-IP column, except that a load

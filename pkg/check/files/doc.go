@@ -182,10 +182,12 @@ func joinPath(base, key string) string {
 func (d *doc) get(path string) *yaml.Node { return d.under(d.root, "", path) }
 
 // wrongType notes a value of the wrong type: the program that reads the
-// file refuses the document.
+// file refuses the document. The note quotes the start of a scalar, except
+// in a command line or extra arguments, where it may be a flag's secret
+// value (the note's line and column point at it).
 func (d *doc) wrongType(n *yaml.Node, field, want string) {
 	got := describe(n)
-	if n.Kind == yaml.ScalarNode {
+	if n.Kind == yaml.ScalarNode && !flagValue(field) {
 		v := n.Value
 		if len(v) > 40 {
 			v = v[:40] + "..."
@@ -193,6 +195,12 @@ func (d *doc) wrongType(n *yaml.Node, field, want string) {
 		got += fmt.Sprintf(" (%s)", v)
 	}
 	d.note(n, check.Error, "wrong type: %s must be %s, not %s", field, want, got)
+}
+
+// flagValue says whether field is in a command line (a container's
+// command or args) or in kubeadm's extraArgs or kubeletExtraArgs.
+func flagValue(field string) bool {
+	return strings.Contains(field, ".command[") || strings.Contains(field, ".args[") || strings.Contains(strings.ToLower(field), "extraargs")
 }
 
 func describe(n *yaml.Node) string {

@@ -111,7 +111,7 @@ func (d *doc) extraArgs(path string) map[string]check.Setting {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			name, value := n.Content[i].Value, n.Content[i+1]
 			if v, ok := d.str(value, path+"."+name); ok {
-				out[name] = d.setting(resolve(value), v, path+" "+name)
+				out[name] = d.setting(resolve(value), check.Redact(name, v), path+" "+name)
 			}
 		}
 	case yaml.SequenceNode:
@@ -146,7 +146,7 @@ func (d *doc) extraArg(item *yaml.Node, field, path string, out map[string]check
 		}
 		value, at = v, n
 	}
-	out[name] = d.setting(at, value, path+" "+name)
+	out[name] = d.setting(at, check.Redact(name, value), path+" "+name)
 }
 
 // isVersion says whether s is a Kubernetes version.

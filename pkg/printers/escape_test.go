@@ -1,0 +1,96 @@
+package printers
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	cliprinters "k8s.io/cli-runtime/pkg/printers"
+)
+
+func TestEscapeTerminal(t *testing.T) {
+	for _, tt := range []struct{ in, want, line string }{
+		{"web-1 ✓ 日本", "web-1 ✓ 日本", "web-1 ✓ 日本"},
+		{"\x1b[31mred\x1b[0m", "^[[31mred^[[0m", "^[[31mred^[[0m"},                         // kubectl's ^[
+		{"\x1b]52;c;aGk=\a", "^[]52;c;aGk=^G", "^[]52;c;aGk=^G"},                           // OSC 52 sets the clipboard
+		{"ok\rfake", "ok\\rfake", "ok\\rfake"},                                             // kubectl's \r
+		{"a\nb\tc", "a\nb\tc", "a^Jb^Ic"},                                                  // layout kept, or not
+		{"\x00\x08\x7f\x1f", "^@^H^?^_", "^@^H^?^_"},                                       // C0, DEL
+		{"\u009b2J\u0085", "^[[2J^[E", "^[[2J^[E"},                                         // C1 as ESC sequences
+		{"\xff\xfeok\xe2\x82", "\uFFFD\uFFFDok\uFFFD\uFFFD", "\uFFFD\uFFFDok\uFFFD\uFFFD"}, // invalid UTF-8
+		{"\uFFFD", "\uFFFD", "\uFFFD"},
+	} {
+		if got := EscapeTerminal(tt.in); got != tt.want {
+			t.Errorf("EscapeTerminal(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got := EscapeLine(tt.in); got != tt.line {
+			t.Errorf("EscapeLine(%q) = %q, want %q", tt.in, got, tt.line)
+		}
+	}
+}
+
+// rawControls lists the control characters (other than newline) and
+// invalid UTF-8 of s.
+func rawControls(s string) []string {
+	var bad []string
+	for i, r := range s {
+		switch {
+		case r == '\n':
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			bad = append(bad, fmt.Sprintf("invalid byte %#x at %d", s[i], i))
+		case r < 0x20 || r >= 0x7f && r < 0xa0:
+			bad = append(bad, fmt.Sprintf("%U at %d", r, i))
+		}
+	}
+	return bad
+}
+
+// Cells with free text (a node's OS image and runtime, a container's
+// waiting reason) printed through kubectl's table printer: no control
+// character reaches the output, a newline cuts the cell ("..." as kubectl
+// prints) instead of making a row, a tab does not shift the columns.
+func TestTablesEscapeCells(t *testing.T) {
+	hostile := "x\x1b]52;c;aGk=\a\tTAB\u009b2J\xff\rCR\nFAKE ROW"
+	node := testNode(func(n *corev1.Node) {
+		n.Status.NodeInfo.OSImage = hostile
+		n.Status.NodeInfo.ContainerRuntimeVersion = strings.Repeat("long", 25000) // 100 KB
+	})
+	pod := testPod(func(p *corev1.Pod) {
+		p.Status.ContainerStatuses = []corev1.ContainerStatus{waitingStatus("app", hostile)}
+	})
+	tables := Tables{Now: podsNow}
+	for name, table := range map[string]*metav1.Table{
+		"nodes": tables.Nodes([]corev1.Node{node, testNode(nil)}),
+		"pods":  tables.Pods([]corev1.Pod{pod, testPod(nil)}),
+	} {
+		var buf bytes.Buffer
+		w := cliprinters.GetNewTabWriter(&buf)
+		if err := cliprinters.NewTablePrinter(cliprinters.PrintOptions{Wide: true}).PrintObj(table, w); err != nil {
+			t.Fatal(err)
+		}
+		w.Flush()
+		out := buf.String()
+		if bad := rawControls(out); len(bad) > 0 {
+			t.Errorf("%s: raw control characters %v in:\n%q", name, bad, out)
+		}
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(lines) != 3 {
+			t.Fatalf("%s: %d lines, want a header and 2 rows:\n%s", name, len(lines), out)
+		}
+		if want := "x^[]52;c;aGk=^G^ITAB^[[2J\uFFFD..."; !strings.Contains(lines[1], want) {
+			t.Errorf("%s: the row %q does not hold %q", name, lines[1], want)
+		}
+		// The column after the hostile one starts where its header does.
+		header, next := lines[0], map[string]string{"nodes": "KERNEL-VERSION", "pods": "RESTARTS"}[name]
+		col := utf8.RuneCountInString(header[:strings.Index(header, next)])
+		for _, row := range lines[1:] {
+			if r := []rune(row); len(r) <= col || r[col-1] != ' ' || r[col] == ' ' {
+				t.Errorf("%s: the %s column is not at rune %d in %q", name, next, col, row)
+			}
+		}
+	}
+}
