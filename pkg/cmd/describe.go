@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -183,16 +184,16 @@ func (o *DescribeOptions) Run(ctx context.Context) error {
 // list returns the objects the selector matches, page by page.
 func (o *DescribeOptions) list(ctx context.Context) ([]metav1.ObjectMeta, error) {
 	opts := metav1.ListOptions{LabelSelector: o.LabelSelector, Limit: o.ChunkSize}
-	ns := o.namespace()
+	ns, timeout := o.namespace(), requestTimeout(o.configFlags)
 	switch o.Type.Name {
 	case "pods":
-		return listMetas(ctx, opts, o.Describer.Client.CoreV1().Pods(ns).List)
+		return listMetas(ctx, timeout, opts, o.Describer.Client.CoreV1().Pods(ns).List)
 	case "services":
-		return listMetas(ctx, opts, o.Describer.Client.CoreV1().Services(ns).List)
+		return listMetas(ctx, timeout, opts, o.Describer.Client.CoreV1().Services(ns).List)
 	case "nodes":
-		return listMetas(ctx, opts, o.Describer.Client.CoreV1().Nodes().List)
+		return listMetas(ctx, timeout, opts, o.Describer.Client.CoreV1().Nodes().List)
 	default: // endpoints: the v1 Endpoints kubectl's describer reads
-		return listMetas(ctx, opts, o.Describer.EndpointsClient().CoreV1().Endpoints(ns).List)
+		return listMetas(ctx, timeout, opts, o.Describer.EndpointsClient().CoreV1().Endpoints(ns).List)
 	}
 }
 
@@ -200,9 +201,9 @@ func (o *DescribeOptions) list(ctx context.Context) ([]metav1.ObjectMeta, error)
 func listMetas[L interface {
 	metav1.ListInterface
 	runtime.Object
-}](ctx context.Context, opts metav1.ListOptions, list func(context.Context, metav1.ListOptions) (L, error)) ([]metav1.ObjectMeta, error) {
+}](ctx context.Context, timeout time.Duration, opts metav1.ListOptions, list func(context.Context, metav1.ListOptions) (L, error)) ([]metav1.ObjectMeta, error) {
 	var out []metav1.ObjectMeta
-	_, err := listPages(ctx, opts, list, func(l L) error {
+	_, err := listPages(ctx, timeout, opts, list, func(l L) error {
 		return meta.EachListItem(l, func(obj runtime.Object) error {
 			m, err := meta.Accessor(obj)
 			if err != nil {

@@ -71,7 +71,8 @@ func (o *GetOptions) runEndpoints(ctx context.Context) error {
 // EndpointSlices of both address types, and groups the slices by Service.
 func (o *GetOptions) gatherEndpoints(ctx context.Context) (*endpointsView, []error, error) {
 	view := &endpointsView{services: map[string]*corev1.Service{}}
-	_, err := listPages(ctx, metav1.ListOptions{Limit: o.ChunkSize}, o.Client.CoreV1().Services(o.namespace()).List, func(l *corev1.ServiceList) error {
+	timeout := requestTimeout(o.configFlags)
+	_, err := listPages(ctx, timeout, metav1.ListOptions{Limit: o.ChunkSize}, o.Client.CoreV1().Services(o.namespace()).List, func(l *corev1.ServiceList) error {
 		for i := range l.Items {
 			svc := &l.Items[i]
 			view.services[svc.Namespace+"/"+svc.Name] = svc
@@ -89,7 +90,7 @@ func (o *GetOptions) gatherEndpoints(ctx context.Context) (*endpointsView, []err
 	if served {
 		opts := o.listOptions()
 		opts.LabelSelector = strings.Trim(opts.LabelSelector+","+serviceNameSelector(o.Names), ",")
-		view.resourceVersion, err = listPages(ctx, opts, o.Client.DiscoveryV1().EndpointSlices(o.namespace()).List, func(l *discoveryv1.EndpointSliceList) error {
+		view.resourceVersion, err = listPages(ctx, timeout, opts, o.Client.DiscoveryV1().EndpointSlices(o.namespace()).List, func(l *discoveryv1.EndpointSliceList) error {
 			for i := range l.Items {
 				slice := &l.Items[i]
 				view.objects = append(view.objects, slice)
@@ -99,7 +100,7 @@ func (o *GetOptions) gatherEndpoints(ctx context.Context) (*endpointsView, []err
 			return nil
 		})
 	} else {
-		_, err = listPages(ctx, o.listOptions(), o.Client.CoreV1().Endpoints(o.namespace()).List, func(l *corev1.EndpointsList) error {
+		_, err = listPages(ctx, timeout, o.listOptions(), o.Client.CoreV1().Endpoints(o.namespace()).List, func(l *corev1.EndpointsList) error {
 			for i := range l.Items {
 				ep := &l.Items[i]
 				if len(o.Names) > 0 && !slices.Contains(o.Names, ep.Name) {
@@ -201,8 +202,10 @@ func findRow(rows []printers.ServiceEndpoints, ns, name string) *printers.Servic
 // Service whose slices changed.
 func (o *GetOptions) watchEndpoints(ctx context.Context, view *endpointsView, out *output) error {
 	slicesBySvc := map[string]map[string]discoveryv1.EndpointSlice{}
+	seen := versions{}
 	for _, obj := range view.objects {
 		if s, ok := obj.(*discoveryv1.EndpointSlice); ok {
+			seen.changed(s)
 			key := s.Namespace + "/" + s.Labels[discoveryv1.LabelServiceName]
 			if slicesBySvc[key] == nil {
 				slicesBySvc[key] = map[string]discoveryv1.EndpointSlice{}
@@ -217,14 +220,12 @@ func (o *GetOptions) watchEndpoints(ctx context.Context, view *endpointsView, ou
 	if rv == "" {
 		return errors.New("--watch of endpoints needs discovery.k8s.io/v1 EndpointSlices, which this server does not serve")
 	}
-	return watchEvents(ctx, rv, func(ctx context.Context, options metav1.ListOptions) (watch.Interface, error) {
-		options.LabelSelector, options.FieldSelector = opts.LabelSelector, opts.FieldSelector
-		return client.Watch(ctx, options)
-	}, func(ev watch.EventType, obj runtime.Object) error {
+	handle := func(ev watch.EventType, obj runtime.Object) error {
 		slice, ok := obj.(*discoveryv1.EndpointSlice)
 		if !ok {
 			return nil
 		}
+		seen.changed(slice)
 		name := slice.Labels[discoveryv1.LabelServiceName]
 		key := slice.Namespace + "/" + name
 		if slicesBySvc[key] == nil {
@@ -232,6 +233,7 @@ func (o *GetOptions) watchEndpoints(ctx context.Context, view *endpointsView, ou
 		}
 		if ev == watch.Deleted {
 			delete(slicesBySvc[key], slice.Name)
+			seen.forget(slice)
 		} else {
 			slicesBySvc[key][slice.Name] = *slice
 		}
@@ -245,5 +247,23 @@ func (o *GetOptions) watchEndpoints(ctx context.Context, view *endpointsView, ou
 		err := out.printTable(o.Tables.Endpoints([]printers.ServiceEndpoints{*row}, o.endpointsOptions()), 1)
 		out.flush()
 		return err
-	})
+	}
+	// After a 410 the slices that changed come again as modifications
+	// (one deleted meanwhile stays in its row until the next change).
+	relist := func(ctx context.Context) (string, error) {
+		return listPages(ctx, requestTimeout(o.configFlags), opts, client.List, func(l *discoveryv1.EndpointSliceList) error {
+			for i := range l.Items {
+				if slice := &l.Items[i]; seen[slice.UID] != slice.ResourceVersion {
+					if err := handle(watch.Modified, slice); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+	}
+	return watchEvents(ctx, o.ErrOut, rv, func(ctx context.Context, options metav1.ListOptions) (watch.Interface, error) {
+		options.LabelSelector, options.FieldSelector = opts.LabelSelector, opts.FieldSelector
+		return client.Watch(ctx, options)
+	}, relist, handle)
 }

@@ -4,19 +4,29 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"math"
+	"net/url"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/liggitt/tabwriter"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
 	cliprinters "k8s.io/cli-runtime/pkg/printers"
 	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/clientcmd"
 	watchtools "k8s.io/client-go/tools/watch"
+	"k8s.io/utils/ptr"
 )
 
 // typedClient is what client-go's typed clients (Pods, Services, Nodes...)
@@ -38,10 +48,17 @@ func runTyped[T any, PT interface {
 	if err != nil {
 		return err
 	}
+	timeout := requestTimeout(o.configFlags)
 	var errs []error
 	var collected []T
+	seen := versions{} // what the watch has printed, for a relist
 	resourceVersion := ""
 	emit := func(page []T) error {
+		if o.Watch {
+			for i := range page {
+				seen.changed(PT(&page[i]))
+			}
+		}
 		if out.streaming {
 			return out.printTable(table(page), len(page))
 		}
@@ -60,7 +77,7 @@ func runTyped[T any, PT interface {
 					return err
 				}
 			}
-		} else if resourceVersion, err = listPages(ctx, o.listOptions(), c.List, func(l L) error { return emit(items(l)) }); err != nil {
+		} else if resourceVersion, err = listPages(ctx, timeout, o.listOptions(), c.List, func(l L) error { return emit(items(l)) }); err != nil {
 			return err
 		}
 		if !out.streaming {
@@ -86,22 +103,74 @@ func runTyped[T any, PT interface {
 		out.finish(o, len(errs) > 0)
 	}
 	if o.Watch || o.WatchOnly {
-		err := watchObjects(ctx, o, c, resourceVersion, func(obj runtime.Object) error {
+		printObj := func(obj runtime.Object) error {
 			if out.human {
 				err := out.printTable(table([]T{*obj.(PT)}), 1)
 				out.flush()
 				return err
 			}
 			return out.printObjects([]runtime.Object{obj}, true)
+		}
+		opts := o.watchOptions()
+		relist := func(ctx context.Context) (string, error) {
+			listOpts := opts
+			listOpts.Limit = o.ChunkSize
+			return listPages(ctx, timeout, listOpts, c.List, func(l L) error {
+				page := items(l)
+				for i := range page {
+					if obj := PT(&page[i]); seen.changed(obj) {
+						if err := printObj(obj); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+		}
+		if resourceVersion == "" {
+			// --watch-only: from the current version.
+			current := opts
+			current.Limit = 1
+			current.TimeoutSeconds = timeoutSeconds(timeout)
+			l, err := c.List(ctx, current)
+			if err != nil {
+				return err
+			}
+			resourceVersion = l.GetResourceVersion()
+		}
+		err := watchEvents(ctx, o.ErrOut, resourceVersion, func(ctx context.Context, options metav1.ListOptions) (watch.Interface, error) {
+			options.LabelSelector, options.FieldSelector = opts.LabelSelector, opts.FieldSelector
+			return c.Watch(ctx, options)
+		}, relist, func(ev watch.EventType, obj runtime.Object) error {
+			seen.changed(obj)
+			if ev == watch.Deleted {
+				seen.forget(obj)
+			}
+			return printObj(obj)
 		})
 		errs = append(errs, err)
 	}
 	return utilerrors.NewAggregate(errs)
 }
 
+// requestTimeout is --request-timeout (0: none). An invalid value has
+// already failed the client's construction.
+func requestTimeout(configFlags *genericclioptions.ConfigFlags) time.Duration {
+	if configFlags == nil || configFlags.Timeout == nil {
+		return 0
+	}
+	d, _ := clientcmd.ParseTimeout(*configFlags.Timeout)
+	return d
+}
+
 // listPages lists with --chunk-size pagination and returns the list's
-// resource version (where a watch starts).
-func listPages[L metav1.ListInterface](ctx context.Context, opts metav1.ListOptions, list func(context.Context, metav1.ListOptions) (L, error), page func(L) error) (string, error) {
+// resource version (where a watch starts). Each page's request, retries
+// included, ends within timeout: client-go bounds other requests by
+// --request-timeout, but a List's TimeoutSeconds, when unset, lifts that
+// bound, and its retries (after 429 Retry-After or a connection reset, up to
+// 10 a second apart) could take 10 s past it.
+func listPages[L metav1.ListInterface](ctx context.Context, timeout time.Duration, opts metav1.ListOptions, list func(context.Context, metav1.ListOptions) (L, error), page func(L) error) (string, error) {
+	opts.TimeoutSeconds = timeoutSeconds(timeout)
 	for {
 		l, err := list(ctx, opts)
 		if err != nil {
@@ -117,32 +186,95 @@ func listPages[L metav1.ListInterface](ctx context.Context, opts metav1.ListOpti
 	}
 }
 
-// watchObjects follows changes from resourceVersion (the listing's; the
-// current one for --watch-only) until ctx ends, resuming after dropped
-// connections from the last version seen.
-func watchObjects[PT any, L metav1.ListInterface](ctx context.Context, o *GetOptions, c typedClient[PT, L], resourceVersion string, print func(runtime.Object) error) error {
+// timeoutSeconds is a List's TimeoutSeconds for --request-timeout timeout.
+func timeoutSeconds(timeout time.Duration) *int64 {
+	if timeout <= 0 {
+		return nil
+	}
+	return ptr.To(int64(math.Ceil(timeout.Seconds())))
+}
+
+// watchOptions selects what a watch of o follows.
+func (o *GetOptions) watchOptions() metav1.ListOptions {
 	opts := o.listOptions()
 	opts.Limit = 0
 	if len(o.Names) == 1 {
 		opts.FieldSelector = strings.Trim(opts.FieldSelector+",metadata.name="+o.Names[0], ",")
 	}
-	if resourceVersion == "" {
-		current := opts
-		current.Limit = 1
-		l, err := c.List(ctx, current)
-		if err != nil {
-			return err
-		}
-		resourceVersion = l.GetResourceVersion()
-	}
-	return watchEvents(ctx, resourceVersion, func(ctx context.Context, options metav1.ListOptions) (watch.Interface, error) {
-		options.LabelSelector, options.FieldSelector = opts.LabelSelector, opts.FieldSelector
-		return c.Watch(ctx, options)
-	}, func(_ watch.EventType, obj runtime.Object) error { return print(obj) })
+	return opts
 }
 
-// watchEvents runs a retrying watch and hands each change to handle.
-func watchEvents(ctx context.Context, resourceVersion string, watchFunc cache.WatchFuncWithContext, handle func(watch.EventType, runtime.Object) error) error {
+// versions remembers the resource version of each object printed, so that
+// a relist prints only what changed.
+type versions map[types.UID]string
+
+// changed records obj's version and says whether it differs from the last.
+func (v versions) changed(obj runtime.Object) bool {
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		return true
+	}
+	if v[m.GetUID()] == m.GetResourceVersion() {
+		return false
+	}
+	v[m.GetUID()] = m.GetResourceVersion()
+	return true
+}
+
+func (v versions) forget(obj runtime.Object) {
+	if m, err := meta.Accessor(obj); err == nil {
+		delete(v, m.GetUID())
+	}
+}
+
+// watchEvents follows changes from resourceVersion and hands each to
+// handle, until ctx ends. client-go's RetryWatcher resumes from the last
+// version seen when the connection drops or --request-timeout cuts the
+// stream (the client's timeout covers reading the body). When the server no
+// longer has the changes since that version (410 Expired: an apiserver
+// restart rebuilds its watch cache from the current version), relist reads
+// the current state, hands over what changed, and the watch goes on from
+// there, as an informer does. While the server is unreachable one line on
+// errOut says so.
+func watchEvents(ctx context.Context, errOut io.Writer, resourceVersion string, watchFunc cache.WatchFuncWithContext, relist func(context.Context) (string, error), handle func(watch.EventType, runtime.Object) error) error {
+	var lost atomic.Bool
+	watchOrSayLost := func(ctx context.Context, options metav1.ListOptions) (watch.Interface, error) {
+		w, err := watchFunc(ctx, options)
+		switch {
+		case err == nil:
+			lost.Store(false)
+		case apierrors.IsResourceExpired(err) || apierrors.IsGone(err):
+			// RetryWatcher would retry this forever from the same version;
+			// as an event it ends the watch, and the loop below relists.
+			var status apierrors.APIStatus
+			errors.As(err, &status) // there is one: Is* found it
+			s := status.Status()
+			fake := watch.NewFakeWithChanSize(1, false)
+			fake.Error(&s)
+			return fake, nil
+		case ctx.Err() == nil && !apierrors.IsUnauthorized(err) && !apierrors.IsForbidden(err) && !lost.Swap(true):
+			cause := err
+			var urlErr *url.Error
+			if errors.As(err, &urlErr) {
+				cause = urlErr.Err // without the watch's long URL
+			}
+			fmt.Fprintf(errOut, "Watch interrupted (%s); it resumes when the server answers.\n", firstLine(cause.Error()))
+		}
+		return w, err
+	}
+	for {
+		err := watchFrom(ctx, resourceVersion, watchOrSayLost, handle)
+		if !apierrors.IsResourceExpired(err) && !apierrors.IsGone(err) {
+			return err
+		}
+		if resourceVersion, err = relist(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// watchFrom runs one RetryWatcher from resourceVersion.
+func watchFrom(ctx context.Context, resourceVersion string, watchFunc cache.WatchFuncWithContext, handle func(watch.EventType, runtime.Object) error) error {
 	w, err := watchtools.NewRetryWatcherWithContext(ctx, resourceVersion, &cache.ListWatch{WatchFuncWithContext: watchFunc})
 	if err != nil {
 		return err
@@ -169,6 +301,11 @@ func watchEvents(ctx context.Context, resourceVersion string, watchFunc cache.Wa
 			}
 		}
 	}
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }
 
 // output prints what `get` found: tables for the human formats (page by page

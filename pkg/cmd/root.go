@@ -5,6 +5,7 @@ package cmd
 
 import (
 	"flag"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -21,9 +22,17 @@ type BuildInfo struct {
 	Version string // `git describe` of the build, "dev" when not set
 }
 
+// DefaultRequestTimeout is the --request-timeout default. kubectl's, 0,
+// waits forever on a server that accepts connections and never answers.
+const DefaultRequestTimeout = 30 * time.Second
+
 // NewRootCmd builds `kubectl dualstack` and its subcommands.
 func NewRootCmd(streams genericiooptions.IOStreams, build BuildInfo) *cobra.Command {
 	configFlags := genericclioptions.NewConfigFlags(true)
+	timeout := DefaultRequestTimeout.String()
+	configFlags.Timeout = &timeout // before AddFlags: --help shows it
+	transportErrs := &transportErrors{configFlags: configFlags}
+	configFlags.WrapConfigFn = transportErrs.record
 	root := &cobra.Command{
 		Use:   "kubectl-dualstack",
 		Short: "Show and check IPv4/IPv6 dual-stack Kubernetes clusters",
@@ -36,6 +45,14 @@ objects against the rules Kubernetes itself enforces for dual-stack.`,
 		// errors only (see FlagErrorFunc), as kubectl does.
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		// client-go logs each failed attempt at error level (a watch retries
+		// every second while the server restarts); the command reports the
+		// outcome in one line. -v=1 and up shows them.
+		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
+			if !klog.V(1).Enabled() {
+				cmd.SetContext(klog.NewContext(cmd.Context(), klog.Logger{})) // the zero Logger discards
+			}
+		},
 	}
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
@@ -50,6 +67,11 @@ objects against the rules Kubernetes itself enforces for dual-stack.`,
 		newCheckCmd(configFlags, streams, build),
 		newVersionCmd(configFlags, streams, build),
 	)
+	for _, c := range root.Commands() {
+		if run := c.RunE; run != nil {
+			c.RunE = func(cmd *cobra.Command, args []string) error { return transportErrs.explain(run(cmd, args)) }
+		}
+	}
 	setUpCompletion(root, configFlags)
 	return root
 }

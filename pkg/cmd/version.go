@@ -39,6 +39,7 @@ type VersionOptions struct {
 	ClientOnly bool
 
 	configFlags *genericclioptions.ConfigFlags
+	timeoutSet  bool // --request-timeout given, not its default
 	build       BuildInfo
 	genericiooptions.IOStreams
 }
@@ -59,6 +60,7 @@ func newVersionCmd(configFlags *genericclioptions.ConfigFlags, streams genericio
 			if err := o.Validate(cmd); err != nil {
 				return err
 			}
+			o.timeoutSet = cmd.Flags().Changed("request-timeout")
 			return o.Run()
 		},
 	}
@@ -134,7 +136,7 @@ func (o *VersionOptions) serverVersion() (*apimachineryversion.Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	if config.Timeout == 0 {
+	if config.Timeout == 0 || !o.timeoutSet {
 		config.Timeout = serverVersionTimeout
 	}
 	client, err := discovery.NewDiscoveryClientForConfig(config)

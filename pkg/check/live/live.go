@@ -1,13 +1,18 @@
 // Package live gathers check.Facts from a running cluster, read-only. Every
 // source is optional: one that is missing or forbidden is recorded in
 // Facts.Unavailable (rules that need it are skipped with the reason), never
-// a failure of the whole audit. Only an unreachable server is.
+// a failure of the whole audit. A server that cannot be talked to is (see
+// Fatal): the gatherer stops at the first such error, rather than skip
+// every source one by one, each after a full --request-timeout.
 package live
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
@@ -23,47 +28,93 @@ import (
 type Gatherer struct {
 	Client    kubernetes.Interface
 	ChunkSize int64 // page size of lists (500 like kubectl)
+	// RequestTimeout bounds each List request, its retries included
+	// (--request-timeout; client-go bounds the other requests itself).
+	RequestTimeout time.Duration
 	// Probe asks the apiserver, with a server-side dry run, to allocate a
 	// RequireDualStack Service in ProbeNamespace. Nothing is persisted.
 	Probe          bool
 	ProbeNamespace string
 }
 
-// Gather reads every source. The error is only for a server that cannot
-// be reached at all.
+// Fatal says whether err means the server cannot be talked to at all (no
+// connection, TLS, a timeout, a connection lost mid-answer, credentials
+// rejected, still throttled after client-go's retries) rather than that
+// one source cannot be read (forbidden, not found, a server-side error).
+func Fatal(err error) bool {
+	var status apierrors.APIStatus
+	if err != nil && errors.As(err, &status) {
+		return apierrors.IsUnauthorized(err) || apierrors.IsTooManyRequests(err)
+	}
+	return err != nil
+}
+
+// gathering is one Gather: its facts and the fatal error that ended it.
+type gathering struct {
+	Gatherer
+	f   *check.Facts
+	err error
+}
+
+// Gather reads every source. The error is for a server that cannot be
+// talked to (Fatal).
 func (g Gatherer) Gather(ctx context.Context) (*check.Facts, error) {
-	f := &check.Facts{}
+	s := &gathering{Gatherer: g, f: &check.Facts{}}
 	version, err := g.Client.Discovery().ServerVersion()
 	if err != nil {
 		return nil, err
 	}
-	f.ServerVersion, f.VersionSource = version.GitVersion, "the API server's /version"
+	s.f.ServerVersion, s.f.VersionSource = version.GitVersion, "the API server's /version"
 
-	g.controlPlane(ctx, f)
-	g.kubeadm(ctx, f)
-	g.kubeProxy(ctx, f)
-	g.kubelet(ctx, f)
-	g.serviceCIDRs(ctx, f)
-
-	f.Nodes = listAll(ctx, f, check.SourceNodes, g.ChunkSize, g.Client.CoreV1().Nodes().List, func(l *corev1.NodeList) []corev1.Node { return l.Items })
-	f.Services = listAll(ctx, f, check.SourceServices, g.ChunkSize, g.Client.CoreV1().Services("").List, func(l *corev1.ServiceList) []corev1.Service { return l.Items })
-	f.EndpointSlices = listAll(ctx, f, check.SourceSlices, g.ChunkSize, g.Client.DiscoveryV1().EndpointSlices("").List, func(l *discoveryv1.EndpointSliceList) []discoveryv1.EndpointSlice { return l.Items })
-	f.Pods = g.pods(ctx)
-	if g.Probe {
-		f.Probe = g.probe(ctx)
+	for _, read := range []func(context.Context){
+		s.controlPlane, s.kubeadm, s.kubeProxy, s.kubelet, s.serviceCIDRs,
+		func(ctx context.Context) {
+			s.f.Nodes = listAll(ctx, s, check.SourceNodes, g.Client.CoreV1().Nodes().List, func(l *corev1.NodeList) []corev1.Node { return l.Items })
+		},
+		func(ctx context.Context) {
+			s.f.Services = listAll(ctx, s, check.SourceServices, g.Client.CoreV1().Services("").List, func(l *corev1.ServiceList) []corev1.Service { return l.Items })
+		},
+		func(ctx context.Context) {
+			s.f.EndpointSlices = listAll(ctx, s, check.SourceSlices, g.Client.DiscoveryV1().EndpointSlices("").List, func(l *discoveryv1.EndpointSliceList) []discoveryv1.EndpointSlice { return l.Items })
+		},
+		func(ctx context.Context) {
+			if g.Probe {
+				s.f.Probe = s.probe(ctx)
+			}
+		},
+	} {
+		if read(ctx); s.err != nil {
+			return nil, s.err
+		}
 	}
-	return f, nil
+	s.f.Pods = g.pods(ctx)
+	return s.f, nil
 }
 
-// unavailable records why a source could not be read, in a user's words.
-func unavailable(f *check.Facts, source string, err error) {
+// listOptions are the options of every List: a page of ChunkSize, ending
+// within RequestTimeout.
+func (g Gatherer) listOptions(limit int64) metav1.ListOptions {
+	opts := metav1.ListOptions{Limit: limit}
+	if g.RequestTimeout > 0 {
+		opts.TimeoutSeconds = ptr.To(int64(math.Ceil(g.RequestTimeout.Seconds())))
+	}
+	return opts
+}
+
+// unavailable records why a source could not be read, in a user's words,
+// or, for a Fatal error, ends the gathering.
+func (s *gathering) unavailable(source string, err error) {
 	switch {
+	case Fatal(err):
+		if s.err == nil {
+			s.err = err
+		}
 	case apierrors.IsForbidden(err):
-		f.MarkUnavailable(source, "forbidden: "+firstLine(err.Error()))
+		s.f.MarkUnavailable(source, "forbidden: "+firstLine(err.Error()))
 	case apierrors.IsNotFound(err):
-		f.MarkUnavailable(source, "not served by this cluster: "+firstLine(err.Error()))
+		s.f.MarkUnavailable(source, "not served by this cluster: "+firstLine(err.Error()))
 	default:
-		f.MarkUnavailable(source, firstLine(err.Error()))
+		s.f.MarkUnavailable(source, firstLine(err.Error()))
 	}
 }
 
@@ -76,13 +127,13 @@ func firstLine(s string) string {
 // unavailable and returns what was read so far.
 func listAll[L interface {
 	GetContinue() string
-}, T any](ctx context.Context, f *check.Facts, source string, chunk int64, list func(context.Context, metav1.ListOptions) (L, error), items func(L) []T) []T {
+}, T any](ctx context.Context, s *gathering, source string, list func(context.Context, metav1.ListOptions) (L, error), items func(L) []T) []T {
 	var out []T
-	opts := metav1.ListOptions{Limit: chunk}
+	opts := s.listOptions(s.ChunkSize)
 	for {
 		l, err := list(ctx, opts)
 		if err != nil {
-			unavailable(f, source, err)
+			s.unavailable(source, err)
 			return out
 		}
 		out = append(out, items(l)...)
@@ -93,10 +144,11 @@ func listAll[L interface {
 	}
 }
 
-// pods streams every pod, page by page.
+// pods streams every pod, page by page. The visitor's error, when Fatal,
+// must end the audit too: check.Run only skips the pod rules.
 func (g Gatherer) pods(ctx context.Context) check.PodVisitor {
 	return func(visit func(*corev1.Pod) error) error {
-		opts := metav1.ListOptions{Limit: g.ChunkSize}
+		opts := g.listOptions(g.ChunkSize)
 		for {
 			l, err := g.Client.CoreV1().Pods("").List(ctx, opts)
 			if err != nil {
@@ -117,10 +169,12 @@ func (g Gatherer) pods(ctx context.Context) check.PodVisitor {
 
 // controlPlane reads the mirror pods of static control-plane pods: their
 // command lines are the components' live flags.
-func (g Gatherer) controlPlane(ctx context.Context, f *check.Facts) {
-	pods, err := g.Client.CoreV1().Pods(metav1.NamespaceSystem).List(ctx, metav1.ListOptions{LabelSelector: "tier=control-plane"})
+func (s *gathering) controlPlane(ctx context.Context) {
+	opts := s.listOptions(0)
+	opts.LabelSelector = "tier=control-plane"
+	pods, err := s.Client.CoreV1().Pods(metav1.NamespaceSystem).List(ctx, opts)
 	if err != nil {
-		unavailable(f, check.SourceControlPlane, err)
+		s.unavailable(check.SourceControlPlane, err)
 		return
 	}
 	found := false
@@ -131,12 +185,12 @@ func (g Gatherer) controlPlane(ctx context.Context, f *check.Facts) {
 			continue
 		}
 		if c, ok := componentFromPod(pod, kind); ok {
-			f.Components = append(f.Components, c)
+			s.f.Components = append(s.f.Components, c)
 			found = true
 		}
 	}
 	if !found {
-		f.MarkUnavailable(check.SourceControlPlane, "no static control-plane pods (labels tier=control-plane, component=kube-apiserver...) in kube-system: a managed control plane hides its flags")
+		s.f.MarkUnavailable(check.SourceControlPlane, "no static control-plane pods (labels tier=control-plane, component=kube-apiserver...) in kube-system: a managed control plane hides its flags")
 	}
 }
 
@@ -163,90 +217,96 @@ func firstOr(s []string) string {
 
 // kubeadm reads the ClusterConfiguration from kube-system/kubeadm-config. A
 // cluster without it is not a kubeadm cluster: nothing to read, no skip.
-func (g Gatherer) kubeadm(ctx context.Context, f *check.Facts) {
-	cm, err := g.Client.CoreV1().ConfigMaps(metav1.NamespaceSystem).Get(ctx, "kubeadm-config", metav1.GetOptions{})
+func (s *gathering) kubeadm(ctx context.Context) {
+	cm, err := s.Client.CoreV1().ConfigMaps(metav1.NamespaceSystem).Get(ctx, "kubeadm-config", metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return
 	}
 	if err != nil {
-		unavailable(f, check.SourceKubeadm, err)
+		s.unavailable(check.SourceKubeadm, err)
 		return
 	}
 	k, err := check.ParseClusterConfiguration([]byte(cm.Data["ClusterConfiguration"]), "ConfigMap kube-system/kubeadm-config ClusterConfiguration")
 	if err != nil {
-		f.MarkUnavailable(check.SourceKubeadm, "ConfigMap kube-system/kubeadm-config: "+err.Error())
+		s.f.MarkUnavailable(check.SourceKubeadm, "ConfigMap kube-system/kubeadm-config: "+err.Error())
 		return
 	}
-	f.Kubeadm = k
+	s.f.Kubeadm = k
 }
 
 // kubeProxy reads kube-proxy's configuration file from its ConfigMap.
-func (g Gatherer) kubeProxy(ctx context.Context, f *check.Facts) {
-	cm, err := g.Client.CoreV1().ConfigMaps(metav1.NamespaceSystem).Get(ctx, "kube-proxy", metav1.GetOptions{})
+func (s *gathering) kubeProxy(ctx context.Context) {
+	cm, err := s.Client.CoreV1().ConfigMaps(metav1.NamespaceSystem).Get(ctx, "kube-proxy", metav1.GetOptions{})
 	if err != nil {
 		if apierrors.IsNotFound(err) {
-			f.MarkUnavailable(check.SourceKubeProxy, "no ConfigMap kube-system/kube-proxy (another proxy, or kube-proxy configured by flags on the nodes)")
+			s.f.MarkUnavailable(check.SourceKubeProxy, "no ConfigMap kube-system/kube-proxy (another proxy, or kube-proxy configured by flags on the nodes)")
 			return
 		}
-		unavailable(f, check.SourceKubeProxy, err)
+		s.unavailable(check.SourceKubeProxy, err)
 		return
 	}
 	where := "ConfigMap kube-system/kube-proxy config.conf"
 	c, err := check.ParseKubeProxyConfiguration([]byte(cm.Data["config.conf"]), where)
 	if err != nil {
-		f.MarkUnavailable(check.SourceKubeProxy, where+": "+err.Error())
+		s.f.MarkUnavailable(check.SourceKubeProxy, where+": "+err.Error())
 		return
 	}
-	f.Components = append(f.Components, c)
+	s.f.Components = append(s.f.Components, c)
 }
 
 // kubelet reads the base KubeletConfiguration kubeadm shares with every
 // node. (Per-node configz goes through nodes/proxy to each kubelet's port;
 // it is not read: the plugin talks to the API server only.)
-func (g Gatherer) kubelet(ctx context.Context, f *check.Facts) {
-	cm, err := g.Client.CoreV1().ConfigMaps(metav1.NamespaceSystem).Get(ctx, "kubelet-config", metav1.GetOptions{})
+func (s *gathering) kubelet(ctx context.Context) {
+	cm, err := s.Client.CoreV1().ConfigMaps(metav1.NamespaceSystem).Get(ctx, "kubelet-config", metav1.GetOptions{})
 	if err != nil {
 		if !apierrors.IsNotFound(err) {
-			unavailable(f, check.SourceKubelet, err)
+			s.unavailable(check.SourceKubelet, err)
 		}
 		return
 	}
 	where := "ConfigMap kube-system/kubelet-config kubelet"
 	c, err := check.ParseKubeletConfiguration([]byte(cm.Data["kubelet"]), where)
 	if err != nil {
-		f.MarkUnavailable(check.SourceKubelet, "ConfigMap kube-system/kubelet-config: "+err.Error())
+		s.f.MarkUnavailable(check.SourceKubelet, "ConfigMap kube-system/kubelet-config: "+err.Error())
 		return
 	}
 	c.Instance = "kubelet-config"
-	f.Components = append(f.Components, c)
+	s.f.Components = append(s.f.Components, c)
 }
 
 // serviceCIDRs reads networking.k8s.io/v1 ServiceCIDRs (Kubernetes 1.33+)
 // and the apiserver's events about the default one.
-func (g Gatherer) serviceCIDRs(ctx context.Context, f *check.Facts) {
-	list, err := g.Client.NetworkingV1().ServiceCIDRs().List(ctx, metav1.ListOptions{})
-	if err != nil {
-		unavailable(f, check.SourceServiceCIDRs, err)
-	} else {
+func (s *gathering) serviceCIDRs(ctx context.Context) {
+	list, err := s.Client.NetworkingV1().ServiceCIDRs().List(ctx, s.listOptions(0))
+	switch {
+	case Fatal(err):
+		s.err = err
+		return
+	case err != nil:
+		s.unavailable(check.SourceServiceCIDRs, err)
+	default:
 		for _, sc := range list.Items {
-			f.ServiceCIDRs = append(f.ServiceCIDRs, check.ServiceCIDR{Name: sc.Name, CIDRs: sc.Spec.CIDRs})
+			s.f.ServiceCIDRs = append(s.f.ServiceCIDRs, check.ServiceCIDR{Name: sc.Name, CIDRs: sc.Spec.CIDRs})
 		}
 	}
 	for _, reason := range []string{"KubernetesDefaultServiceCIDRInconsistent", "KubernetesDefaultServiceCIDRError"} {
-		events, err := g.Client.CoreV1().Events("").List(ctx, metav1.ListOptions{FieldSelector: "reason=" + reason})
+		opts := s.listOptions(0)
+		opts.FieldSelector = "reason=" + reason
+		events, err := s.Client.CoreV1().Events("").List(ctx, opts)
 		if err != nil {
-			unavailable(f, check.SourceEvents, err)
+			s.unavailable(check.SourceEvents, err)
 			return
 		}
 		for _, e := range events.Items {
-			f.ServiceCIDREvents = append(f.ServiceCIDREvents, e.Reason+": "+e.Message)
+			s.f.ServiceCIDREvents = append(s.f.ServiceCIDREvents, e.Reason+": "+e.Message)
 		}
 	}
 }
 
 // probe asks the apiserver to allocate a RequireDualStack Service in a
 // server-side dry run: nothing is stored.
-func (g Gatherer) probe(ctx context.Context) *check.Probe {
+func (s *gathering) probe(ctx context.Context) *check.Probe {
 	svc := &corev1.Service{
 		ObjectMeta: metav1.ObjectMeta{GenerateName: "kubectl-dualstack-probe-"},
 		Spec: corev1.ServiceSpec{
@@ -254,10 +314,13 @@ func (g Gatherer) probe(ctx context.Context) *check.Probe {
 			Ports:          []corev1.ServicePort{{Port: 80}},
 		},
 	}
-	created, err := g.Client.CoreV1().Services(g.ProbeNamespace).Create(ctx, svc, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+	created, err := s.Client.CoreV1().Services(s.ProbeNamespace).Create(ctx, svc, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
 	switch {
+	case Fatal(err):
+		s.err = err
+		return nil
 	case apierrors.IsForbidden(err):
-		return &check.Probe{Skipped: "forbidden to create Services in " + g.ProbeNamespace + " (even as a dry run)"}
+		return &check.Probe{Skipped: "forbidden to create Services in " + s.ProbeNamespace + " (even as a dry run)"}
 	case err != nil:
 		return &check.Probe{Error: err.Error()}
 	}
