@@ -61,8 +61,9 @@ test-unit:
 
 ## fuzz: each fuzz target for FUZZTIME (seed corpora in the packages' testdata/fuzz);
 ## minimisation is capped: Go otherwise stalls for minutes on each new input
-FUZZTIME ?= 1m
-FUZZ_TARGETS = ./pkg/check/files:FuzzAddFile ./pkg/check:FuzzRulesOnFlags ./pkg/check:FuzzParseFlags
+FUZZTIME ?= 2m
+FUZZ_TARGETS = ./pkg/check:FuzzIPLists ./pkg/check:FuzzParseFlags ./pkg/check:FuzzRulesOnFlags \
+	./pkg/dualstack:FuzzPairEndpoints ./pkg/check/files:FuzzAddFile
 fuzz:
 	@for target in $(FUZZ_TARGETS); do \
 		pkg=$${target%%:*}; name=$${target##*:}; \

@@ -1,27 +1,71 @@
 package check
 
 import (
+	"net/netip"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	netutils "k8s.io/utils/net"
 )
 
-// FuzzParseFlags: any command line parses without panicking, and every
-// setting it yields names its flag.
+// The seeds of these targets are in testdata/fuzz/<target>: `go test` runs
+// them as regression tests, `make fuzz` grows from them.
+
+// FuzzParseFlags: any command line parses without panicking into one
+// setting per flag on it, each holding the value ParseFlags documents
+// (`--flag=value`, `--flag value`, else "true"; the last occurrence
+// wins; secrets redacted), located at the item that holds it; and the
+// settings written back as `--name=value` parse to themselves.
 func FuzzParseFlags(f *testing.F) {
-	for _, seed := range []string{
-		"kube-apiserver --service-cluster-ip-range=10.96.0.0/16,fd00:10:96::/112 --advertise-address 192.168.0.10",
-		"kube-controller-manager --allocate-node-cidrs --cluster-cidr=10.244.0.0/16,fd00::/56 --node-cidr-mask-size-ipv6=64",
-		"-- --= -x ---y=z",
-		"",
-	} {
-		f.Add(seed)
-	}
 	f.Fuzz(func(t *testing.T, line string) {
-		settings := ParseFlags(strings.Fields(line), "fuzz")
+		args := strings.Fields(line)
+		at := func(i int) Setting { return Setting{File: "fuzz", Line: i} }
+		settings := ParseFlagsAt(args, "fuzz", at)
+
+		type flag struct {
+			value string
+			at    int
+		}
+		want := map[string]flag{}
+		for i := 0; i < len(args); i++ {
+			if !strings.HasPrefix(args[i], "-") {
+				continue
+			}
+			name, value, ok := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+			valueAt := i
+			if !ok {
+				value = "true"
+				if i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+					i++
+					value, valueAt = args[i], i
+				}
+			}
+			want[name] = flag{Redact(name, value), valueAt}
+		}
+		if len(settings) != len(want) {
+			t.Errorf("%d settings from %q, want %d: %v", len(settings), args, len(want), settings)
+		}
 		for name, s := range settings {
-			if !strings.Contains(s.Source, name) {
-				t.Errorf("setting %q has source %q", name, s.Source)
+			w, ok := want[name]
+			if !ok || s.Value != w.value || s.File != "fuzz" || s.Line != w.at {
+				t.Errorf("--%s = %q at item %d, want %q at %d (present: %v)", name, s.Value, s.Line, w.value, w.at, ok)
+			}
+			if s.Source != "fuzz, arg --"+name {
+				t.Errorf("--%s: source %q", name, s.Source)
+			}
+		}
+
+		var again []string
+		for name, s := range settings {
+			again = append(again, "--"+name+"="+s.Value)
+		}
+		for name, s := range ParseFlags(again, "fuzz") {
+			if s.Value != settings[name].Value {
+				t.Errorf("round trip: --%s = %q, was %q", name, s.Value, settings[name].Value)
 			}
 		}
 	})
@@ -31,10 +75,6 @@ func FuzzParseFlags(f *testing.F) {
 // flag values are fuzzed: the rules' CIDR, IP, mask and list parsing must
 // never panic, whatever a manifest says.
 func FuzzRulesOnFlags(f *testing.F) {
-	f.Add("10.96.0.0/16,fd00:10:96::/112", "10.244.0.0/16,fd00:10:244::/56", "24", "64", "192.168.0.10", "192.168.0.11,fd00:1::11", "v1.37.0")
-	f.Add("fd00:10:96::/64", "10.244.0.0/16", "0", "", "::1", "10.0.0.1,10.0.0.2", "v1.30.2")
-	f.Add("10.96.0.0/33,,", "::/0", "-1", "999999999999", "not-an-ip", ",", "garbage")
-	f.Add("", "", "", "", "", "", "")
 	f.Fuzz(func(t *testing.T, services, pods, mask4, mask6, advertise, nodeIP, version string) {
 		facts := cpCluster("dual4")
 		facts.ServerVersion = version
@@ -61,6 +101,137 @@ func FuzzRulesOnFlags(f *testing.F) {
 			}
 		case <-time.After(5 * time.Second): // a hang is a bug too
 			t.Fatalf("rules still running after 5s on services=%q pods=%q masks=%q,%q advertise=%q nodeIP=%q version=%q", services, pods, mask4, mask6, advertise, nodeIP, version)
+		}
+	})
+}
+
+// leadingZero finds a decimal part written with a leading zero ("010"),
+// which Kubernetes' sloppy parsers accept (as decimal) and net/netip
+// refuses.
+var leadingZero = regexp.MustCompile(`(^|[./:])0[0-9]`)
+
+// netipFamily is an address's family as Kubernetes counts it: IPv4-mapped
+// IPv6 addresses are IPv4.
+func netipFamily(a netip.Addr) corev1.IPFamily {
+	if a.Unmap().Is4() {
+		return corev1.IPv4Protocol
+	}
+	return corev1.IPv6Protocol
+}
+
+// FuzzIPLists feeds a comma-separated list, as a flag or a list field
+// holds one, through the list, CIDR and IP parsing the rules share, and
+// holds each result against net/netip's reading of the same text.
+func FuzzIPLists(f *testing.F) {
+	f.Fuzz(func(t *testing.T, list string) {
+		entries := splitList(list)
+		if strings.TrimSpace(list) == "" {
+			if entries != nil {
+				t.Fatalf("splitList(%q) = %q, want no entries", list, entries)
+			}
+		} else if len(entries) != strings.Count(list, ",")+1 {
+			t.Fatalf("splitList(%q) = %q: %d entries for %d commas", list, entries, len(entries), strings.Count(list, ","))
+		}
+		for _, e := range entries {
+			if e != strings.TrimSpace(e) || !strings.Contains(list, e) {
+				t.Errorf("splitList(%q): entry %q", list, e)
+			}
+		}
+		if again := splitList(strings.Join(entries, ",")); !slices.Equal(again, entries) {
+			t.Errorf("splitList round trip: %q, then %q", entries, again)
+		}
+
+		// As CIDRs (--service-cluster-ip-range, --cluster-cidr, podCIDRs).
+		allParse := true
+		for _, e := range entries {
+			_, n, err := netutils.ParseCIDRSloppy(e)
+			p, perr := netip.ParsePrefix(e)
+			switch {
+			case perr == nil && err != nil:
+				t.Errorf("CIDR %q: netip reads %s, Kubernetes refuses it: %v", e, p, err)
+			case perr == nil:
+				ones, _ := n.Mask.Size()
+				addr, _ := netip.AddrFromSlice(n.IP)
+				// The family is the network address's: ::ffff:0.0.0.0/0 is ::/0, IPv6.
+				if familyOfCIDR(n) != netipFamily(p.Masked().Addr()) || ones != p.Bits() || addr.Unmap() != p.Masked().Addr().Unmap() {
+					t.Errorf("CIDR %q: read as %s (%s), netip reads %s", e, n, familyOfCIDR(n), p.Masked())
+				}
+			case err == nil && !leadingZero.MatchString(e):
+				t.Errorf("CIDR %q: Kubernetes reads %s, netip refuses it: %v", e, n, perr)
+			}
+			allParse = allParse && err == nil
+		}
+		cidrs, err := netutils.ParseCIDRs(entries)
+		if (err == nil) != allParse || err == nil && len(cidrs) != len(entries) {
+			t.Errorf("ParseCIDRs(%q) = %v, %v; every entry parses: %v", entries, cidrs, err, allParse)
+		}
+		facts := &Facts{Components: []Component{{Kind: APIServer, Settings: map[string]Setting{"service-cluster-ip-range": {Value: list}}}}}
+		fams := facts.Families()
+		if err == nil && len(cidrs) > 0 {
+			if !slices.Equal(fams, familiesOfCIDRs(cidrs)) {
+				t.Errorf("Families() = %v for %q", fams, list)
+			}
+			if dual := len(fams) == 2 && fams[0] != fams[1]; facts.DualStack() != dual {
+				t.Errorf("DualStack() = %v for families %v", !dual, fams)
+			}
+		} else if fams != nil {
+			t.Errorf("Families() = %v for %q, which does not parse", fams, list)
+		}
+
+		// As IPs (podIPs, node addresses, endpoints, --node-ip).
+		var ipFams []corev1.IPFamily
+		for _, e := range entries {
+			fam := familyOfIP(e)
+			a, aerr := netip.ParseAddr(e)
+			switch {
+			case aerr == nil && a.Zone() == "" && fam != netipFamily(a):
+				t.Errorf("IP %q: family %q, netip reads %s", e, fam, a)
+			case (aerr != nil || a.Zone() != "") && fam != "" && !leadingZero.MatchString(e):
+				t.Errorf("IP %q: family %q, netip refuses it: %v", e, fam, aerr)
+			}
+			if (fam == "") != (netutils.ParseIPSloppy(e) == nil) {
+				t.Errorf("IP %q: family %q, ParseIPSloppy %v", e, fam, netutils.ParseIPSloppy(e))
+			}
+			ipFams = append(ipFams, fam)
+		}
+		valid := !slices.Contains(ipFams, "") && (len(ipFams) < 2 || len(ipFams) == 2 && ipFams[0] != ipFams[1])
+		if problems := ipListProblems("f", entries); (len(problems) == 0) != valid {
+			t.Errorf("ipListProblems(%q) = %q, families %q", entries, problems, ipFams)
+		}
+
+		// As a node's addresses: InternalIP, ExternalIP, InternalIP, ...
+		node := &corev1.Node{}
+		var internal, external []string
+		for i, e := range entries {
+			typ := corev1.NodeInternalIP
+			if i%2 == 1 {
+				typ = corev1.NodeExternalIP
+			}
+			node.Status.Addresses = append(node.Status.Addresses, corev1.NodeAddress{Type: typ, Address: e})
+			if familyOfIP(e) != "" {
+				if typ == corev1.NodeInternalIP {
+					internal = append(internal, e)
+				} else {
+					external = append(external, e)
+				}
+			}
+		}
+		host := nodeHostIPs(node)
+		candidates := slices.Concat(internal, external)
+		if len(candidates) == 0 {
+			if host != nil {
+				t.Errorf("host IPs %v from no parsable address", host)
+			}
+			return
+		}
+		first := familyOfIP(candidates[0])
+		wantLen := 1
+		if slices.ContainsFunc(candidates, func(s string) bool { return familyOfIP(s) != first }) {
+			wantLen = 2
+		}
+		if len(host) != wantLen || !host[0].Equal(netutils.ParseIPSloppy(candidates[0])) ||
+			wantLen == 2 && familyOfNetIP(host[1]) == familyOfNetIP(host[0]) {
+			t.Errorf("host IPs %v from InternalIPs %q, ExternalIPs %q", host, internal, external)
 		}
 	})
 }

@@ -56,11 +56,12 @@ type PairOptions struct {
 	PortOrder []string
 }
 
-// PairEndpoints groups one Service's EndpointSlices, of every address type,
-// by backend and port. Endpoints are joined by their targetRef (the same
-// pod), so a dual-stack pod yields one group with an address per family,
-// ordered as families lists them (families the list lacks sort after, IPv4
-// first). Groups are sorted by port (the Service's order), then backend (endpoints without a
+// PairEndpoints groups one Service's IPv4 and IPv6 EndpointSlices by backend
+// and port (FQDN slices, deprecated and ignored by kube-proxy, are skipped).
+// Endpoints are joined by their targetRef (the same pod), so a dual-stack
+// pod yields one group with an address per family, ordered as families
+// lists them (families the list lacks sort after, IPv4 first). Groups are
+// sorted by port (the Service's order), then backend (endpoints without a
 // targetRef last), then address (in families order, then numerically).
 //
 // Pairing is linear in the number of endpoints: one map lookup each.

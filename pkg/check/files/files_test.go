@@ -230,7 +230,7 @@ spec:
 `,
 			kind:  check.APIServer,
 			flags: map[string]string{"secure-port": "true", "advertise-address": "10.0.0.1"},
-			notes: []note{{"pod.yaml", 7, 46, check.Error, "wrong type: spec.containers[0].command[2] must be a string, not an integer (6443)"}},
+			notes: []note{{"pod.yaml", 7, 46, check.Error, "wrong type: spec.containers[0].command[2] must be a string, not an integer"}},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -922,30 +922,12 @@ func TestAddFile(t *testing.T) {
 	}
 }
 
-// FuzzAddFile: no input makes AddFile panic (its recover would hide it:
-// an "internal error" note fails the fuzzer), and every note names the
-// file.
 // FuzzAddFile: any file content, read and then audited by every rule,
-// neither panics nor hangs. Seeds: the fixture files of testdata/files
-// (healthy and broken kubeadm sets) and a few odd inputs.
+// neither panics nor hangs, and every note names the file (a panic in a
+// parser becomes an "internal error" note: AddFile recovers, so that note
+// fails the fuzzer). Seeds in testdata/fuzz/FuzzAddFile: fixture files of
+// testdata/files (healthy and broken sets) and a few odd inputs.
 func FuzzAddFile(f *testing.F) {
-	fixtures, _ := filepath.Glob("../../../testdata/files/*/*/*")
-	more, _ := filepath.Glob("../../../testdata/files/*/*/*/*")
-	for _, path := range append(fixtures, more...) {
-		if data, err := os.ReadFile(path); err == nil {
-			f.Add(filepath.Base(path), data)
-		}
-	}
-	for _, seed := range []string{
-		apiserverManifest, kubeadmInit,
-		"kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nkubeadmConfigPatches:\n- |\n  kind: ClusterConfiguration\n  networking: {podSubnet: 5}\n",
-		"KUBELET_KUBEADM_ARGS=\"--node-ip=10.0.0.1 --x\"\n",
-		"a: &a [*a]\nkind: Pod\napiVersion: v1\nspec: *a\n",
-		"", "\x00", "---\n---\n",
-	} {
-		f.Add("file.yaml", []byte(seed))
-		f.Add("kubeadm-flags.env", []byte(seed))
-	}
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		facts := &check.Facts{}
 		AddFile(facts, name, data)
