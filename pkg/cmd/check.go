@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
 	utilversion "k8s.io/apimachinery/pkg/util/version"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -185,7 +186,22 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 		return exitError{code: ExitCheckError, err: err}
 	}
 	facts.Expect = o.Expect
+	// check.Run skips the pod rules when listing pods fails; a server lost
+	// mid-list ends the audit instead, as any other source would.
+	var podsErr error
+	if visitPods := facts.Pods; visitPods != nil {
+		facts.Pods = func(visit func(*corev1.Pod) error) error {
+			err := visitPods(visit)
+			if live.Fatal(err) {
+				podsErr = err
+			}
+			return err
+		}
+	}
 	findings, err := check.Run(facts, check.Rules(), check.Options{Only: o.Only, Skip: o.Skip})
+	if err == nil {
+		err = podsErr
+	}
 	if err != nil {
 		return exitError{code: ExitCheckError, err: err}
 	}
@@ -216,17 +232,18 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 func (o *CheckOptions) gather(ctx context.Context) (*check.Facts, error) {
 	facts := &check.Facts{}
 	if len(o.FromFiles) == 0 || o.Live {
-		if o.Client == nil {
-			var err error
-			if o.Client, _, err = newClient(o.configFlags); err != nil {
-				return nil, err
-			}
-		}
+		// The namespace first, as get and describe do: a kubeconfig error
+		// then reads the same in every command.
 		ns, _, err := o.configFlags.ToRawKubeConfigLoader().Namespace()
 		if err != nil {
 			return nil, err
 		}
-		if facts, err = (live.Gatherer{Client: o.Client, ChunkSize: o.ChunkSize, Probe: o.Probe, ProbeNamespace: ns}).Gather(ctx); err != nil {
+		if o.Client == nil {
+			if o.Client, _, err = newClient(o.configFlags); err != nil {
+				return nil, err
+			}
+		}
+		if facts, err = (live.Gatherer{Client: o.Client, ChunkSize: o.ChunkSize, RequestTimeout: requestTimeout(o.configFlags), Probe: o.Probe, ProbeNamespace: ns}).Gather(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -257,6 +274,27 @@ func writeRulesTable(w interface{ Write([]byte) (int, error) }, rules []check.Ru
 	b.WriteString("| ID | Severity | Title | Reference |\n|---|---|---|---|\n")
 	for _, r := range rules {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", r.ID, r.Severity, escapePipes(r.Title), escapePipes(r.Reference))
+	}
+	_, err := w.Write([]byte(b.String()))
+	return err
+}
+
+// writePermissionsTable prints, for the README, what a live check needs to
+// read each source and which rules are skipped without it.
+func writePermissionsTable(w interface{ Write([]byte) (int, error) }, perms []check.SourcePermission, rules []check.Rule) error {
+	var b strings.Builder
+	b.WriteString("| source | permission | granted by | rules skipped without it |\n|---|---|---|---|\n")
+	for _, p := range perms {
+		var ids []string
+		for _, r := range rules {
+			if slices.Contains(r.Needs, p.Source) {
+				ids = append(ids, "`"+r.ID+"`")
+			}
+		}
+		if len(ids) == 0 {
+			ids = []string{"none"}
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", p.Source, escapePipes(p.Permission), escapePipes(p.Role), strings.Join(ids, ", "))
 	}
 	_, err := w.Write([]byte(b.String()))
 	return err
