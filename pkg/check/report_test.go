@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"fmt"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/internal/termtest"
 )
 
 // hostile holds what an event message, an object name or a file can carry:
@@ -28,22 +28,6 @@ func hostileReport() Report {
 	}})
 }
 
-// rawControls lists the control characters (other than newline) and
-// invalid UTF-8 of s, which must not reach a terminal.
-func rawControls(s string) []string {
-	var bad []string
-	for i, r := range s {
-		switch {
-		case r == '\n':
-		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
-			bad = append(bad, fmt.Sprintf("invalid byte %#x at %d", s[i], i))
-		case r < 0x20 || r >= 0x7f && r < 0xa0:
-			bad = append(bad, fmt.Sprintf("%U at %d", r, i))
-		}
-	}
-	return bad
-}
-
 func TestWriteTextEscapes(t *testing.T) {
 	r := hostileReport()
 	for _, verbose := range []bool{false, true} {
@@ -52,7 +36,7 @@ func TestWriteTextEscapes(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := b.String()
-		if bad := rawControls(out); len(bad) > 0 {
+		if bad := termtest.RawControls(out, "\n"); len(bad) > 0 {
 			t.Errorf("verbose=%v: raw control characters %v in:\n%q", verbose, bad, out)
 		}
 		// The escaped forms, on the table's one row (newline and tab too).
@@ -89,7 +73,7 @@ func TestMachineFormatsEncodeHostileText(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, out := range map[string]string{"json": js.String(), "yaml": ym.String(), "junit": junit.String(), "sarif": sarif.String()} {
-		if bad := rawControls(out); len(bad) > 0 {
+		if bad := termtest.RawControls(out, "\n"); len(bad) > 0 {
 			t.Errorf("%s: raw control characters %v", name, bad)
 		}
 	}

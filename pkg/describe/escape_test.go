@@ -2,38 +2,22 @@ package describe
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 	kubectldescribe "k8s.io/kubectl/pkg/describe"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/internal/termtest"
 )
 
 // hostile is what an annotation or an event message can carry: colour and
 // clipboard (OSC 52) escapes, a carriage return, a bell, a backspace, a C1
 // CSI and invalid UTF-8.
 const hostile = "x\x1b[31mred\x1b]52;c;aGk=\a\rCR\x08\u009b2J\xff"
-
-// rawControls lists the control characters (other than newline and tab)
-// and invalid UTF-8 of s.
-func rawControls(s string) []string {
-	var bad []string
-	for i, r := range s {
-		switch {
-		case r == '\n' || r == '\t':
-		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
-			bad = append(bad, fmt.Sprintf("invalid byte %#x at %d", s[i], i))
-		case r < 0x20 || r >= 0x7f && r < 0xa0:
-			bad = append(bad, fmt.Sprintf("%U at %d", r, i))
-		}
-	}
-	return bad
-}
 
 // Describe escapes what kubectl's describer lets through, and rewrites the
 // pod's own IPs, not the lines a newline in its status message makes.
@@ -59,7 +43,7 @@ func TestDescribeHostilePod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bad := rawControls(out); len(bad) > 0 {
+	if bad := termtest.RawControls(out, "\n\t"); len(bad) > 0 {
 		t.Errorf("raw control characters %v in:\n%q", bad, out)
 	}
 	for _, want := range []string{

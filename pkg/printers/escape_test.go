@@ -2,7 +2,6 @@ package printers
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -10,6 +9,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	cliprinters "k8s.io/cli-runtime/pkg/printers"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/internal/termtest"
 )
 
 func TestEscapeTerminal(t *testing.T) {
@@ -31,22 +32,6 @@ func TestEscapeTerminal(t *testing.T) {
 			t.Errorf("EscapeLine(%q) = %q, want %q", tt.in, got, tt.line)
 		}
 	}
-}
-
-// rawControls lists the control characters (other than newline) and
-// invalid UTF-8 of s.
-func rawControls(s string) []string {
-	var bad []string
-	for i, r := range s {
-		switch {
-		case r == '\n':
-		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
-			bad = append(bad, fmt.Sprintf("invalid byte %#x at %d", s[i], i))
-		case r < 0x20 || r >= 0x7f && r < 0xa0:
-			bad = append(bad, fmt.Sprintf("%U at %d", r, i))
-		}
-	}
-	return bad
 }
 
 // Cells with free text (a node's OS image and runtime, a container's
@@ -74,7 +59,7 @@ func TestTablesEscapeCells(t *testing.T) {
 		}
 		w.Flush()
 		out := buf.String()
-		if bad := rawControls(out); len(bad) > 0 {
+		if bad := termtest.RawControls(out, "\n"); len(bad) > 0 {
 			t.Errorf("%s: raw control characters %v in:\n%q", name, bad, out)
 		}
 		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")

@@ -3,9 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -24,20 +22,10 @@ import (
 // report and the exit code.
 func runCheck(t *testing.T, kubeconfig string, args ...string) (check.Report, int) {
 	t.Helper()
-	cmd := exec.Command(filepath.Join(binDir(t), "kubectl-dualstack"), append([]string{"check", "-o", "json", "--kubeconfig", kubeconfig}, args...)...)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	code := 0
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		code = exit.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
+	out, stderr, code := runSplit(t, filepath.Join(binDir(t), "kubectl-dualstack"), append([]string{"check", "-o", "json", "--kubeconfig", kubeconfig}, args...)...)
 	var report check.Report
-	if jsonErr := json.Unmarshal(out, &report); jsonErr != nil {
-		t.Fatalf("check printed no JSON report (exit %d): %v\nstdout:\n%s\nstderr:\n%s", code, jsonErr, out, stderr.String())
+	if jsonErr := json.Unmarshal([]byte(out), &report); jsonErr != nil {
+		t.Fatalf("check printed no JSON report (exit %d): %v\nstdout:\n%s\nstderr:\n%s", code, jsonErr, out, stderr)
 	}
 	return report, code
 }

@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"errors"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,8 +25,8 @@ func TestErrorsLikeKubectl(t *testing.T) {
 		{"get", "pods", "--server=https://127.0.0.1:1"},
 		{"describe", "pod", "x", "--server=https://127.0.0.1:1"},
 	} {
-		ours, oursCode := stderrAndCode(t, filepath.Join(binDir(t), "kubectl-dualstack"), append(args, "--kubeconfig", c.Kubeconfig)...)
-		theirs, theirsCode := stderrAndCode(t, filepath.Join(binDir(t), "kubectl"), append(args, "--kubeconfig", c.Kubeconfig)...)
+		_, ours, oursCode := runSplit(t, filepath.Join(binDir(t), "kubectl-dualstack"), append(args, "--kubeconfig", c.Kubeconfig)...)
+		_, theirs, theirsCode := runSplit(t, filepath.Join(binDir(t), "kubectl"), append(args, "--kubeconfig", c.Kubeconfig)...)
 		// For an unreachable server kubectl logs each discovery retry before
 		// its final line; the plugin prints that line only.
 		lines := strings.Split(strings.TrimSuffix(theirs, "\n"), "\n")
@@ -40,20 +38,4 @@ func TestErrorsLikeKubectl(t *testing.T) {
 			t.Errorf("%v: want one line on stderr, got %q", args, ours)
 		}
 	}
-}
-
-func stderrAndCode(t *testing.T, bin string, args ...string) (string, int) {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return stderr.String(), exit.ExitCode()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return stderr.String(), 0
 }

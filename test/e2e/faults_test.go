@@ -3,7 +3,6 @@ package e2e
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -225,15 +224,7 @@ func runPlugin(t *testing.T, args ...string) pluginRun {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	began := time.Now()
 	err := cmd.Run()
-	r := pluginRun{stdout: stdout.String(), stderr: stderr.String(), elapsed: time.Since(began)}
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		r.exit = exit.ExitCode()
-	case err != nil:
-		t.Fatal(err)
-	}
-	return r
+	return pluginRun{stdout: stdout.String(), stderr: stderr.String(), elapsed: time.Since(began), exit: exitCode(t, err)}
 }
 
 // watchProc is a long-running plugin process whose stdout lines and stderr
@@ -314,15 +305,7 @@ func (w *watchProc) stop(t *testing.T) int {
 	}
 	for range w.lines {
 	}
-	err := w.cmd.Wait()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return exit.ExitCode()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return 0
+	return exitCode(t, w.cmd.Wait())
 }
 
 // waitUnauthorized waits until the apiserver rejects token (its

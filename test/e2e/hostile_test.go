@@ -1,19 +1,15 @@
 package e2e
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -25,6 +21,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/internal/localcluster"
+	"github.com/kubectl-dualstack/kubectl-dualstack/internal/termtest"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/printers"
 )
@@ -295,33 +292,12 @@ func waitForServiceAccount(t *testing.T, client kubernetes.Interface, ns string)
 	}
 }
 
-// runSplit runs bin and returns its stdout, stderr and exit code.
-func runSplit(t *testing.T, bin string, args ...string) (string, string, int) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(bin, args...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if err != nil && !errors.As(err, &exit) {
-		t.Fatalf("%s %v: %v", filepath.Base(bin), args, err)
-	}
-	code := 0
-	if exit != nil {
-		code = exit.ExitCode()
-	}
-	return stdout.String(), stderr.String(), code
-}
-
 // assertNoRawControls fails on a control character other than newline
 // and tab (C0, DEL, C1) or invalid UTF-8 in out.
 func assertNoRawControls(t *testing.T, what, out string) {
 	t.Helper()
-	for i, r := range out {
-		if r == utf8.RuneError && !strings.HasPrefix(out[i:], "\uFFFD") || r < 0x20 && r != '\n' && r != '\t' || r >= 0x7f && r < 0xa0 {
-			t.Errorf("%s: raw %q at byte %d: ...%q...", what, string(r), i, out[max(0, i-40):min(len(out), i+40)])
-			return
-		}
+	if bad := termtest.RawControls(out, "\n\t"); len(bad) > 0 {
+		t.Errorf("%s: raw %s", what, strings.Join(bad, ", "))
 	}
 }
 

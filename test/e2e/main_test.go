@@ -5,6 +5,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"net"
 	"os"
 	"os/exec"
@@ -117,6 +118,30 @@ func run(t *testing.T, bin string, args ...string) string {
 		t.Fatalf("%s %s: %v\n%s", filepath.Base(bin), strings.Join(args, " "), err, out)
 	}
 	return string(out)
+}
+
+// runSplit runs bin and returns its stdout, stderr and exit code; only a
+// program that could not run at all fails the test.
+func runSplit(t *testing.T, bin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut strings.Builder
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	code = exitCode(t, cmd.Run())
+	return out.String(), errOut.String(), code
+}
+
+// exitCode is the exit code of a command that ended with err.
+func exitCode(t *testing.T, err error) int {
+	t.Helper()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 0
 }
 
 // kubectlMayFail runs kubectl and returns its output whatever the exit

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"errors"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -124,13 +123,7 @@ func TestOddObjects(t *testing.T) {
 	plugin := func(args ...string) (string, int) {
 		t.Helper()
 		out, err := exec.Command(filepath.Join(binDir(t), "kubectl-dualstack"), append(args, "--kubeconfig", c.Kubeconfig)...).CombinedOutput()
-		code := 0
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			code = exit.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
+		code := exitCode(t, err)
 		if strings.Contains(string(out), "panic") || strings.Contains(string(out), "goroutine ") {
 			t.Errorf("%s: a panic:\n%s", strings.Join(args, " "), out)
 		}

@@ -219,7 +219,7 @@ func TestRBAC(t *testing.T) {
 			run(t, plugin, append(args, "--kubeconfig", nsConfig)...)
 		}
 		for _, args := range [][]string{{"get", "nodes"}, {"get", "pods", "-A"}, {"get", "pods", "-n", "kube-system"}} {
-			stderr, code := stderrAndCode(t, plugin, append(args, "--kubeconfig", nsConfig)...)
+			_, stderr, code := runSplit(t, plugin, append(args, "--kubeconfig", nsConfig)...)
 			if code != 1 || !strings.Contains(stderr, "forbidden") {
 				t.Errorf("%s as the namespace viewer: exit %d, stderr %q; want 1 and forbidden", strings.Join(args, " "), code, stderr)
 			}
