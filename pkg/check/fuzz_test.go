@@ -105,10 +105,11 @@ func FuzzRulesOnFlags(f *testing.F) {
 	})
 }
 
-// leadingZero finds a decimal part written with a leading zero ("010"),
-// which Kubernetes' sloppy parsers accept (as decimal) and net/netip
-// refuses.
-var leadingZero = regexp.MustCompile(`(^|[./:])0[0-9]`)
+// leadingZero finds a part written with a leading zero, which Kubernetes'
+// sloppy parsers (Go 1.16's net.ParseIP) accept and net/netip refuses: a
+// decimal one ("010", read as decimal), or an IPv6 group of five or more
+// hex digits ("0a000", read as 0xa000).
+var leadingZero = regexp.MustCompile(`(^|[./:])0[0-9]|(^|:)0[0-9a-fA-F]{4}`)
 
 // netipFamily is an address's family as Kubernetes counts it: IPv4-mapped
 // IPv6 addresses are IPv4.
