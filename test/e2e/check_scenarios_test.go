@@ -7,11 +7,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/internal/localcluster"
@@ -154,8 +157,18 @@ var misconfigurations = []misconfiguration{{
 	breakIt: func(t *testing.T, c *localcluster.Cluster, client kubernetes.Interface) {
 		ctx := context.Background()
 		svc := getService(t, client, "kube-system", "kube-dns")
-		if err := client.CoreV1().Services("kube-system").Delete(ctx, svc.Name, metav1.DeleteOptions{}); err != nil {
+		// Foreground: the old Service's EndpointSlices go first. Recreated
+		// while they remain, the endpointslice controller can adopt slices
+		// the garbage collector then deletes, and never write new ones.
+		if err := client.CoreV1().Services("kube-system").Delete(ctx, svc.Name, metav1.DeleteOptions{PropagationPolicy: ptrTo(metav1.DeletePropagationForeground)}); err != nil {
 			t.Fatal(err)
+		}
+		err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+			_, err := client.CoreV1().Services("kube-system").Get(ctx, svc.Name, metav1.GetOptions{})
+			return apierrors.IsNotFound(err), nil
+		})
+		if err != nil {
+			t.Fatalf("waiting for the old kube-dns Service to be gone: %v", err)
 		}
 		svc.ObjectMeta = metav1.ObjectMeta{Name: svc.Name, Namespace: svc.Namespace, Labels: svc.Labels}
 		svc.Spec.ClusterIP, svc.Spec.ClusterIPs = "10.96.0.53", nil
