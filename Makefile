@@ -20,7 +20,7 @@ GO_SOURCES := $(shell find . -name '*.go' -not -path './hack/tools/*') go.mod go
 TEST_TIMEOUT ?= 20m
 
 .PHONY: all build tools demo test test-unit test-e2e fuzz cluster-up cluster-down vet fmt readme check-leftovers \
-	dist verify-dist bench-startup clean
+	dist verify-dist bench-startup bench clean
 
 all: build
 
@@ -100,6 +100,22 @@ verify-dist: dist $(KREW_TOOLS) $(BIN)/localcluster tools
 ## bench-startup: mean start-up time of `version --client`, plugin vs kubectl
 bench-startup: build tools
 	hack/bench-startup.sh $(BIN)/kubectl-dualstack $(TOOLS_BIN)/kubectl
+
+## bench: kubectl vs the plugin vs a bare protobuf LIST on a populated local
+## cluster (hack/bench); not part of `make test`. BENCH_SWEEP= skips the sweep.
+BENCH_NODES    ?= 100
+BENCH_PODS     ?= 10000
+BENCH_SERVICES ?= 1000
+BENCH_RUNS     ?= 5
+BENCH_SWEEP    ?= 1000,10000,30000
+BENCH_REPORT   ?= $(BIN)/bench-report.md
+bench: build tools $(BIN)/bench
+	$(BIN)/bench -bin-dir $(BIN) -tools-dir $(TOOLS_BIN) -nodes $(BENCH_NODES) -pods $(BENCH_PODS) \
+		-services $(BENCH_SERVICES) -runs $(BENCH_RUNS) -sweep '$(BENCH_SWEEP)' -report $(BENCH_REPORT)
+	$(MAKE) --no-print-directory check-leftovers
+
+$(BIN)/bench: $(GO_SOURCES)
+	go build -o $@ ./hack/bench
 
 ## readme: regenerate the README's rules table from the rule registry
 readme:

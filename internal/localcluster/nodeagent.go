@@ -36,6 +36,10 @@ const (
 
 const leaseDuration = 40 * time.Second
 
+// agentWorkers is how many pods the agent starts at once (a pod's key is
+// never handled by two workers at a time: the workqueue sees to that).
+const agentWorkers = 8
+
 // nodeAgent stands in for the kubelet and CNI plugin of every node: it
 // registers the nodes, renews their leases, and gives each pod bound to them
 // the status a kubelet would write, with pod IPs from the node's podCIDRs.
@@ -205,18 +209,25 @@ func (a *nodeAgent) run(ctx context.Context) error {
 		<-ctx.Done()
 		queue.ShutDown()
 	}()
-	for {
-		key, shutdown := queue.Get()
-		if shutdown {
-			return nil
-		}
-		if err := a.syncPod(ctx, key, pods.Lister(), nodes.Lister()); err != nil && ctx.Err() == nil {
-			queue.AddRateLimited(key)
-		} else {
-			queue.Forget(key)
-		}
-		queue.Done(key)
+	var workers sync.WaitGroup
+	for range agentWorkers {
+		workers.Go(func() {
+			for {
+				key, shutdown := queue.Get()
+				if shutdown {
+					return
+				}
+				if err := a.syncPod(ctx, key, pods.Lister(), nodes.Lister()); err != nil && ctx.Err() == nil {
+					queue.AddRateLimited(key)
+				} else {
+					queue.Forget(key)
+				}
+				queue.Done(key)
+			}
+		})
 	}
+	workers.Wait()
+	return nil
 }
 
 func (a *nodeAgent) renewLeases(ctx context.Context) {
