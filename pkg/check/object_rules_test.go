@@ -577,7 +577,7 @@ func BenchmarkPodRules10000Pods(b *testing.B) {
 			podRules = append(podRules, r)
 		}
 	}
-	b.ResetTimer()
+	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Run(f, podRules, Options{}); err != nil {
 			b.Fatal(err)

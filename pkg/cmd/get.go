@@ -74,12 +74,18 @@ func parseTypeArgs(cmd *cobra.Command, verb string, args []string) (resourceType
 	return rt, names, nil
 }
 
-// newClient builds a clientset from the kubeconfig flags.
+// newClient builds a clientset from the kubeconfig flags. It speaks
+// protobuf, which every built-in type (all the plugin reads) supports, in
+// lists and watches alike: the server encodes and the client decodes it
+// about twice as fast as JSON. JSON stays acceptable for the odd answer
+// that has no protobuf form (/version, a Status from a proxy).
 func newClient(configFlags *genericclioptions.ConfigFlags) (kubernetes.Interface, *rest.Config, error) {
 	config, err := configFlags.ToRESTConfig()
 	if err != nil {
 		return nil, nil, err
 	}
+	config.ContentType = runtime.ContentTypeProtobuf
+	config.AcceptContentTypes = runtime.ContentTypeProtobuf + "," + runtime.ContentTypeJSON
 	client, err := kubernetes.NewForConfig(config)
 	return client, config, err
 }

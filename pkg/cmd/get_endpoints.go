@@ -6,6 +6,8 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
@@ -69,51 +71,27 @@ func (o *GetOptions) runEndpoints(ctx context.Context) error {
 
 // gatherEndpoints lists the Services (for their IP families) and the
 // EndpointSlices of both address types, and groups the slices by Service.
+// The two listings are independent: they run at once, and the rows get
+// their Service's metadata when both are done.
 func (o *GetOptions) gatherEndpoints(ctx context.Context) (*endpointsView, []error, error) {
 	view := &endpointsView{services: map[string]*corev1.Service{}}
 	timeout := requestTimeout(o.configFlags)
-	_, err := listPages(ctx, timeout, metav1.ListOptions{Limit: o.ChunkSize}, o.Client.CoreV1().Services(o.namespace()).List, func(l *corev1.ServiceList) error {
-		for i := range l.Items {
-			svc := &l.Items[i]
-			view.services[svc.Namespace+"/"+svc.Name] = svc
-		}
-		return nil
+	var wg sync.WaitGroup
+	var servicesErr error
+	wg.Go(func() {
+		_, servicesErr = listPages(ctx, timeout, metav1.ListOptions{Limit: o.ChunkSize}, o.Client.CoreV1().Services(o.namespace()).List, func(l *corev1.ServiceList) error {
+			for i := range l.Items {
+				svc := &l.Items[i]
+				view.services[svc.Namespace+"/"+svc.Name] = svc
+			}
+			return nil
+		})
 	})
-	if err != nil {
-		return nil, nil, err
-	}
-	served, err := o.endpointSlicesServed()
-	if err != nil {
-		return nil, nil, err
-	}
 	bySvc := map[string]*printers.ServiceEndpoints{}
-	if served {
-		opts := o.listOptions()
-		opts.LabelSelector = strings.Trim(opts.LabelSelector+","+serviceNameSelector(o.Names), ",")
-		view.resourceVersion, err = listPages(ctx, timeout, opts, o.Client.DiscoveryV1().EndpointSlices(o.namespace()).List, func(l *discoveryv1.EndpointSliceList) error {
-			for i := range l.Items {
-				slice := &l.Items[i]
-				view.objects = append(view.objects, slice)
-				row := view.row(bySvc, slice.Namespace, slice.Labels[discoveryv1.LabelServiceName], slice.ObjectMeta)
-				row.Slices = append(row.Slices, *slice)
-			}
-			return nil
-		})
-	} else {
-		_, err = listPages(ctx, timeout, o.listOptions(), o.Client.CoreV1().Endpoints(o.namespace()).List, func(l *corev1.EndpointsList) error {
-			for i := range l.Items {
-				ep := &l.Items[i]
-				if len(o.Names) > 0 && !slices.Contains(o.Names, ep.Name) {
-					continue
-				}
-				view.objects = append(view.objects, ep)
-				row := view.row(bySvc, ep.Namespace, ep.Name, ep.ObjectMeta)
-				row.Slices = append(row.Slices, dualstack.SlicesFromEndpoints(ep)...)
-			}
-			return nil
-		})
-	}
-	if err != nil {
+	err := o.gatherSlices(ctx, timeout, view, bySvc)
+	wg.Wait()
+	// The Services' error first, as when they were listed first.
+	if err = cmp.Or(servicesErr, err); err != nil {
 		return nil, nil, err
 	}
 	var errs []error
@@ -123,6 +101,7 @@ func (o *GetOptions) gatherEndpoints(ctx context.Context) (*endpointsView, []err
 		}
 	}
 	for _, row := range bySvc {
+		view.fromService(row)
 		view.rows = append(view.rows, *row)
 	}
 	slices.SortFunc(view.rows, func(a, b printers.ServiceEndpoints) int {
@@ -131,24 +110,80 @@ func (o *GetOptions) gatherEndpoints(ctx context.Context) (*endpointsView, []err
 	return view, errs, nil
 }
 
+// gatherSlices lists the EndpointSlices (or, on clusters without them, the
+// v1 Endpoints) into view.objects and rows by Service, without the
+// Services' metadata: they are still being listed.
+func (o *GetOptions) gatherSlices(ctx context.Context, timeout time.Duration, view *endpointsView, bySvc map[string]*printers.ServiceEndpoints) error {
+	served, err := o.endpointSlicesServed()
+	if err != nil {
+		return err
+	}
+	if served {
+		opts := o.listOptions()
+		opts.LabelSelector = strings.Trim(opts.LabelSelector+","+serviceNameSelector(o.Names), ",")
+		view.resourceVersion, err = listPages(ctx, timeout, opts, o.Client.DiscoveryV1().EndpointSlices(o.namespace()).List, func(l *discoveryv1.EndpointSliceList) error {
+			for i := range l.Items {
+				slice := &l.Items[i]
+				view.objects = append(view.objects, slice)
+				row := newRow(bySvc, slice.Namespace, slice.Labels[discoveryv1.LabelServiceName], slice.ObjectMeta)
+				row.Slices = append(row.Slices, *slice)
+			}
+			return nil
+		})
+		return err
+	}
+	_, err = listPages(ctx, timeout, o.listOptions(), o.Client.CoreV1().Endpoints(o.namespace()).List, func(l *corev1.EndpointsList) error {
+		for i := range l.Items {
+			ep := &l.Items[i]
+			if len(o.Names) > 0 && !slices.Contains(o.Names, ep.Name) {
+				continue
+			}
+			view.objects = append(view.objects, ep)
+			row := newRow(bySvc, ep.Namespace, ep.Name, ep.ObjectMeta)
+			row.Slices = append(row.Slices, dualstack.SlicesFromEndpoints(ep)...)
+		}
+		return nil
+	})
+	return err
+}
+
 // row returns the row of Service ns/name, creating it with the Service's
 // metadata and IP families (or, for slices whose Service is gone, the
 // metadata of the first object seen).
 func (v *endpointsView) row(bySvc map[string]*printers.ServiceEndpoints, ns, name string, fallback metav1.ObjectMeta) *printers.ServiceEndpoints {
+	if row, ok := bySvc[ns+"/"+name]; ok {
+		return row
+	}
+	row := newRow(bySvc, ns, name, fallback)
+	v.fromService(row)
+	return row
+}
+
+// newRow returns the row of Service ns/name, creating it with the
+// creation time of the first object seen.
+func newRow(bySvc map[string]*printers.ServiceEndpoints, ns, name string, fallback metav1.ObjectMeta) *printers.ServiceEndpoints {
 	key := ns + "/" + name
 	if row, ok := bySvc[key]; ok {
 		return row
 	}
 	row := &printers.ServiceEndpoints{Meta: metav1.ObjectMeta{Namespace: ns, Name: name, CreationTimestamp: fallback.CreationTimestamp}}
-	if svc, ok := v.services[key]; ok {
-		row.Meta = svc.ObjectMeta
-		row.Families = svc.Spec.IPFamilies
-		for _, p := range svc.Spec.Ports {
-			row.Ports = append(row.Ports, p.Name)
-		}
-	}
 	bySvc[key] = row
 	return row
+}
+
+// fromService gives row its Service's metadata, IP families and ports, if
+// the Service was listed.
+func (v *endpointsView) fromService(row *printers.ServiceEndpoints) {
+	svc, ok := v.services[row.Meta.Namespace+"/"+row.Meta.Name]
+	if !ok {
+		return
+	}
+	row.Meta = svc.ObjectMeta
+	row.Families = svc.Spec.IPFamilies
+	row.Ports = nil
+	for _, p := range svc.Spec.Ports {
+		row.Ports = append(row.Ports, p.Name)
+	}
 }
 
 // serviceNameSelector selects the slices of the named Services, or of any
@@ -173,6 +208,9 @@ func (o *GetOptions) endpointSlicesServed() (bool, error) {
 // sortRows applies --sort-by to the rows (by the Service's metadata) and the
 // objects.
 func (o *GetOptions) sortRows(view *endpointsView) error {
+	if *o.PrintFlags.HumanReadableFlags.SortBy == "" {
+		return nil
+	}
 	metas := make([]runtime.Object, len(view.rows))
 	for i := range view.rows {
 		metas[i] = &metav1.PartialObjectMetadata{ObjectMeta: view.rows[i].Meta}
@@ -180,22 +218,17 @@ func (o *GetOptions) sortRows(view *endpointsView) error {
 	if err := o.sortObjects(metas); err != nil {
 		return err
 	}
+	// The rows were sorted by namespace/name, and each Service has one.
 	sorted := make([]printers.ServiceEndpoints, len(metas))
 	for i, m := range metas {
 		meta := m.(*metav1.PartialObjectMetadata)
-		sorted[i] = *findRow(view.rows, meta.Namespace, meta.Name)
+		j, _ := slices.BinarySearchFunc(view.rows, meta, func(row printers.ServiceEndpoints, m *metav1.PartialObjectMetadata) int {
+			return cmp.Or(cmp.Compare(row.Meta.Namespace, m.Namespace), cmp.Compare(row.Meta.Name, m.Name))
+		})
+		sorted[i] = view.rows[j]
 	}
 	view.rows = sorted
 	return o.sortObjects(view.objects)
-}
-
-func findRow(rows []printers.ServiceEndpoints, ns, name string) *printers.ServiceEndpoints {
-	for i := range rows {
-		if rows[i].Meta.Namespace == ns && rows[i].Meta.Name == name {
-			return &rows[i]
-		}
-	}
-	return nil
 }
 
 // watchEndpoints follows EndpointSlice changes and reprints the row of each

@@ -105,28 +105,99 @@ func PairEndpoints(endpointSlices []discoveryv1.EndpointSlice, families []corev1
 			}
 		}
 	}
-	rank := familyRank(families)
+	return sortGroups(groups, familyRank(families), opts.PortOrder)
+}
+
+// sortGroups orders each group's addresses by family and the groups as
+// PairEndpoints says. Every sort key that needs an address parsed is
+// worked out once per address, not in each of the n log n comparisons.
+func sortGroups(groups []Group, rank func(ip string) int, portOrder []string) []Group {
+	type sortKey struct {
+		port   int        // rank in the Service's port order
+		family int        // rank of the first address's family
+		addr   netip.Addr // the first address, invalid if it is none
+	}
+	keys := make([]sortKey, len(groups))
 	for i := range groups {
-		slices.SortStableFunc(groups[i].Addresses, func(a, b string) int { return cmp.Compare(rank(a), rank(b)) })
-	}
-	portRank := func(name string) int {
-		if i := slices.Index(opts.PortOrder, name); i >= 0 {
-			return i
+		g := &groups[i]
+		family := sortByFamily(g.Addresses, rank)
+		if g.Backend == "" {
+			// Only unpaired groups can tie up to the backend: a backend
+			// has one group per port.
+			keys[i].family = family
+			keys[i].addr, _ = netip.ParseAddr(first(g.Addresses))
 		}
-		return len(opts.PortOrder)
+		keys[i].port = len(portOrder)
+		if j := slices.Index(portOrder, g.Port.Name); j >= 0 {
+			keys[i].port = j
+		}
 	}
-	slices.SortStableFunc(groups, func(a, b Group) int {
+	order := make([]int, len(groups))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int {
+		a, b, ka, kb := &groups[i], &groups[j], &keys[i], &keys[j]
 		return cmp.Or(
-			cmp.Compare(portRank(a.Port.Name), portRank(b.Port.Name)),
+			cmp.Compare(ka.port, kb.port),
 			cmp.Compare(a.Port.Name, b.Port.Name),
 			cmp.Compare(ptr.Deref(a.Port.Number, 0), ptr.Deref(b.Port.Number, 0)),
 			cmp.Compare(a.Port.Protocol, b.Port.Protocol),
 			compareBool(a.Backend == "", b.Backend == ""), // unpaired endpoints last
 			cmp.Compare(a.Backend, b.Backend),
-			compareAddresses(rank, first(a.Addresses), first(b.Addresses)),
+			// by family, then numerically (10.0.0.9 before 10.0.0.10),
+			// then as strings
+			cmp.Compare(ka.family, kb.family),
+			compareAddrs(ka.addr, kb.addr),
+			cmp.Compare(first(a.Addresses), first(b.Addresses)),
+			cmp.Compare(i, j), // ties keep the slices' order
 		)
 	})
-	return groups
+	sorted := make([]Group, len(groups))
+	for i, j := range order {
+		sorted[i] = groups[j]
+	}
+	return sorted
+}
+
+// sortByFamily orders addrs by family rank, keeping the order within a
+// family, and returns the rank of the first.
+func sortByFamily(addrs []string, rank func(ip string) int) int {
+	switch len(addrs) {
+	case 0:
+		return rank("")
+	case 1:
+		return rank(addrs[0])
+	case 2: // a dual-stack backend: no slice of ranks needed
+		r0, r1 := rank(addrs[0]), rank(addrs[1])
+		if r1 < r0 {
+			addrs[0], addrs[1] = addrs[1], addrs[0]
+			return r1
+		}
+		return r0
+	}
+	type ranked struct {
+		rank int
+		ip   string
+	}
+	r := make([]ranked, len(addrs))
+	for i, ip := range addrs {
+		r[i] = ranked{rank(ip), ip}
+	}
+	slices.SortStableFunc(r, func(a, b ranked) int { return cmp.Compare(a.rank, b.rank) })
+	for i := range r {
+		addrs[i] = r[i].ip
+	}
+	return r[0].rank
+}
+
+// compareAddrs orders two parsed addresses numerically; it says they are
+// equal unless both are addresses.
+func compareAddrs(a, b netip.Addr) int {
+	if a.IsValid() && b.IsValid() {
+		return a.Compare(b)
+	}
+	return 0
 }
 
 // slicePorts lists a slice's ports; a slice without ports stands for "all
@@ -155,20 +226,6 @@ func familyRank(families []corev1.IPFamily) func(ip string) int {
 		}
 		return len(families) + 1
 	}
-}
-
-// compareAddresses orders addresses by family rank, then numerically
-// (10.0.0.9 before 10.0.0.10), then as strings.
-func compareAddresses(rank func(string) int, a, b string) int {
-	if c := cmp.Compare(rank(a), rank(b)); c != 0 {
-		return c
-	}
-	pa, errA := netip.ParseAddr(a)
-	pb, errB := netip.ParseAddr(b)
-	if errA == nil && errB == nil {
-		return pa.Compare(pb)
-	}
-	return cmp.Compare(a, b)
 }
 
 func first(s []string) string {

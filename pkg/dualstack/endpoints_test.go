@@ -126,8 +126,11 @@ func BenchmarkPairEndpoints(b *testing.B) {
 		v6 = append(v6, endpoint(fmt.Sprintf("fd00::%x", i), pod, true))
 	}
 	slices := []discoveryv1.EndpointSlice{slice(discoveryv1.AddressTypeIPv4, []int32{80}, v4...), slice(discoveryv1.AddressTypeIPv6, []int32{80}, v6...)}
+	b.ReportAllocs()
 	for b.Loop() {
-		PairEndpoints(slices, v4First, PairOptions{})
+		if groups := PairEndpoints(slices, v4First, PairOptions{}); len(groups) != 10000 {
+			b.Fatalf("%d groups, want 10000", len(groups))
+		}
 	}
 }
 
@@ -159,5 +162,23 @@ func TestPairEndpointsPortOrder(t *testing.T) {
 	// The Service's order first; a port it does not list after.
 	if want := []int32{443, 80, 9000}; !reflect.DeepEqual(got, want) {
 		t.Errorf("port order %v, want %v", got, want)
+	}
+}
+
+// BenchmarkPairEndpointsUnpaired: 10,000 endpoints without targetRef (a
+// Service without selector, endpoints written by hand) are sorted by
+// address, each parsed once rather than in every comparison.
+func BenchmarkPairEndpointsUnpaired(b *testing.B) {
+	var v4, v6 []discoveryv1.Endpoint
+	for i := range 5000 {
+		v4 = append(v4, endpoint(fmt.Sprintf("10.%d.%d.%d", i>>16, (i>>8)&255, i&255), "", true))
+		v6 = append(v6, endpoint(fmt.Sprintf("fd00::%x", i), "", true))
+	}
+	slices := []discoveryv1.EndpointSlice{slice(discoveryv1.AddressTypeIPv4, []int32{80}, v4...), slice(discoveryv1.AddressTypeIPv6, []int32{80}, v6...)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if groups := PairEndpoints(slices, v4First, PairOptions{}); len(groups) != 10000 {
+			b.Fatalf("%d groups, want 10000", len(groups))
+		}
 	}
 }

@@ -32,8 +32,12 @@ func EscapeLine(s string) string {
 func escapeCells(table *metav1.Table) *metav1.Table {
 	for i := range table.Rows {
 		for j, cell := range table.Rows[i].Cells {
+			// Reassigned only when escaped: boxing the same string again
+			// would allocate, for every cell of a big listing.
 			if s, ok := cell.(string); ok {
-				table.Rows[i].Cells[j] = escapeControls(s, "\x1b\n\r\f")
+				if e := escapeControls(s, "\x1b\n\r\f"); e != s {
+					table.Rows[i].Cells[j] = e
+				}
 			}
 		}
 	}
@@ -43,6 +47,9 @@ func escapeCells(table *metav1.Table) *metav1.Table {
 // escapeControls rewrites the control characters of s not in keep, and
 // invalid UTF-8, as EscapeTerminal describes.
 func escapeControls(s, keep string) string {
+	if plainASCII(s, keep) {
+		return s
+	}
 	unsafe := func(r rune) bool {
 		return (r < 0x20 || r >= 0x7f && r < 0xa0) && !strings.ContainsRune(keep, r)
 	}
@@ -63,4 +70,15 @@ func escapeControls(s, keep string) string {
 		}
 	}
 	return b.String()
+}
+
+// plainASCII says s is printable ASCII, controls in keep aside: nearly
+// every cell of a big table, checked a byte at a time.
+func plainASCII(s, keep string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x7f || c < 0x20 && strings.IndexByte(keep, c) < 0 {
+			return false
+		}
+	}
+	return true
 }

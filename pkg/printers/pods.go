@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -28,15 +29,17 @@ var podColumns = []metav1.TableColumnDefinition{
 
 // Pods is kubectl's pod table with an IP column holding every pod IP.
 func (t Tables) Pods(pods []corev1.Pod) *metav1.Table {
-	table := &metav1.Table{ColumnDefinitions: podColumns}
+	t.Now = t.now() // once, not once per row
+	table := &metav1.Table{ColumnDefinitions: podColumns, Rows: make([]metav1.TableRow, len(pods))}
+	cells := make([]any, len(pods)*len(podColumns)) // one allocation for the page's rows
 	for i := range pods {
 		pod := &pods[i]
 		s := podStateOf(pod)
-		table.Rows = append(table.Rows, metav1.TableRow{
+		table.Rows[i] = metav1.TableRow{
 			Object: runtime.RawExtension{Object: pod},
-			Cells: []any{
+			Cells: append(cells[i*len(podColumns):i*len(podColumns):(i+1)*len(podColumns)],
 				pod.Name,
-				fmt.Sprintf("%d/%d", s.ready, s.total),
+				ratio(s.ready, s.total),
 				s.status,
 				t.restarts(s.restarts),
 				t.age(pod.CreationTimestamp),
@@ -44,14 +47,22 @@ func (t Tables) Pods(pods []corev1.Pod) *metav1.Table {
 				cmp.Or(pod.Spec.NodeName, none),
 				cmp.Or(pod.Status.NominatedNodeName, none),
 				readinessGates(pod),
-			},
-		})
+			),
+		}
 	}
 	return escapeCells(table)
 }
 
+// ratio is "n/total", as READY shows it.
+func ratio(n, total int) string {
+	return strconv.Itoa(n) + "/" + strconv.Itoa(total)
+}
+
 // podIPs lists every pod IP in status order (primary family first).
 func podIPs(pod *corev1.Pod) string {
+	if ips := pod.Status.PodIPs; len(ips) == 2 && ips[0].IP != "" && ips[1].IP != "" {
+		return ips[0].IP + "," + ips[1].IP // the dual-stack pod, without a slice
+	}
 	var ips []string
 	for _, ip := range pod.Status.PodIPs {
 		if ip.IP != "" {
@@ -76,7 +87,7 @@ func readinessGates(pod *corev1.Pod) string {
 			met++
 		}
 	}
-	return fmt.Sprintf("%d/%d", met, len(gates))
+	return ratio(met, len(gates))
 }
 
 // conditionStatus is the status of the pod's first condition of type typ.
@@ -106,7 +117,7 @@ func (r *restartCount) add(c corev1.ContainerStatus) {
 // restart's time is known.
 func (t Tables) restarts(r restartCount) string {
 	if r.n == 0 || r.last.IsZero() {
-		return fmt.Sprint(r.n)
+		return strconv.Itoa(r.n)
 	}
 	return fmt.Sprintf("%d (%s ago)", r.n, t.age(r.last))
 }

@@ -7,11 +7,15 @@
 package live
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -49,7 +53,8 @@ func Fatal(err error) bool {
 	return err != nil
 }
 
-// gathering is one Gather: its facts and the fatal error that ended it.
+// gathering is one source's reading: the facts it found and the fatal
+// error that ended it.
 type gathering struct {
 	Gatherer
 	f   *check.Facts
@@ -57,38 +62,76 @@ type gathering struct {
 }
 
 // Gather reads every source. The error is for a server that cannot be
-// talked to (Fatal).
+// talked to (Fatal). The sources are independent, so they are read at
+// once, each into facts of its own, merged after in a fixed order: the
+// outcome does not depend on which answer came first, and when several
+// sources fail fatally the error of the first in that order is returned.
+// The pods are only streamed later, by the rules (Facts.Pods).
 func (g Gatherer) Gather(ctx context.Context) (*check.Facts, error) {
-	s := &gathering{Gatherer: g, f: &check.Facts{}}
+	// One request first: a server that cannot be talked to fails once.
 	version, err := g.Client.Discovery().ServerVersion()
 	if err != nil {
 		return nil, err
 	}
-	s.f.ServerVersion, s.f.VersionSource = version.GitVersion, "the API server's /version"
-
-	for _, read := range []func(context.Context){
-		s.controlPlane, s.kubeadm, s.kubeProxy, s.kubelet, s.serviceCIDRs,
-		func(ctx context.Context) {
+	reads := []func(*gathering, context.Context){
+		(*gathering).controlPlane, (*gathering).kubeadm, (*gathering).kubeProxy, (*gathering).kubelet, (*gathering).serviceCIDRs,
+		func(s *gathering, ctx context.Context) {
 			s.f.Nodes = listAll(ctx, s, check.SourceNodes, g.Client.CoreV1().Nodes().List, func(l *corev1.NodeList) []corev1.Node { return l.Items })
 		},
-		func(ctx context.Context) {
+		func(s *gathering, ctx context.Context) {
 			s.f.Services = listAll(ctx, s, check.SourceServices, g.Client.CoreV1().Services("").List, func(l *corev1.ServiceList) []corev1.Service { return l.Items })
 		},
-		func(ctx context.Context) {
+		func(s *gathering, ctx context.Context) {
 			s.f.EndpointSlices = listAll(ctx, s, check.SourceSlices, g.Client.DiscoveryV1().EndpointSlices("").List, func(l *discoveryv1.EndpointSliceList) []discoveryv1.EndpointSlice { return l.Items })
 		},
-		func(ctx context.Context) {
+		func(s *gathering, ctx context.Context) {
 			if g.Probe {
 				s.f.Probe = s.probe(ctx)
 			}
 		},
-	} {
-		if read(ctx); s.err != nil {
-			return nil, s.err
-		}
 	}
-	s.f.Pods = g.pods(ctx)
-	return s.f, nil
+	parts := make([]*gathering, len(reads))
+	var wg sync.WaitGroup
+	for i, read := range reads {
+		parts[i] = &gathering{Gatherer: g, f: &check.Facts{}}
+		wg.Go(func() { read(parts[i], ctx) })
+	}
+	wg.Wait()
+
+	f := &check.Facts{ServerVersion: version.GitVersion, VersionSource: "the API server's /version"}
+	for _, p := range parts {
+		if p.err != nil {
+			return nil, p.err
+		}
+		merge(f, p.f)
+	}
+	f.Pods = g.pods(ctx)
+	return f, nil
+}
+
+// merge adds what one source found to f, after what the sources before it
+// found. Most fields come from one source only.
+func merge(f, part *check.Facts) {
+	f.Components = join(f.Components, part.Components)
+	f.Kubeadm = cmp.Or(f.Kubeadm, part.Kubeadm)
+	f.ServiceCIDRs = join(f.ServiceCIDRs, part.ServiceCIDRs)
+	f.ServiceCIDREvents = join(f.ServiceCIDREvents, part.ServiceCIDREvents)
+	f.Nodes = join(f.Nodes, part.Nodes)
+	f.Services = join(f.Services, part.Services)
+	f.EndpointSlices = join(f.EndpointSlices, part.EndpointSlices)
+	f.Probe = cmp.Or(f.Probe, part.Probe)
+	for _, source := range slices.Sorted(maps.Keys(part.Unavailable)) {
+		f.MarkUnavailable(source, part.Unavailable[source])
+	}
+}
+
+// join appends part to have, taking part as it is (not copied: a big
+// listing) when have is empty.
+func join[T any](have, part []T) []T {
+	if len(have) == 0 {
+		return part
+	}
+	return append(have, part...)
 }
 
 // listOptions are the options of every List: a page of ChunkSize, ending
