@@ -6,8 +6,10 @@ import (
 	netutils "k8s.io/utils/net"
 )
 
-// probeRules read the outcome of --probe.
-var probeRules = []Rule{{
+// probeRules are the probe rules, in report order.
+var probeRules = []Rule{apiServerDualStackAllocation}
+
+var apiServerDualStackAllocation = Rule{
 	ID:        "apiserver-dual-stack-allocation",
 	Area:      "apiserver",
 	Title:     "The apiserver allocates dual-stack ClusterIPs (--probe)",
@@ -38,4 +40,4 @@ var probeRules = []Rule{{
 			r.Pass("service/<dry run>", at, "allocated clusterIPs %s (dry run, nothing stored)", strings.Join(p.ClusterIPs, ","))
 		}
 	},
-}}
+}

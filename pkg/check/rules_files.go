@@ -1,7 +1,9 @@
 package check
 
-// fileRules report on the input files of `check --from-file` themselves.
-var fileRules = []Rule{{
+// filesRules are the files rules, in report order.
+var filesRules = []Rule{configFiles}
+
+var configFiles = Rule{
 	ID:        "config-files",
 	Area:      "files",
 	Title:     "Configuration files are readable and of a known kind",
@@ -13,4 +15,4 @@ var fileRules = []Rule{{
 			r.FailWith(n.Severity, n.At.File, n.At, "%s", n.Message)
 		}
 	},
-}}
+}

@@ -1,39 +1,12 @@
 package check
 
 import (
-	"net"
-	"strings"
-
 	corev1 "k8s.io/api/core/v1"
 	netutils "k8s.io/utils/net"
 
-	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
+	"net"
+	"strings"
 )
-
-// splitList splits a comma-separated flag value as upstream does (entries
-// trimmed, empty value = no entries).
-func splitList(value string) []string {
-	if strings.TrimSpace(value) == "" {
-		return nil
-	}
-	parts := strings.Split(value, ",")
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
-	}
-	return parts
-}
-
-// familyOfCIDR is the IP family of a parsed CIDR (IPv4-mapped counts as
-// IPv4, as in k8s.io/utils/net).
-func familyOfCIDR(cidr *net.IPNet) corev1.IPFamily {
-	if netutils.IsIPv4CIDR(cidr) {
-		return corev1.IPv4Protocol
-	}
-	return corev1.IPv6Protocol
-}
-
-// familyOfIP is the IP family of an address string, "" if unparsable.
-var familyOfIP = dualstack.FamilyOf
 
 // ServiceRanges is the cluster's service CIDR list, primary first, and where
 // it was read: the first kube-apiserver's --service-cluster-ip-range, else
@@ -82,15 +55,6 @@ func (f *Facts) DualStack() bool {
 	return len(fams) == 2 && fams[0] != fams[1]
 }
 
-// familiesOfCIDRs is the family of each CIDR, in order.
-func familiesOfCIDRs(cidrs []*net.IPNet) []corev1.IPFamily {
-	out := make([]corev1.IPFamily, 0, len(cidrs))
-	for _, c := range cidrs {
-		out = append(out, familyOfCIDR(c))
-	}
-	return out
-}
-
 // stackName describes a cluster's families for people: "dual-stack
 // IPv4-primary", "single-stack IPv6", "unknown".
 func stackName(fams []corev1.IPFamily) string {
@@ -105,21 +69,88 @@ func stackName(fams []corev1.IPFamily) string {
 	return "not a dual-stack pair (" + joinFamilies(fams) + ")"
 }
 
-// joinFamilies is "IPv4,IPv6".
-func joinFamilies(fams []corev1.IPFamily) string {
-	s := make([]string, len(fams))
-	for i, f := range fams {
-		s[i] = string(f)
+// familiesUnknown says why the cluster's families are unknown.
+func familiesUnknown(f *Facts) string {
+	reason := "the cluster's IP families are unknown: no kube-apiserver --service-cluster-ip-range, ServiceCIDR kubernetes or kubeadm serviceSubnet could be read"
+	var why []string
+	for _, s := range []string{SourceControlPlane, SourceServiceCIDRs, SourceKubeadm} {
+		if r, ok := f.Unavailable[s]; ok {
+			why = append(why, s+": "+r)
+		}
 	}
-	return strings.Join(s, ",")
+	if len(why) > 0 {
+		reason += " (" + strings.Join(why, "; ") + ")"
+	}
+	return reason
 }
 
-// otherFamily is IPv6 for IPv4 and IPv4 for IPv6.
-func otherFamily(f corev1.IPFamily) corev1.IPFamily {
-	if f == corev1.IPv4Protocol {
-		return corev1.IPv6Protocol
+// cpDefaultServiceCIDR is kube-apiserver's default service range
+// (pkg/kubeapiserver/options/options.go DefaultServiceIPCIDR).
+const cpDefaultServiceCIDR = "10.0.0.0/24"
+
+// apiserverRanges is one kube-apiserver's service ranges as
+// getServiceIPAndRanges reads them.
+type apiserverRanges struct {
+	set     bool     // the flag is given and not empty
+	at      Setting  // where it was read (or the default)
+	entries []string // strings.Split(value, ","), untrimmed as upstream
+	// primary and secondary are entries 0 and 1, parsed sloppily; nil when
+	// absent or unparsable. primary is the default range when unset.
+	primary, secondary *net.IPNet
+	// effective is every entry normalized (the default when unset).
+	effective []string
+}
+
+func apiserverRangesOf(c Component) apiserverRanges {
+	s, ok := c.Setting("service-cluster-ip-range")
+	if !ok || s.Value == "" {
+		_, def, _ := netutils.ParseCIDRSloppy(cpDefaultServiceCIDR)
+		at := cpAt(c, "service-cluster-ip-range", ": default "+cpDefaultServiceCIDR)
+		return apiserverRanges{at: at, primary: def, effective: []string{cpDefaultServiceCIDR}}
 	}
-	return corev1.IPv4Protocol
+	r := apiserverRanges{set: true, at: s, entries: strings.Split(s.Value, ",")}
+	if _, n, err := netutils.ParseCIDRSloppy(r.entries[0]); err == nil {
+		r.primary = n
+	}
+	if len(r.entries) > 1 {
+		if _, n, err := netutils.ParseCIDRSloppy(r.entries[1]); err == nil {
+			r.secondary = n
+		}
+	}
+	r.effective = cpNormalize(r.entries)
+	return r
+}
+
+// cpPrimaryServiceRange is the cluster's primary service range: the first
+// kube-apiserver's (its default when the flag is unset), else what
+// Facts.ServiceRanges finds (ServiceCIDR kubernetes, kubeadm).
+func cpPrimaryServiceRange(f *Facts) (*net.IPNet, Setting, bool) {
+	if servers := f.ComponentsOf(APIServer); len(servers) > 0 {
+		if rg := apiserverRangesOf(servers[0]); rg.primary != nil {
+			return rg.primary, rg.at, true
+		}
+	}
+	if cidrs, at, ok := f.ServiceRanges(); ok {
+		return cidrs[0], at, true
+	}
+	return nil, Setting{}, false
+}
+
+// cpReferenceServiceRanges is the normalized service range list the other
+// components should agree with, and where it was read.
+func cpReferenceServiceRanges(f *Facts) ([]string, Setting, bool) {
+	if servers := f.ComponentsOf(APIServer); len(servers) > 0 {
+		rg := apiserverRangesOf(servers[0])
+		return rg.effective, rg.at, true
+	}
+	if cidrs, at, ok := f.ServiceRanges(); ok {
+		out := make([]string, len(cidrs))
+		for i, c := range cidrs {
+			out[i] = c.String()
+		}
+		return out, at, true
+	}
+	return nil, Setting{}, false
 }
 
 // nodeHostIPs is a node's host IPs as upstream computes them
@@ -147,22 +178,6 @@ func nodeHostIPs(node *corev1.Node) []net.IP {
 		}
 	}
 	return out
-}
-
-// maskSetting is where the node mask of a family comes from: its own flag,
-// else (single-stack) --node-cidr-mask-size, else the default.
-func maskSetting(settings map[string]Setting, fam corev1.IPFamily, dual bool, where string) Setting {
-	flag, def := "node-cidr-mask-size-ipv4", "24"
-	if fam == corev1.IPv6Protocol {
-		flag, def = "node-cidr-mask-size-ipv6", "64"
-	}
-	if s, ok := settings[flag]; ok {
-		return s
-	}
-	if s, ok := settings["node-cidr-mask-size"]; ok && !dual {
-		return s
-	}
-	return Setting{Value: def, Source: where + " (--" + flag + " unset: default " + def + ")"}
 }
 
 // nodeIPAM is the controller-manager's node IPAM configuration.
@@ -230,4 +245,20 @@ func (f *Facts) nodeIPAM() (ipam nodeIPAM, ok bool) {
 		}
 	}
 	return ipam, true
+}
+
+// maskSetting is where the node mask of a family comes from: its own flag,
+// else (single-stack) --node-cidr-mask-size, else the default.
+func maskSetting(settings map[string]Setting, fam corev1.IPFamily, dual bool, where string) Setting {
+	flag, def := "node-cidr-mask-size-ipv4", "24"
+	if fam == corev1.IPv6Protocol {
+		flag, def = "node-cidr-mask-size-ipv6", "64"
+	}
+	if s, ok := settings[flag]; ok {
+		return s
+	}
+	if s, ok := settings["node-cidr-mask-size"]; ok && !dual {
+		return s
+	}
+	return Setting{Value: def, Source: where + " (--" + flag + " unset: default " + def + ")"}
 }

@@ -1,0 +1,51 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// cpName names a component instance in findings: its pod name
+// (kube-apiserver-cp1), the kind and its node ("kubelet node1"), or just
+// the kind when the instance is a description (a ConfigMap's).
+func cpName(c Component) string {
+	switch {
+	case c.Instance == "" || strings.ContainsAny(c.Instance, " \t"):
+		return c.Kind
+	case strings.Contains(c.Instance, c.Kind):
+		return c.Instance
+	}
+	return c.Kind + " " + c.Instance
+}
+
+// cpSubject names one flag of one component instance.
+func cpSubject(c Component, flag string) string { return cpName(c) + " --" + flag }
+
+// cpAt is where a flag was read or, when it is unset, the component with
+// a note saying what applies instead.
+func cpAt(c Component, flag, unset string) Setting {
+	if s, ok := c.Setting(flag); ok {
+		return s
+	}
+	return Setting{Source: fmt.Sprintf("%s (--%s unset%s)", c.Source, flag, unset), File: c.File, Line: c.Line}
+}
+
+// kubeadmAt points at the kubeadm ClusterConfiguration itself, for a
+// value it leaves unset.
+func kubeadmAt(k *Kubeadm, note string) Setting {
+	return Setting{Source: k.Source + note, File: k.File, Line: k.Line}
+}
+
+func podSubject(pod *corev1.Pod, fieldName string) string {
+	return "pod/" + pod.Namespace + "/" + pod.Name + " " + fieldName
+}
+
+func serviceSubject(svc *corev1.Service, fieldName string) string {
+	return "service/" + svc.Namespace + "/" + svc.Name + " " + fieldName
+}
+
+func nodeSubject(node *corev1.Node, fieldName string) string {
+	return "node/" + node.Name + " " + fieldName
+}
