@@ -1,12 +1,12 @@
 package check
 
 import (
-	corev1 "k8s.io/api/core/v1"
-	netutils "k8s.io/utils/net"
-
 	"fmt"
 	"net"
 	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	netutils "k8s.io/utils/net"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
 )
@@ -31,19 +31,19 @@ func splitList(value string) []string {
 	return parts
 }
 
-// cpSplit splits a list value as most upstream callers do:
+// splitUntrimmed splits a list value as most upstream callers do:
 // strings.Split without trimming entries; "" has no entries.
-func cpSplit(value string) []string {
+func splitUntrimmed(value string) []string {
 	if value == "" {
 		return nil
 	}
 	return strings.Split(value, ",")
 }
 
-// cpNormalize is a list of CIDRs as upstream reads them (ParseCIDRSloppy:
+// normalizeCIDRs is a list of CIDRs as upstream reads them (ParseCIDRSloppy:
 // leading zeros accepted, host bits masked), for comparing lists; an
 // entry that does not parse stays as written.
-func cpNormalize(entries []string) []string {
+func normalizeCIDRs(entries []string) []string {
 	out := make([]string, len(entries))
 	for i, e := range entries {
 		if _, n, err := netutils.ParseCIDRSloppy(strings.TrimSpace(e)); err == nil {
@@ -55,10 +55,10 @@ func cpNormalize(entries []string) []string {
 	return out
 }
 
-// cpParseList parses the entries of a list value that parse, trimmed.
-func cpParseList(value string) []*net.IPNet {
+// parseCIDRList parses the entries of a list value that parse, trimmed.
+func parseCIDRList(value string) []*net.IPNet {
 	var out []*net.IPNet
-	for _, e := range cpSplit(value) {
+	for _, e := range splitUntrimmed(value) {
 		if _, n, err := netutils.ParseCIDRSloppy(strings.TrimSpace(e)); err == nil {
 			out = append(out, n)
 		}
@@ -95,14 +95,7 @@ func familyOfCIDR(cidr *net.IPNet) corev1.IPFamily {
 // familyOfIP is the IP family of an address string, "" if unparsable.
 var familyOfIP = dualstack.FamilyOf
 
-// cpFamily is IPv4 or IPv6 for an IP (IPv4-mapped counts as IPv4).
-func cpFamily(ip net.IP) corev1.IPFamily {
-	if netutils.IsIPv4(ip) {
-		return corev1.IPv4Protocol
-	}
-	return corev1.IPv6Protocol
-}
-
+// familyOfNetIP is IPv4 or IPv6 for an IP (IPv4-mapped counts as IPv4).
 func familyOfNetIP(ip net.IP) corev1.IPFamily {
 	if netutils.IsIPv4(ip) {
 		return corev1.IPv4Protocol
@@ -141,20 +134,20 @@ func otherFamily(f corev1.IPFamily) corev1.IPFamily {
 	return corev1.IPv4Protocol
 }
 
-// cpSameFamily says whether two CIDRs are of one family.
-func cpSameFamily(a, b *net.IPNet) bool { return familyOfCIDR(a) == familyOfCIDR(b) }
+// sameFamily says whether two CIDRs are of one family.
+func sameFamily(a, b *net.IPNet) bool { return familyOfCIDR(a) == familyOfCIDR(b) }
 
-// cpOverlap says whether two CIDRs share addresses.
-func cpOverlap(a, b *net.IPNet) bool {
-	return cpSameFamily(a, b) && (a.Contains(b.IP) || b.Contains(a.IP))
+// overlaps says whether two CIDRs share addresses.
+func overlaps(a, b *net.IPNet) bool {
+	return sameFamily(a, b) && (a.Contains(b.IP) || b.Contains(a.IP))
 }
 
-// cpCovers says whether outer contains all of inner.
-func cpCovers(outer, inner *net.IPNet) bool {
+// covers says whether outer contains all of inner.
+func covers(outer, inner *net.IPNet) bool {
 	oo, _ := outer.Mask.Size()
 	io, _ := inner.Mask.Size()
-	return cpSameFamily(outer, inner) && oo <= io && outer.Contains(inner.IP)
+	return sameFamily(outer, inner) && oo <= io && outer.Contains(inner.IP)
 }
 
-// cpIPvN is "4" or "6", as upstream's netutils.IPFamily prints.
-func cpIPvN(fam corev1.IPFamily) string { return strings.TrimPrefix(string(fam), "IPv") }
+// ipvN is "4" or "6", as upstream's netutils.IPFamily prints.
+func ipvN(fam corev1.IPFamily) string { return strings.TrimPrefix(string(fam), "IPv") }

@@ -8,15 +8,15 @@ import (
 	"k8s.io/apimachinery/pkg/util/version"
 )
 
-// cpValue is a flag's value, "" when unset.
-func cpValue(c Component, flag string) string {
+// flagValue is a flag's value, "" when unset.
+func flagValue(c Component, flag string) string {
 	s, _ := c.Setting(flag)
 	return s.Value
 }
 
-// cpVersion is the Kubernetes version a component runs: its image tag when
+// componentVersion is the Kubernetes version a component runs: its image tag when
 // that parses, else the server's version; nil when neither is known.
-func cpVersion(c Component, serverVersion string) *version.Version {
+func componentVersion(c Component, serverVersion string) *version.Version {
 	for _, s := range []string{c.Version, serverVersion} {
 		if v, err := version.ParseGeneric(s); err == nil {
 			return v
@@ -25,10 +25,10 @@ func cpVersion(c Component, serverVersion string) *version.Version {
 	return nil
 }
 
-// cpFeatureGates reads a component's --feature-gates (Name=bool,...).
-func cpFeatureGates(c Component) map[string]bool {
+// featureGates reads a component's --feature-gates (Name=bool,...).
+func featureGates(c Component) map[string]bool {
 	out := map[string]bool{}
-	for _, kv := range strings.Split(cpValue(c, "feature-gates"), ",") {
+	for _, kv := range strings.Split(flagValue(c, "feature-gates"), ",") {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
 			continue
@@ -40,8 +40,8 @@ func cpFeatureGates(c Component) map[string]bool {
 	return out
 }
 
-// cpFindService finds a Service by namespace and name.
-func cpFindService(f *Facts, namespace, name string) *corev1.Service {
+// findService finds a Service by namespace and name.
+func findService(f *Facts, namespace, name string) *corev1.Service {
 	for i := range f.Services {
 		if s := &f.Services[i]; s.Namespace == namespace && s.Name == name {
 			return s
@@ -50,19 +50,25 @@ func cpFindService(f *Facts, namespace, name string) *corev1.Service {
 	return nil
 }
 
-// cpNothing reports a pass that says there was nothing to check.
-func cpNothing(r *Reporter, subject, format string, args ...any) {
-	r.Pass(subject, Setting{}, format, args...)
-}
-
-// cpUnavailable joins why the given sources could not be read, "" when
-// all were.
-func cpUnavailable(f *Facts, sources ...string) string {
-	var reasons []string
-	for _, s := range sources {
-		if reason, ok := f.Unavailable[s]; ok {
-			reasons = append(reasons, s+": "+reason)
+// The scopes of the rules about one component: when the facts hold no
+// instance of it, there is nothing to check.
+var (
+	apiServers         = instancesOf(APIServer, "no kube-apiserver instance found")
+	controllerManagers = instancesOf(ControllerManager, "no kube-controller-manager instance found")
+	kubeProxies        = instancesOf(KubeProxy, "no kube-proxy configuration found")
+	kubeadmConfig      = &Scope{Subject: "kubeadm", Empty: func(f *Facts) string {
+		if f.Kubeadm == nil {
+			return "no kubeadm ClusterConfiguration (not a kubeadm cluster)"
 		}
-	}
-	return strings.Join(reasons, "; ")
+		return ""
+	}}
+)
+
+func instancesOf(kind, none string) *Scope {
+	return &Scope{Subject: kind, Empty: func(f *Facts) string {
+		if len(f.ComponentsOf(kind)) == 0 {
+			return none
+		}
+		return ""
+	}}
 }

@@ -7,9 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -104,52 +101,6 @@ func TestParseKubeProxyConfiguration(t *testing.T) {
 	}
 	if _, ok := c.Settings["detect-local-mode"]; ok {
 		t.Error("an unset field became a setting")
-	}
-}
-
-// countingRule fails once per pod named "bad".
-func countingRule(id string, needs ...string) Rule {
-	return Rule{ID: id, Area: "pods", Severity: Warning, Needs: needs,
-		CheckPod: func(_ *Facts, pod *corev1.Pod, r *Reporter) {
-			if pod.Name == "bad" {
-				r.Fail("pod/"+pod.Name, Setting{}, "bad pod")
-			}
-		}}
-}
-
-func TestRunStreamsPodsOnceAndSelects(t *testing.T) {
-	visits := 0
-	f := &Facts{Pods: func(visit func(*corev1.Pod) error) error {
-		visits++
-		for _, name := range []string{"good", "bad"} {
-			if err := visit(&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name}}); err != nil {
-				return err
-			}
-		}
-		return nil
-	}}
-	f.MarkUnavailable(SourceKubeProxy, "forbidden")
-	rules := []Rule{countingRule("a"), countingRule("b"), countingRule("c", SourceKubeProxy), countingRule("d")}
-	findings, err := Run(f, rules, Options{Skip: []string{"d"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if visits != 1 {
-		t.Errorf("pods listed %d times, want once for all pod rules", visits)
-	}
-	var got []string
-	for _, fd := range findings {
-		got = append(got, fd.ID+":"+string(fd.Result))
-	}
-	if want := []string{"a:fail", "b:fail", "c:skip"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("findings %v, want %v", got, want)
-	}
-	if findings[2].Message != SourceKubeProxy+": forbidden" {
-		t.Errorf("skip reason %q", findings[2].Message)
-	}
-	only, _ := Run(f, rules, Options{Only: []string{"b"}})
-	if len(only) != 1 || only[0].ID != "b" {
-		t.Errorf("--only b gave %v", only)
 	}
 }
 

@@ -1,7 +1,3 @@
-// Package check audits a cluster's dual-stack configuration against the
-// rules Kubernetes itself enforces (shared/design/RULES.md). A gatherer
-// (live cluster or files) fills Facts; rules read Facts and report
-// Findings; a report renders them. Rules never know where facts came from.
 package check
 
 import (
@@ -17,48 +13,6 @@ const (
 	KubeProxy         = "kube-proxy"
 	Kubelet           = "kubelet"
 )
-
-// Sources a gatherer may fail to read; a rule that needs one is skipped,
-// with the reason, when it is in Facts.Unavailable.
-const (
-	SourceControlPlane  = "control-plane pods"       // static pods' command lines in kube-system
-	SourceKubeadm       = "kubeadm-config ConfigMap" // kube-system/kubeadm-config
-	SourceKubeProxy     = "kube-proxy configuration" // kube-system/kube-proxy ConfigMap or pods
-	SourceKubelet       = "kubelet configuration"    // kubelet-config ConfigMap, configz
-	SourceServiceCIDRs  = "ServiceCIDR objects"      // networking.k8s.io/v1 servicecidrs
-	SourceEvents        = "events"                   // kube-system/default events
-	SourceNodes         = "nodes"                    // core/v1 nodes
-	SourcePods          = "pods"                     // core/v1 pods (streamed)
-	SourceServices      = "services"                 // core/v1 services
-	SourceSlices        = "EndpointSlices"           // discovery.k8s.io/v1
-	SourceServerVersion = "server version"
-	SourceProbe         = "dual-stack allocation probe" // --probe
-)
-
-// SourcePermission is what a live check needs to read a source: the RBAC
-// permission, and the role of deploy/rbac.yaml that grants it.
-type SourcePermission struct {
-	Source     string
-	Permission string
-	Role       string
-}
-
-// SourcePermissions has one entry per Source*, in the README's order: its
-// permissions table is generated from it and the rules' Needs (make readme).
-var SourcePermissions = []SourcePermission{
-	{SourceControlPlane, "list pods in kube-system", "dualstack-viewer"},
-	{SourceKubeadm, "get ConfigMap kube-system/kubeadm-config", "dualstack-viewer (Role in kube-system)"},
-	{SourceKubeProxy, "get ConfigMap kube-system/kube-proxy", "dualstack-viewer (Role in kube-system)"},
-	{SourceKubelet, "get ConfigMap kube-system/kubelet-config", "dualstack-viewer (Role in kube-system)"},
-	{SourceServiceCIDRs, "list servicecidrs.networking.k8s.io", "dualstack-viewer"},
-	{SourceEvents, "list events in all namespaces", "dualstack-viewer"},
-	{SourceNodes, "list nodes", "dualstack-viewer"},
-	{SourcePods, "list pods in all namespaces", "dualstack-viewer"},
-	{SourceServices, "list services in all namespaces", "dualstack-viewer"},
-	{SourceSlices, "list endpointslices.discovery.k8s.io in all namespaces", "dualstack-viewer"},
-	{SourceServerVersion, "get /version", "every user (system:public-info-viewer)"},
-	{SourceProbe, "create services in the current namespace, only ever as a server-side dry run", "dualstack-probe, bound in that namespace"},
-}
 
 // Setting is one configuration value and where it was read.
 type Setting struct {
@@ -162,17 +116,12 @@ type Facts struct {
 	// Probe is the outcome of --probe, nil when not asked for.
 	Probe *Probe
 
-	// Unavailable maps a Source* name to why it could not be read.
-	Unavailable map[string]string
+	// Unavailable maps a source to why it could not be read.
+	Unavailable map[Source]string
 
 	// Expect is the stack the user expects ("dual", "ipv4", "ipv6"), or ""
 	// to accept any stack the cluster is consistently configured for.
 	Expect string
-
-	// podIndex caches the node lookups of the pod rules (object_rules.go);
-	// podIndexBuilds counts its builds, for tests.
-	podIndex       *podIndex
-	podIndexBuilds int
 }
 
 // ComponentsOf returns the instances of one component kind.
@@ -187,9 +136,9 @@ func (f *Facts) ComponentsOf(kind string) []Component {
 }
 
 // MarkUnavailable records that source could not be read and why.
-func (f *Facts) MarkUnavailable(source, reason string) {
+func (f *Facts) MarkUnavailable(source Source, reason string) {
 	if f.Unavailable == nil {
-		f.Unavailable = map[string]string{}
+		f.Unavailable = map[Source]string{}
 	}
 	if _, seen := f.Unavailable[source]; !seen {
 		f.Unavailable[source] = reason

@@ -1,12 +1,20 @@
 package check
 
 import (
+	"net"
+
 	corev1 "k8s.io/api/core/v1"
 	netutils "k8s.io/utils/net"
-
-	"net"
-	"slices"
 )
+
+// nodeIndex is what the pod rules need of the cluster, derived once per
+// run (run.nodeIndex): each pod looks its node up by name instead of
+// scanning Facts.Nodes.
+type nodeIndex struct {
+	families  []corev1.IPFamily
+	dualStack bool
+	nodes     map[string]*nodeAddrs
+}
 
 // nodeAddrs is what pod rules need of a node.
 type nodeAddrs struct {
@@ -17,46 +25,9 @@ type nodeAddrs struct {
 	internal    []corev1.IPFamily
 }
 
-// dualCapable: an InternalIP of each family and, when the node has
-// podCIDRs, one of each family (pods on a node lacking one are the node's
-// problem, reported once by the node rules, not once per pod).
-func (n *nodeAddrs) dualCapable() bool {
-	if len(n.internal) < 2 {
-		return false
-	}
-	return !n.hasPodCIDRs || (n.podCIDRs[corev1.IPv4Protocol] != nil && n.podCIDRs[corev1.IPv6Protocol] != nil)
-}
-
-// podIndex is built once per Facts (and rebuilt if its nodes or families
-// change): pods look their node up by name instead of scanning f.Nodes.
-// It lives in Facts.podIndex.
-type podIndex struct {
-	nodesFirst *corev1.Node
-	nodesLen   int
-	families   []corev1.IPFamily
-	dualStack  bool
-	nodes      map[string]*nodeAddrs
-}
-
-// podIndexOf returns f's index, built on first use. refresh (from a rule's
-// Check, once per run) also re-reads the cluster's families; per pod only
-// the nodes slice's identity is compared.
-func podIndexOf(f *Facts, refresh bool) *podIndex {
-	var first *corev1.Node
-	if len(f.Nodes) > 0 {
-		first = &f.Nodes[0]
-	}
-	var fams []corev1.IPFamily
-	if refresh {
-		fams = f.Families()
-	}
-	if idx := f.podIndex; idx != nil && idx.nodesFirst == first && idx.nodesLen == len(f.Nodes) && (!refresh || slices.Equal(idx.families, fams)) {
-		return idx
-	}
-	if !refresh {
-		fams = f.Families()
-	}
-	idx := &podIndex{nodesFirst: first, nodesLen: len(f.Nodes), families: fams, dualStack: isDualPair(fams), nodes: make(map[string]*nodeAddrs, len(f.Nodes))}
+func newNodeIndex(f *Facts) *nodeIndex {
+	fams := f.Families()
+	idx := &nodeIndex{families: fams, dualStack: isDualPair(fams), nodes: make(map[string]*nodeAddrs, len(f.Nodes))}
 	for i := range f.Nodes {
 		node := &f.Nodes[i]
 		n := &nodeAddrs{name: node.Name, hostIPs: nodeHostIPs(node), podCIDRs: map[corev1.IPFamily]*net.IPNet{}, hasPodCIDRs: len(node.Spec.PodCIDRs) > 0}
@@ -70,7 +41,15 @@ func podIndexOf(f *Facts, refresh bool) *podIndex {
 		n.internal, _ = internalIPFamilies(node)
 		idx.nodes[node.Name] = n
 	}
-	f.podIndex = idx
-	f.podIndexBuilds++
 	return idx
+}
+
+// dualCapable: an InternalIP of each family and, when the node has
+// podCIDRs, one of each family (pods on a node lacking one are the node's
+// problem, reported once by the node rules, not once per pod).
+func (n *nodeAddrs) dualCapable() bool {
+	if len(n.internal) < 2 {
+		return false
+	}
+	return !n.hasPodCIDRs || (n.podCIDRs[corev1.IPv4Protocol] != nil && n.podCIDRs[corev1.IPv6Protocol] != nil)
 }

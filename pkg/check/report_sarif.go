@@ -219,7 +219,7 @@ func sarifRuleOf(rule Rule) sarifRule {
 		},
 		HelpURI:              uri,
 		DefaultConfiguration: sarifRuleConfig{Level: sarifLevel(rule.Severity)},
-		Properties:           sarifRuleProps{Tags: []string{rule.Area}},
+		Properties:           sarifRuleProps{Tags: []string{string(rule.Area)}},
 	}
 }
 

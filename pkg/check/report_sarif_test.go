@@ -134,7 +134,7 @@ func TestWriteSARIF(t *testing.T) {
 		got := d.Rules[i]
 		if got.ID != r.ID || got.ShortDescription.Text != r.Title || !strings.Contains(got.FullDescription.Text, r.Reference) ||
 			!strings.Contains(got.Help.Text, r.Fix) || got.Help.Markdown == "" ||
-			got.DefaultConfiguration.Level != levels[r.Severity] || !slices.Equal(got.Properties.Tags, []string{r.Area}) {
+			got.DefaultConfiguration.Level != levels[r.Severity] || !slices.Equal(got.Properties.Tags, []string{string(r.Area)}) {
 			t.Errorf("rule %d: %+v\nfrom %+v", i, got, r)
 		}
 		if got.Name == "" || strings.ContainsAny(got.Name, "- ") {

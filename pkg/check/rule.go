@@ -2,7 +2,6 @@ package check
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -26,24 +25,64 @@ const (
 	Skip Result = "skip"
 )
 
+// Area groups the rules about one component or kind of object. A rule's ID
+// starts with its area, and an area's rules live in rules_<area>.go.
+type Area string
+
+const (
+	AreaFiles             Area = "files"
+	AreaAPIServer         Area = "apiserver"
+	AreaControllerManager Area = "controller-manager"
+	AreaKubeProxy         Area = "kube-proxy"
+	AreaKubeadm           Area = "kubeadm"
+	AreaKubelet           Area = "kubelet"
+	AreaCluster           Area = "cluster"
+	AreaServiceCIDR       Area = "servicecidr"
+	AreaNodes             Area = "nodes"
+	AreaPods              Area = "pods"
+	AreaServices          Area = "services"
+	AreaEndpointSlices    Area = "endpointslices"
+)
+
+// Areas lists every area, in report order.
+func Areas() []Area {
+	return []Area{AreaFiles, AreaAPIServer, AreaControllerManager, AreaKubeProxy, AreaKubeadm, AreaKubelet,
+		AreaCluster, AreaServiceCIDR, AreaNodes, AreaPods, AreaServices, AreaEndpointSlices}
+}
+
 // Rule is one check, a plain value in the registry (Rules). Its ID is
 // stable: CI configurations name it in --only and --skip.
 type Rule struct {
 	ID       string
-	Area     string // apiserver, controller-manager, kube-proxy, kubelet, kubeadm, services, nodes, pods, cluster
+	Area     Area
 	Title    string
 	Severity Severity
-	// Reference is the KEP section or upstream source (RULES.md) the rule
-	// comes from.
+	// Reference names the upstream sources the rule follows: paths in
+	// kubernetes/kubernetes (at the version the rules were read in), docs
+	// pages, KEP-563.
 	Reference string
-	Fix       string
-	// Needs lists the Source* facts the rule reads; when one is
-	// unavailable the rule is skipped with the reason.
-	Needs []string
+	// Why is the upstream behaviour behind the rule, in a few sentences,
+	// quoting the upstream error text where there is one (docs/rules.md).
+	Why string
+	Fix string
+	// Needs lists the sources the rule reads; when one is unavailable the
+	// engine skips the rule with the reason.
+	Needs []Source
+	// Scope, when set, is what the rule inspects: when the facts hold
+	// none of it, the engine passes the rule without running it.
+	Scope *Scope
 	// Check inspects the whole cluster.
 	Check func(f *Facts, r *Reporter)
 	// CheckPod inspects one pod; pods are streamed once for all rules.
 	CheckPod func(f *Facts, pod *corev1.Pod, r *Reporter)
+}
+
+// Scope is what a rule inspects (the kube-apiserver instances, say).
+type Scope struct {
+	// Subject is the finding's subject when there is nothing to inspect.
+	Subject string
+	// Empty says why there is nothing to inspect, "" when there is.
+	Empty func(f *Facts) string
 }
 
 // Finding is one result of one rule about one subject.
@@ -63,15 +102,16 @@ type Finding struct {
 	Column    int      `json:"column,omitempty"`
 }
 
-// Reporter collects one rule's findings.
+// Reporter collects one rule's findings during one run.
 type Reporter struct {
 	rule     *Rule
+	run      *run
 	findings []Finding
 }
 
 func (r *Reporter) add(result Result, sev Severity, subject string, at Setting, format string, args ...any) {
 	r.findings = append(r.findings, Finding{
-		ID: r.rule.ID, Title: r.rule.Title, Severity: sev, Result: result, Area: r.rule.Area,
+		ID: r.rule.ID, Title: r.rule.Title, Severity: sev, Result: result, Area: string(r.rule.Area),
 		Subject: subject, Source: at.Source, Message: fmt.Sprintf(format, args...),
 		Reference: r.rule.Reference, Fix: r.rule.Fix, File: at.File, Line: at.Line, Column: at.Column,
 	})
@@ -89,6 +129,14 @@ func (r *Reporter) FailWith(sev Severity, subject string, at Setting, format str
 	r.add(Fail, sev, subject, at, format, args...)
 }
 
+// FailAll reports problems, when there are any, as one failure about
+// subject, joined as the API server joins an object's validation errors.
+func (r *Reporter) FailAll(subject string, at Setting, problems []string) {
+	if len(problems) > 0 {
+		r.Fail(subject, at, "%s", strings.Join(problems, "; "))
+	}
+}
+
 // Skip reports that subject could not be checked, and why.
 func (r *Reporter) Skip(subject, reason string) {
 	r.add(Skip, r.rule.Severity, subject, Setting{}, "%s", reason)
@@ -98,71 +146,4 @@ func (r *Reporter) Skip(subject, reason string) {
 // engine report their pass).
 func (r *Reporter) Pass(subject string, at Setting, format string, args ...any) {
 	r.add(Pass, r.rule.Severity, subject, at, format, args...)
-}
-
-// Options select and tune a run.
-type Options struct {
-	Only, Skip []string // rule IDs
-}
-
-// Run applies rules to facts: whole-cluster checks first, then one
-// streamed pass over the pods for every pod rule. A rule with no failure
-// and no skip yields one pass finding.
-func Run(f *Facts, rules []Rule, opts Options) ([]Finding, error) {
-	var selected []*Rule
-	for i := range rules {
-		id := rules[i].ID
-		if (len(opts.Only) > 0 && !slices.Contains(opts.Only, id)) || slices.Contains(opts.Skip, id) {
-			continue
-		}
-		selected = append(selected, &rules[i])
-	}
-	reporters := make([]*Reporter, len(selected))
-	var podRules []int
-	for i, rule := range selected {
-		r := &Reporter{rule: rule}
-		reporters[i] = r
-		if reason := missing(f, rule.Needs); reason != "" {
-			r.Skip(rule.Area, reason)
-			continue
-		}
-		if rule.Check != nil {
-			rule.Check(f, r)
-		}
-		if rule.CheckPod != nil {
-			podRules = append(podRules, i)
-		}
-	}
-	if len(podRules) > 0 && f.Pods != nil {
-		err := f.Pods(func(pod *corev1.Pod) error {
-			for _, i := range podRules {
-				selected[i].CheckPod(f, pod, reporters[i])
-			}
-			return nil
-		})
-		if err != nil {
-			for _, i := range podRules {
-				reporters[i].Skip("pods", "listing pods failed: "+err.Error())
-			}
-		}
-	}
-	var out []Finding
-	for i, r := range reporters {
-		if len(r.findings) == 0 {
-			r.add(Pass, selected[i].Severity, selected[i].Area, Setting{}, "ok")
-		}
-		out = append(out, r.findings...)
-	}
-	return out, nil
-}
-
-// missing returns why a needed source is unavailable, or "".
-func missing(f *Facts, needs []string) string {
-	var reasons []string
-	for _, n := range needs {
-		if reason, ok := f.Unavailable[n]; ok {
-			reasons = append(reasons, n+": "+reason)
-		}
-	}
-	return strings.Join(reasons, "; ")
 }

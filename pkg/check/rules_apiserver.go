@@ -1,44 +1,39 @@
 package check
 
 import (
-	netutils "k8s.io/utils/net"
-
 	"fmt"
 	"net"
 	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/version"
+	netutils "k8s.io/utils/net"
 )
 
 // apiserverRules are the apiserver rules, in report order.
 var apiserverRules = []Rule{apiServerServiceRangeSyntax, apiServerServiceRangeFamilies, apiServerServiceRangeSize, apiServerServiceRangeDefault, apiServerAdvertiseAddressFamily, apiServerServiceRangeConsistent, apiServerSecondaryRangeFlag, apiServerKubernetesServiceIP}
 
-// cmd/kube-apiserver/app/options/completion.go getServiceIPAndRanges
-// (parse errors) and validation.go validateClusterIPFlags (A1, A2).
 var apiServerServiceRangeSyntax = Rule{
 	ID:        "apiserver-service-range-syntax",
-	Area:      "apiserver",
+	Area:      AreaAPIServer,
 	Title:     "kube-apiserver --service-cluster-ip-range parses and has at most two entries",
 	Severity:  Error,
-	Reference: "RULES.md §1.2, §1.3 A1/A2; cmd/kube-apiserver/app/options/completion.go getServiceIPAndRanges, validation.go validateClusterIPFlags",
+	Reference: "cmd/kube-apiserver/app/options/completion.go getServiceIPAndRanges; cmd/kube-apiserver/app/options/validation.go validateClusterIPFlags; https://kubernetes.io/docs/concepts/services-networking/dual-stack/",
+	Why:       "kube-apiserver splits `--service-cluster-ip-range` on commas and refuses to start when the first entry does not parse (\"service-cluster-ip-range[0] is not a valid cidr\"), the second does not (\"service-cluster-ip-range[1] is not an ip net\"), or there are more than two (\"--service-cluster-ip-range must not contain more than two entries\"). It parses sloppily: host bits are masked and leading zeros dropped without a word, so the range in use can differ from the one written.",
 	Fix:       "set --service-cluster-ip-range to one CIDR, or two CIDRs of different families separated by a comma (no spaces)",
-	Needs:     []string{SourceControlPlane},
+	Needs:     []Source{SourceControlPlane},
+	Scope:     apiServers,
 	Check:     checkAPIServerRangeSyntax,
 }
 
 func checkAPIServerRangeSyntax(f *Facts, r *Reporter) {
 	servers := f.ComponentsOf(APIServer)
-	if len(servers) == 0 {
-		cpNothing(r, APIServer, "no kube-apiserver instance found: nothing to check")
-		return
-	}
 	for _, c := range servers {
 		rg := apiserverRangesOf(c)
 		if !rg.set {
 			continue // the default range: apiserver-service-range-default
 		}
-		subject := cpSubject(c, "service-cluster-ip-range")
+		subject := flagSubject(c, "service-cluster-ip-range")
 		if len(rg.entries) > 2 {
 			r.Fail(subject, rg.at, "--service-cluster-ip-range must not contain more than two entries (%d given: %s)", len(rg.entries), rg.at.Value)
 		}
@@ -56,30 +51,27 @@ func checkAPIServerRangeSyntax(f *Facts, r *Reporter) {
 	}
 }
 
-// cmd/kube-apiserver/app/options/validation.go validateClusterIPFlags (A4).
 var apiServerServiceRangeFamilies = Rule{
 	ID:        "apiserver-service-range-families",
-	Area:      "apiserver",
+	Area:      AreaAPIServer,
 	Title:     "The two kube-apiserver service ranges are of different IP families",
 	Severity:  Error,
-	Reference: "RULES.md §1.3 A4; cmd/kube-apiserver/app/options/validation.go validateClusterIPFlags",
+	Reference: "cmd/kube-apiserver/app/options/validation.go validateClusterIPFlags; https://kubernetes.io/docs/concepts/services-networking/dual-stack/",
+	Why:       "With two service ranges kube-apiserver requires one IPv4 and one IPv6 CIDR and otherwise refuses to start: \"--service-cluster-ip-range[0] and --service-cluster-ip-range[1] must be of different IP family\". The family of the first entry is the cluster's primary one, which Services get by default.",
 	Fix:       "give --service-cluster-ip-range one IPv4 and one IPv6 CIDR, primary family first",
-	Needs:     []string{SourceControlPlane},
+	Needs:     []Source{SourceControlPlane},
+	Scope:     apiServers,
 	Check:     checkAPIServerRangeFamilies,
 }
 
 func checkAPIServerRangeFamilies(f *Facts, r *Reporter) {
 	servers := f.ComponentsOf(APIServer)
-	if len(servers) == 0 {
-		cpNothing(r, APIServer, "no kube-apiserver instance found: nothing to check")
-		return
-	}
 	for _, c := range servers {
 		rg := apiserverRangesOf(c)
 		if rg.primary == nil || rg.secondary == nil {
 			continue // single range, or a parse error reported elsewhere
 		}
-		subject := cpSubject(c, "service-cluster-ip-range")
+		subject := flagSubject(c, "service-cluster-ip-range")
 		dual, err := netutils.IsDualStackCIDRs([]*net.IPNet{rg.primary, rg.secondary})
 		if err != nil {
 			r.Fail(subject, rg.at, "error attempting to validate dualstack for --service-cluster-ip-range value error:%v", err)
@@ -91,32 +83,24 @@ func checkAPIServerRangeFamilies(f *Facts, r *Reporter) {
 	}
 }
 
-// cmd/kube-apiserver/app/options/validation.go validateClusterIPFlags /
-// validateMaxCIDRRange (A3, A5; gates MultiCIDRServiceAllocator and
-// DisableAllocatorDualWrite in pkg/features/kube_features.go);
-// pkg/controlplane/apiserver/options/options.go ServiceIPRange (minimum
-// 8 addresses); pkg/registry/core/service/ipallocator/ipallocator.go
-// NewIPAllocator (IPv6 prefix >= 64).
 var apiServerServiceRangeSize = Rule{
 	ID:        "apiserver-service-range-size",
-	Area:      "apiserver",
+	Area:      AreaAPIServer,
 	Title:     "kube-apiserver service ranges are within the size limits of its version",
 	Severity:  Error,
-	Reference: "RULES.md §1.2, §1.3 A3/A5 and \"Effective mask limit by version\"; cmd/kube-apiserver/app/options/validation.go validateMaxCIDRRange, pkg/controlplane/apiserver/options/options.go ServiceIPRange, pkg/registry/core/service/ipallocator/ipallocator.go NewIPAllocator",
+	Reference: "cmd/kube-apiserver/app/options/validation.go validateMaxCIDRRange; pkg/controlplane/apiserver/options/options.go ServiceIPRange; pkg/registry/core/service/ipallocator/ipallocator.go NewIPAllocator; pkg/features/kube_features.go MultiCIDRServiceAllocator, DisableAllocatorDualWrite",
+	Why:       "kube-apiserver refuses to start with a primary range of fewer than 8 addresses (\"the service cluster IP range must be at least 8 IP addresses\") and with a range of more than 20 host bits (\"specified --service-cluster-ip-range is too large; for 128-bit addresses, the mask must be >= 108\") unless the feature gates `MultiCIDRServiceAllocator` and `DisableAllocatorDualWrite` are both on, the default from v1.34. Whatever the version, its ClusterIP allocator cannot use an IPv6 range shorter than /64 (\"shortest allowed prefix length for service CIDR is 64, got 48\"): kube-apiserver only logs that, and no ClusterIP is ever allocated from the range.",
 	Fix:       "use at most 20 host bits per service range (IPv4 /12 or longer, IPv6 /108 or longer) before v1.34, an IPv6 prefix of /64 or longer always, and at least 8 addresses for the primary range",
-	Needs:     []string{SourceControlPlane},
+	Needs:     []Source{SourceControlPlane},
+	Scope:     apiServers,
 	Check:     checkAPIServerRangeSize,
 }
 
 func checkAPIServerRangeSize(f *Facts, r *Reporter) {
 	servers := f.ComponentsOf(APIServer)
-	if len(servers) == 0 {
-		cpNothing(r, APIServer, "no kube-apiserver instance found: nothing to check")
-		return
-	}
 	for _, c := range servers {
 		rg := apiserverRangesOf(c)
-		subject := cpSubject(c, "service-cluster-ip-range")
+		subject := flagSubject(c, "service-cluster-ip-range")
 		if rg.primary != nil {
 			if size := min(netutils.RangeSize(rg.primary), 1<<16); size < 8 {
 				r.Fail(subject, rg.at, "error determining service IP ranges for primary service cidr: the service cluster IP range must be at least 8 IP addresses (%s has %d)", rg.primary, size)
@@ -154,19 +138,22 @@ type serviceRangeLimit struct {
 	why     string // version and gates, for messages
 }
 
-// apiserverRangeLimit applies RULES.md §1.3 "Effective mask limit by
-// version": 20 host bits unless MultiCIDRServiceAllocator and
-// DisableAllocatorDualWrite are both on (defaults: on from 1.33 and 1.34,
-// locked from 1.34 and 1.35); 1.27-1.30 raised the limit to 64 bits when
-// MultiCIDRServiceAllocator alone was on. --feature-gates overrides the
-// defaults where a gate exists and is not locked.
+// apiserverRangeLimit applies, for a kube-apiserver version, the mask
+// limit of validateClusterIPFlags / validateMaxCIDRRange
+// (cmd/kube-apiserver/app/options/validation.go) with the gate defaults of
+// pkg/features/kube_features.go: 20 host bits unless
+// MultiCIDRServiceAllocator and DisableAllocatorDualWrite are both on
+// (defaults: on from 1.33 and 1.34, locked from 1.34 and 1.35); 1.27-1.30
+// raised the limit to 64 bits when MultiCIDRServiceAllocator alone was on.
+// --feature-gates overrides the defaults where a gate exists and is not
+// locked.
 func apiserverRangeLimit(c Component, serverVersion string) serviceRangeLimit {
-	v := cpVersion(c, serverVersion)
+	v := componentVersion(c, serverVersion)
 	if v == nil {
 		return serviceRangeLimit{}
 	}
 	at := func(minor uint) bool { return v.AtLeast(version.MajorMinor(1, minor)) }
-	gates := cpFeatureGates(c)
+	gates := featureGates(c)
 	multi := at(33)
 	if on, ok := gates["MultiCIDRServiceAllocator"]; ok && at(27) && !at(34) {
 		multi = on
@@ -188,40 +175,35 @@ func apiserverRangeLimit(c Component, serverVersion string) serviceRangeLimit {
 	return serviceRangeLimit{known: true, maxBits: 20, why: fmt.Sprintf("kube-apiserver v%s", v)}
 }
 
-// pkg/controlplane/apiserver/options/options.go ServiceIPRange,
-// pkg/kubeapiserver/options/options.go DefaultServiceIPCIDR.
 var apiServerServiceRangeDefault = Rule{
 	ID:        "apiserver-service-range-default",
-	Area:      "apiserver",
+	Area:      AreaAPIServer,
 	Title:     "kube-apiserver --service-cluster-ip-range is set (the default is deprecated and single-stack)",
 	Severity:  Warning,
-	Reference: "RULES.md §1.1; pkg/controlplane/apiserver/options/options.go ServiceIPRange, pkg/kubeapiserver/options/options.go DefaultServiceIPCIDR",
+	Reference: "pkg/controlplane/apiserver/options/options.go ServiceIPRange; pkg/kubeapiserver/options/options.go DefaultServiceIPCIDR; https://kubernetes.io/docs/concepts/services-networking/dual-stack/",
+	Why:       "Without `--service-cluster-ip-range` kube-apiserver falls back to 10.0.0.0/24, a single-stack IPv4 range of 256 addresses, and logs \"No CIDR for service cluster IPs specified. Default value which was 10.0.0.0/24 is deprecated and will be removed in future releases. Please specify it using --service-cluster-ip-range on kube-apiserver.\" A cluster on the default cannot be dual-stack, and a later release may refuse to start without the flag.",
 	Fix:       "set --service-cluster-ip-range explicitly (for dual-stack: <IPv4 CIDR>,<IPv6 CIDR>)",
-	Needs:     []string{SourceControlPlane},
+	Needs:     []Source{SourceControlPlane},
+	Scope:     apiServers,
 	Check:     checkAPIServerRangeDefault,
 }
 
 func checkAPIServerRangeDefault(f *Facts, r *Reporter) {
 	servers := f.ComponentsOf(APIServer)
-	if len(servers) == 0 {
-		cpNothing(r, APIServer, "no kube-apiserver instance found: nothing to check")
-		return
-	}
 	for _, c := range servers {
 		if rg := apiserverRangesOf(c); !rg.set {
-			r.Fail(cpSubject(c, "service-cluster-ip-range"), rg.at, "No CIDR for service cluster IPs specified. Default value which was %s is deprecated and will be removed in future releases. Please specify it using --service-cluster-ip-range on kube-apiserver. (the cluster is single-stack IPv4 with 256 service addresses)", cpDefaultServiceCIDR)
+			r.Fail(flagSubject(c, "service-cluster-ip-range"), rg.at, "No CIDR for service cluster IPs specified. Default value which was %s is deprecated and will be removed in future releases. Please specify it using --service-cluster-ip-range on kube-apiserver. (the cluster is single-stack IPv4 with 256 service addresses)", defaultServiceCIDR)
 		}
 	}
 }
 
-// cmd/kube-apiserver/app/options/validation.go
-// validatePublicIPServiceClusterIPRangeIPFamilies (X3).
 var apiServerAdvertiseAddressFamily = Rule{
 	ID:        "apiserver-advertise-address-family",
-	Area:      "apiserver",
+	Area:      AreaAPIServer,
 	Title:     "kube-apiserver --advertise-address is of the primary service family",
 	Severity:  Error,
-	Reference: "RULES.md §1.3 validatePublicIPServiceClusterIPRangeIPFamilies, §9 X3; cmd/kube-apiserver/app/options/validation.go validatePublicIPServiceClusterIPRangeIPFamilies",
+	Reference: "cmd/kube-apiserver/app/options/validation.go validatePublicIPServiceClusterIPRangeIPFamilies; https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/dual-stack-support/",
+	Why:       "Unless `--endpoint-reconciler-type=none`, kube-apiserver refuses to start when its advertise address (published as the endpoint of Service default/kubernetes; `--bind-address` when unset) is not of the family of the first service range: \"service IP family \"10.96.0.0/12\" must match public address family \"2001:db8::10\"\". kubeadm does not check this itself: it passes `advertiseAddress` and the first `serviceSubnet` entry on to kube-apiserver.",
 	Fix:       "advertise an address of the family of the first --service-cluster-ip-range entry (or swap the ranges' order on a new cluster)",
 	// No Needs: without kube-apiserver instances it checks what kubeadm
 	// would generate, and skips only when neither is known.
@@ -233,17 +215,17 @@ func checkAPIServerAdvertiseFamily(f *Facts, r *Reporter) {
 	if len(servers) == 0 {
 		c, ok := kubeadmAPIServer(f.Kubeadm)
 		if !ok {
-			if reason := cpUnavailable(f, SourceControlPlane); reason != "" {
-				r.Skip(r.rule.Area, reason) // as the engine skips on Needs
+			if reason := f.unavailable(SourceControlPlane); reason != "" {
+				r.Skip(string(r.rule.Area), reason) // as the engine skips on Needs
 			} else {
-				cpNothing(r, APIServer, "no kube-apiserver instance and no kubeadm advertiseAddress found: nothing to check")
+				r.Pass(APIServer, Setting{}, "no kube-apiserver instance and no kubeadm advertiseAddress found: nothing to check")
 			}
 			return
 		}
 		servers = []Component{c}
 	}
 	for _, c := range servers {
-		subject := cpSubject(c, "advertise-address")
+		subject := flagSubject(c, "advertise-address")
 		if rt, ok := c.Setting("endpoint-reconciler-type"); ok && rt.Value == "none" {
 			r.Pass(subject, rt, "--endpoint-reconciler-type=none: the advertise address family is not checked upstream")
 			continue
@@ -272,11 +254,11 @@ func checkAPIServerAdvertiseFamily(f *Facts, r *Reporter) {
 			}
 		}
 		if ip == nil {
-			r.Pass(subject, cpAt(c, "advertise-address", ""), "--advertise-address unset: kube-apiserver uses the host's default-route address, which cannot be checked from here")
+			r.Pass(subject, flagAt(c, "advertise-address", ""), "--advertise-address unset: kube-apiserver uses the host's default-route address, which cannot be checked from here")
 			continue
 		}
 		if netutils.IsIPv4CIDR(rg.primary) != netutils.IsIPv4(ip) {
-			r.Fail(subject, at, "service IP family %q must match public address family %q (the primary service range is %s, the advertise address %s)", rg.primary.String(), ip.String(), familyOfCIDR(rg.primary), cpFamily(ip))
+			r.Fail(subject, at, "service IP family %q must match public address family %q (the primary service range is %s, the advertise address %s)", rg.primary.String(), ip.String(), familyOfCIDR(rg.primary), familyOfNetIP(ip))
 		}
 	}
 }
@@ -304,91 +286,85 @@ func kubeadmAPIServer(k *Kubeadm) (c Component, ok bool) {
 	return c, true
 }
 
-// content/en/docs/tasks/network/reconfigure-default-service-ip-ranges.md;
-// pkg/controlplane/controller/defaultservicecidr (X2, the flags part).
 var apiServerServiceRangeConsistent = Rule{
 	ID:        "apiserver-service-range-consistent",
-	Area:      "apiserver",
+	Area:      AreaAPIServer,
 	Title:     "All kube-apiserver instances have the same --service-cluster-ip-range",
 	Severity:  Error,
-	Reference: "RULES.md §1.5, §9 X2; pkg/controlplane/controller/defaultservicecidr/default_servicecidr_controller.go, docs tasks/network/reconfigure-default-service-ip-ranges.md",
+	Reference: "pkg/controlplane/controller/defaultservicecidr/default_servicecidr_controller.go; https://kubernetes.io/docs/tasks/network/reconfigure-default-service-ip-ranges/",
+	Why:       "Every kube-apiserver compares its own `--service-cluster-ip-range` with the default ServiceCIDR `kubernetes`, and the documented procedure requires all instances to have the same ranges. An instance whose ranges differ leaves the object as it is and emits Warning events (reason `KubernetesDefaultServiceCIDRInconsistent`), and a Service created without `ipFamilies` gets the primary family of whichever instance handles the request.",
 	Fix:       "give every kube-apiserver the same --service-cluster-ip-range, entries in the same order",
-	Needs:     []string{SourceControlPlane},
+	Needs:     []Source{SourceControlPlane},
 	Check:     checkAPIServerRangeConsistent,
 }
 
 func checkAPIServerRangeConsistent(f *Facts, r *Reporter) {
 	servers := f.ComponentsOf(APIServer)
 	if len(servers) < 2 {
-		cpNothing(r, APIServer, "%d kube-apiserver instance(s): nothing to compare", len(servers))
+		r.Pass(APIServer, Setting{}, "%d kube-apiserver instance(s): nothing to compare", len(servers))
 		return
 	}
 	ref := apiserverRangesOf(servers[0])
 	for _, c := range servers[1:] {
 		rg := apiserverRangesOf(c)
 		if !slices.Equal(rg.effective, ref.effective) {
-			r.Fail(cpSubject(c, "service-cluster-ip-range"), rg.at, "kube-apiserver instances disagree: %s has --service-cluster-ip-range %s but %s has %s; all kube-apiservers must have the same ranges in the same order (the `kubernetes` ServiceCIDR follows them)", cpName(c), strings.Join(rg.effective, ","), cpName(servers[0]), strings.Join(ref.effective, ","))
+			r.Fail(flagSubject(c, "service-cluster-ip-range"), rg.at, "kube-apiserver instances disagree: %s has --service-cluster-ip-range %s but %s has %s; all kube-apiservers must have the same ranges in the same order (the `kubernetes` ServiceCIDR follows them)", componentName(c), strings.Join(rg.effective, ","), componentName(servers[0]), strings.Join(ref.effective, ","))
 		}
 	}
 }
 
-// kubernetes PR #79386 (v1.16 only); later releases reject the flag
-// (pflag: unknown flag).
 var apiServerSecondaryRangeFlag = Rule{
 	ID:        "apiserver-secondary-range-flag",
-	Area:      "apiserver",
+	Area:      AreaAPIServer,
 	Title:     "kube-apiserver does not use the obsolete --secondary-service-cluster-ip-range",
 	Severity:  Error,
-	Reference: "RULES.md §1.4; kubernetes PR #79386 (v1.16), cmd/kube-apiserver/app/options/options.go (flag no longer defined)",
+	Reference: "https://github.com/kubernetes/kubernetes/pull/79386 (v1.16); cmd/kube-apiserver/app/options/options.go (the flag is no longer defined); https://kubernetes.io/docs/concepts/services-networking/dual-stack/",
+	Why:       "Kubernetes v1.16 took the second service range from a separate `--secondary-service-cluster-ip-range` flag, behind the IPv6DualStack feature gate. Later releases take both ranges only as the comma-separated `--service-cluster-ip-range` and no longer define the old flag, so kube-apiserver refuses to start: \"unknown flag: --secondary-service-cluster-ip-range\".",
 	Fix:       "remove --secondary-service-cluster-ip-range and give both ranges as --service-cluster-ip-range=<primary>,<secondary>",
-	Needs:     []string{SourceControlPlane},
+	Needs:     []Source{SourceControlPlane},
+	Scope:     apiServers,
 	Check:     checkAPIServerSecondaryFlag,
 }
 
 func checkAPIServerSecondaryFlag(f *Facts, r *Reporter) {
 	servers := f.ComponentsOf(APIServer)
-	if len(servers) == 0 {
-		cpNothing(r, APIServer, "no kube-apiserver instance found: nothing to check")
-		return
-	}
 	for _, c := range servers {
 		if s, ok := c.Setting("secondary-service-cluster-ip-range"); ok {
-			primary := cpValue(c, "service-cluster-ip-range")
+			primary := flagValue(c, "service-cluster-ip-range")
 			if primary == "" {
 				primary = "<primary>"
 			}
-			r.Fail(cpSubject(c, "secondary-service-cluster-ip-range"), s, "unknown flag: --secondary-service-cluster-ip-range (a v1.16 alpha flag, since removed): use --service-cluster-ip-range=%s,%s", primary, s.Value)
+			r.Fail(flagSubject(c, "secondary-service-cluster-ip-range"), s, "unknown flag: --secondary-service-cluster-ip-range (a v1.16 alpha flag, since removed): use --service-cluster-ip-range=%s,%s", primary, s.Value)
 		}
 	}
 }
 
-// pkg/controlplane/apiserver/options/options.go ServiceIPRange
-// (APIServerServiceIP = GetIndexedIP(range, 1)) (X11).
 var apiServerKubernetesServiceIP = Rule{
 	ID:        "apiserver-kubernetes-service-ip",
-	Area:      "apiserver",
+	Area:      AreaAPIServer,
 	Title:     "Service default/kubernetes has the first IP of the primary service range",
 	Severity:  Error,
-	Reference: "RULES.md §1.2, §5.1, §9 X11; pkg/controlplane/apiserver/options/options.go ServiceIPRange, k8s.io/utils/net GetIndexedIP",
+	Reference: "pkg/controlplane/apiserver/options/options.go ServiceIPRange; k8s.io/utils/net GetIndexedIP; https://kubernetes.io/docs/tasks/network/reconfigure-default-service-ip-ranges/",
+	Why:       "kube-apiserver gives Service default/kubernetes the first address of the primary service range, and its own serving certificate, like the ones kubeadm issues, names that address. It never changes the clusterIP of an existing Service, so after the primary range changes in-cluster clients keep connecting to an old address that the certificates do not name.",
 	Fix:       "when the primary service range changed, follow docs tasks/network/reconfigure-default-service-ip-ranges.md (recreate Service default/kubernetes); otherwise restore the range",
-	Needs:     []string{SourceServices},
+	Needs:     []Source{SourceServices},
 	Check:     checkKubernetesServiceIP,
 }
 
 func checkKubernetesServiceIP(f *Facts, r *Reporter) {
 	const subject = "service/default/kubernetes"
-	primary, at, ok := cpPrimaryServiceRange(f)
+	primary, at, ok := primaryServiceRange(f)
 	if !ok {
-		if why := cpUnavailable(f, SourceControlPlane, SourceServiceCIDRs, SourceKubeadm); why != "" {
+		if why := f.unavailable(SourceControlPlane, SourceServiceCIDRs, SourceKubeadm); why != "" {
 			r.Skip(subject, "the service range is unknown: "+why)
 			return
 		}
-		cpNothing(r, subject, "the service range is unknown: nothing to check")
+		r.Pass(subject, Setting{}, "the service range is unknown: nothing to check")
 		return
 	}
-	svc := cpFindService(f, "default", "kubernetes")
+	svc := findService(f, "default", "kubernetes")
 	if svc == nil {
-		cpNothing(r, subject, "Service default/kubernetes not among the %d Services read: nothing to check", len(f.Services))
+		r.Pass(subject, Setting{}, "Service default/kubernetes not among the %d Services read: nothing to check", len(f.Services))
 		return
 	}
 	want, err := netutils.GetIndexedIP(primary, 1)

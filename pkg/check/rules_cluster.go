@@ -5,14 +5,13 @@ import "strings"
 // clusterRules are the cluster rules, in report order.
 var clusterRules = []Rule{clusterStack}
 
-// The primary family is that of the first service range (KEP-563;
-// cmd/kube-apiserver/app/options/completion.go getServiceIPAndRanges).
 var clusterStack = Rule{
 	ID:        "cluster-stack",
-	Area:      "cluster",
+	Area:      AreaCluster,
 	Title:     "The cluster's IP stack (and --expect)",
 	Severity:  Error,
-	Reference: "RULES.md §1.2, §7.2; KEP-563 (the primary family is that of the first --service-cluster-ip-range entry)",
+	Reference: "KEP-563 (the primary family is that of the first --service-cluster-ip-range entry); https://kubernetes.io/docs/concepts/services-networking/dual-stack/",
+	Why:       "A cluster is dual-stack when kube-apiserver has a service range of each family (and kube-controller-manager a cluster CIDR of each); the family of the first `--service-cluster-ip-range` entry is the primary one, which Services get by default. Kubernetes runs single-stack clusters without complaint, so a single stack is only reported, unless `--expect` asks for another.",
 	Fix:       "give kube-apiserver and kube-controller-manager one range of each family (--service-cluster-ip-range, --cluster-cidr), or correct --expect",
 	Check:     checkClusterStack,
 }

@@ -1,38 +1,34 @@
 package check
 
 import (
-	netutils "k8s.io/utils/net"
-
 	"errors"
 	"fmt"
 	"net"
 	"slices"
 	"strconv"
 	"strings"
+
+	netutils "k8s.io/utils/net"
 )
 
 // controllerManagerRules are the controllerManager rules, in report order.
 var controllerManagerRules = []Rule{controllerManagerCIDRAllocatorType, controllerManagerClusterCIDR, controllerManagerServiceRange, controllerManagerNodeCIDRMask, controllerManagerServiceRangeMatchesAPIServer, controllerManagerPodServiceOverlap, controllerManagerClusterCIDRFamilies}
 
-// cmd/kube-controller-manager/app/core.go newNodeIpamController (K1),
-// pkg/controller/nodeipam/ipam/cidr_allocator.go New.
 var controllerManagerCIDRAllocatorType = Rule{
 	ID:        "controller-manager-cidr-allocator-type",
-	Area:      "controller-manager",
+	Area:      AreaControllerManager,
 	Title:     "kube-controller-manager --cidr-allocator-type is RangeAllocator",
 	Severity:  Error,
-	Reference: "RULES.md §2.2 K1; cmd/kube-controller-manager/app/core.go newNodeIpamController, pkg/controller/nodeipam/ipam/cidr_allocator.go New",
+	Reference: "cmd/kube-controller-manager/app/core.go newNodeIpamController; pkg/controller/nodeipam/ipam/cidr_allocator.go New",
+	Why:       "With `--allocate-node-cidrs`, kube-controller-manager's node IPAM only works with RangeAllocator: it has had no cloud provider since v1.31 (\"--cidr-allocator-type is set to 'CloudAllocator' but cloud provider is not configured\"), the IPAMFromCluster and IPAMFromCloud types are not built in (\"legacy cloud provider support disabled at build time\"), and other values are an \"invalid CIDR allocator type\". Node IPAM then fails to build and kube-controller-manager exits.",
 	Fix:       "unset --cidr-allocator-type (RangeAllocator), or let the cloud controller manager allocate node CIDRs",
-	Needs:     []string{SourceControlPlane},
+	Needs:     []Source{SourceControlPlane},
+	Scope:     controllerManagers,
 	Check:     checkKCMAllocatorType,
 }
 
 func checkKCMAllocatorType(f *Facts, r *Reporter) {
 	kcms := f.ComponentsOf(ControllerManager)
-	if len(kcms) == 0 {
-		cpNothing(r, ControllerManager, "no kube-controller-manager instance found: nothing to check")
-		return
-	}
 	for _, c := range kcms {
 		k := kcmConfigOf(c)
 		if !k.allocate {
@@ -42,7 +38,7 @@ func checkKCMAllocatorType(f *Facts, r *Reporter) {
 		if !ok {
 			continue // RangeAllocator
 		}
-		subject := cpSubject(c, "cidr-allocator-type")
+		subject := flagSubject(c, "cidr-allocator-type")
 		switch s.Value {
 		case "RangeAllocator":
 		case "CloudAllocator":
@@ -55,26 +51,21 @@ func checkKCMAllocatorType(f *Facts, r *Reporter) {
 	}
 }
 
-// cmd/kube-controller-manager/app/core.go validateCIDRs / processCIDRs
-// (K2, K3, K4); pkg/controller/nodeipam/node_ipam_controller.go
-// NewNodeIpamController (K10).
 var controllerManagerClusterCIDR = Rule{
 	ID:        "controller-manager-cluster-cidr",
-	Area:      "controller-manager",
+	Area:      AreaControllerManager,
 	Title:     "kube-controller-manager --cluster-cidr is one CIDR or a dual-stack pair",
 	Severity:  Error,
-	Reference: "RULES.md §2.2 K2/K3/K4/K10; cmd/kube-controller-manager/app/core.go validateCIDRs, processCIDRs; pkg/controller/nodeipam/node_ipam_controller.go NewNodeIpamController",
+	Reference: "cmd/kube-controller-manager/app/core.go validateCIDRs, processCIDRs; pkg/controller/nodeipam/node_ipam_controller.go NewNodeIpamController; https://kubernetes.io/docs/concepts/services-networking/dual-stack/",
+	Why:       "With `--allocate-node-cidrs`, kube-controller-manager exits unless every `--cluster-cidr` entry parses and the list is one CIDR or one IPv4 and one IPv6 CIDR: \"len of ClusterCIDRs==2 and they are not configured as dual stack (at least one from each IPFamily\" (sic), \"length of clusterCIDRs is:3 more than max allowed of 2\". An empty `--cluster-cidr` fails as well (\"Controller: Must specify --cluster-cidr if --allocate-node-cidrs is set\"), and without node IPAM new nodes get no podCIDRs.",
 	Fix:       "set --cluster-cidr to one CIDR, or one IPv4 and one IPv6 CIDR separated by a comma",
-	Needs:     []string{SourceControlPlane},
+	Needs:     []Source{SourceControlPlane},
+	Scope:     controllerManagers,
 	Check:     checkKCMClusterCIDR,
 }
 
 func checkKCMClusterCIDR(f *Facts, r *Reporter) {
 	kcms := f.ComponentsOf(ControllerManager)
-	if len(kcms) == 0 {
-		cpNothing(r, ControllerManager, "no kube-controller-manager instance found: nothing to check")
-		return
-	}
 	for _, c := range kcms {
 		k := kcmConfigOf(c)
 		if kcmOff(c, k, r, "--cluster-cidr") {
@@ -83,40 +74,36 @@ func checkKCMClusterCIDR(f *Facts, r *Reporter) {
 		if k.cidrsErr == nil {
 			continue
 		}
-		at := cpAt(c, "cluster-cidr", "")
+		at := flagAt(c, "cluster-cidr", "")
 		msg := k.cidrsErr.Error()
 		if strings.TrimSpace(at.Value) == "" {
 			msg += "; Controller: Must specify --cluster-cidr if --allocate-node-cidrs is set"
 		}
-		r.Fail(cpSubject(c, "cluster-cidr"), at, "%s", msg)
+		r.Fail(flagSubject(c, "cluster-cidr"), at, "%s", msg)
 	}
 }
 
-// cmd/kube-controller-manager/app/options/nodeipamcontroller.go
-// Validate; cmd/kube-controller-manager/app/core.go newNodeIpamController (K5).
 var controllerManagerServiceRange = Rule{
 	ID:        "controller-manager-service-range",
-	Area:      "controller-manager",
+	Area:      AreaControllerManager,
 	Title:     "kube-controller-manager --service-cluster-ip-range parses and is dual-stack when it has two entries",
 	Severity:  Error,
-	Reference: "RULES.md §2.1, §2.2 K5; cmd/kube-controller-manager/app/options/nodeipamcontroller.go Validate, cmd/kube-controller-manager/app/core.go newNodeIpamController",
+	Reference: "cmd/kube-controller-manager/app/options/nodeipamcontroller.go Validate; cmd/kube-controller-manager/app/core.go newNodeIpamController",
+	Why:       "kube-controller-manager refuses more than two entries (\"--service-cluster-ip-range can not contain more than two entries\") and, with node IPAM on, two entries of one family (\"serviceCIDR and secondaryServiceCIDR are not dualstack (from different IPfamiles)\"). An entry that does not parse is only logged (\"Warning: unsuccessful parsing of service CIDR\"), and node IPAM then no longer keeps pod CIDRs out of that service range.",
 	Fix:       "give kube-controller-manager the same --service-cluster-ip-range as kube-apiserver",
-	Needs:     []string{SourceControlPlane},
+	Needs:     []Source{SourceControlPlane},
+	Scope:     controllerManagers,
 	Check:     checkKCMServiceRange,
 }
 
 func checkKCMServiceRange(f *Facts, r *Reporter) {
 	kcms := f.ComponentsOf(ControllerManager)
-	if len(kcms) == 0 {
-		cpNothing(r, ControllerManager, "no kube-controller-manager instance found: nothing to check")
-		return
-	}
 	for _, c := range kcms {
 		s, ok := c.Setting("service-cluster-ip-range")
 		if !ok {
 			continue
 		}
-		subject := cpSubject(c, "service-cluster-ip-range")
+		subject := flagSubject(c, "service-cluster-ip-range")
 		list := strings.Split(s.Value, ",")
 		if len(list) > 2 {
 			r.Fail(subject, s, "--service-cluster-ip-range can not contain more than two entries (%d given: %s)", len(list), s.Value)
@@ -144,27 +131,21 @@ func checkKCMServiceRange(f *Facts, r *Reporter) {
 	}
 }
 
-// cmd/kube-controller-manager/app/core.go setNodeCIDRMaskSizes (K6-K9),
-// pkg/controller/nodeipam/node_ipam_controller.go NewNodeIpamController
-// (K11), pkg/controller/nodeipam/ipam/cidrset/cidr_set.go NewCIDRSet
-// (K12) (X13).
 var controllerManagerNodeCIDRMask = Rule{
 	ID:        "controller-manager-node-cidr-mask",
-	Area:      "controller-manager",
+	Area:      AreaControllerManager,
 	Title:     "kube-controller-manager node CIDR mask sizes fit the cluster CIDRs",
 	Severity:  Error,
-	Reference: "RULES.md §2.2 K6-K12, §9 X13; cmd/kube-controller-manager/app/core.go setNodeCIDRMaskSizes, pkg/controller/nodeipam/node_ipam_controller.go NewNodeIpamController, pkg/controller/nodeipam/ipam/cidrset/cidr_set.go NewCIDRSet",
+	Reference: "cmd/kube-controller-manager/app/core.go setNodeCIDRMaskSizes; pkg/controller/nodeipam/node_ipam_controller.go NewNodeIpamController; pkg/controller/nodeipam/ipam/cidrset/cidr_set.go NewCIDRSet",
+	Why:       "kube-controller-manager exits on `--node-cidr-mask-size` with a dual-stack `--cluster-cidr` (\"usage of --node-cidr-mask-size is not allowed with dual-stack clusters\"), on a family-specific mask of the other family in a single-stack cluster, on a node mask shorter than its cluster CIDR's (\"Controller: Invalid --cluster-cidr, mask size of cluster CIDR must be less than or equal to --node-cidr-mask-size configured for CIDR family\"), and on an IPv6 node mask more than 16 bits longer than the IPv6 cluster CIDR's (\"New CIDR set failed; the node CIDR size is too big\"). The node masks default to /24 and /64, so an IPv6 cluster CIDR must be /48 or longer unless `--node-cidr-mask-size-ipv6` is set; IPv4 has no such limit.",
 	Fix:       "on dual-stack use --node-cidr-mask-size-ipv4/-ipv6 (not --node-cidr-mask-size); keep each node mask >= its cluster CIDR mask and, for IPv6, at most 16 bits longer",
-	Needs:     []string{SourceControlPlane},
+	Needs:     []Source{SourceControlPlane},
+	Scope:     controllerManagers,
 	Check:     checkKCMNodeMask,
 }
 
 func checkKCMNodeMask(f *Facts, r *Reporter) {
 	kcms := f.ComponentsOf(ControllerManager)
-	if len(kcms) == 0 {
-		cpNothing(r, ControllerManager, "no kube-controller-manager instance found: nothing to check")
-		return
-	}
 	for _, c := range kcms {
 		k := kcmConfigOf(c)
 		if k.allocateErr != "" || kcmOff(c, k, r, "node CIDR masks") {
@@ -175,11 +156,11 @@ func checkKCMNodeMask(f *Facts, r *Reporter) {
 		}
 		masks, flag, err := kcmNodeMasks(c, k.cidrs)
 		if err != nil {
-			r.Fail(cpSubject(c, flag), cpAt(c, flag, ""), "%v", err)
+			r.Fail(flagSubject(c, flag), flagAt(c, flag, ""), "%v", err)
 			continue
 		}
-		at := cpAt(c, "cluster-cidr", "")
-		subject := cpSubject(c, "cluster-cidr")
+		at := flagAt(c, "cluster-cidr", "")
+		subject := flagSubject(c, "cluster-cidr")
 		tooSmall := false
 		for i, cidr := range k.cidrs {
 			if ones, _ := cidr.Mask.Size(); ones > masks[i] {
@@ -199,28 +180,24 @@ func checkKCMNodeMask(f *Facts, r *Reporter) {
 	}
 }
 
-// X1: cmd/kube-controller-manager/app/options/nodeipamcontroller.go
-// (the same flag as kube-apiserver's); k0s issue #1319.
 var controllerManagerServiceRangeMatchesAPIServer = Rule{
 	ID:        "controller-manager-service-range-matches-apiserver",
-	Area:      "controller-manager",
+	Area:      AreaControllerManager,
 	Title:     "kube-controller-manager --service-cluster-ip-range equals kube-apiserver's",
 	Severity:  Warning,
-	Reference: "RULES.md §2.1, §9 X1; cmd/kube-controller-manager/app/options/nodeipamcontroller.go ApplyTo, cmd/kube-apiserver/app/options/options.go",
+	Reference: "cmd/kube-controller-manager/app/options/nodeipamcontroller.go ApplyTo; cmd/kube-apiserver/app/options/options.go; https://kubernetes.io/docs/concepts/services-networking/dual-stack/",
+	Why:       "kube-controller-manager reads `--service-cluster-ip-range` only for node IPAM, to keep pod CIDRs out of the service ranges, and nothing compares it with kube-apiserver's. When they differ (a secondary range added to one component only, say), node IPAM protects ranges that Services do not use and may hand out pod CIDRs inside the ones they do.",
 	Fix:       "give kube-controller-manager exactly kube-apiserver's --service-cluster-ip-range (same entries, same order)",
-	Needs:     []string{SourceControlPlane},
+	Needs:     []Source{SourceControlPlane},
+	Scope:     controllerManagers,
 	Check:     checkKCMServiceRangeMatches,
 }
 
 func checkKCMServiceRangeMatches(f *Facts, r *Reporter) {
 	kcms := f.ComponentsOf(ControllerManager)
-	if len(kcms) == 0 {
-		cpNothing(r, ControllerManager, "no kube-controller-manager instance found: nothing to check")
-		return
-	}
-	ref, refAt, ok := cpReferenceServiceRanges(f)
+	ref, refAt, ok := referenceServiceRanges(f)
 	if !ok {
-		cpNothing(r, ControllerManager, "kube-apiserver's service range is unknown: nothing to compare")
+		r.Pass(ControllerManager, Setting{}, "kube-apiserver's service range is unknown: nothing to compare")
 		return
 	}
 	for _, c := range kcms {
@@ -228,96 +205,89 @@ func checkKCMServiceRangeMatches(f *Facts, r *Reporter) {
 		if !ok || s.Value == "" {
 			continue
 		}
-		if got := cpNormalize(strings.Split(s.Value, ",")); !slices.Equal(got, ref) {
-			r.Fail(cpSubject(c, "service-cluster-ip-range"), s, "kube-controller-manager --service-cluster-ip-range %s differs from kube-apiserver's %s (%s): both must list the same ranges in the same order", strings.Join(got, ","), strings.Join(ref, ","), refAt.Source)
+		if got := normalizeCIDRs(strings.Split(s.Value, ",")); !slices.Equal(got, ref) {
+			r.Fail(flagSubject(c, "service-cluster-ip-range"), s, "kube-controller-manager --service-cluster-ip-range %s differs from kube-apiserver's %s (%s): both must list the same ranges in the same order", strings.Join(got, ","), strings.Join(ref, ","), refAt.Source)
 		}
 	}
 }
 
-// X5: cmd/kube-apiserver/app/options/options.go (flag help: "must not
-// overlap"), pkg/controller/nodeipam/ipam/range_allocator.go
-// filterOutServiceRange.
 var controllerManagerPodServiceOverlap = Rule{
 	ID:        "controller-manager-pod-service-overlap",
-	Area:      "controller-manager",
+	Area:      AreaControllerManager,
 	Title:     "Pod CIDRs and service CIDRs do not overlap",
 	Severity:  Warning,
-	Reference: "RULES.md §1.1, §2.3, §9 X5; cmd/kube-apiserver/app/options/options.go (--service-cluster-ip-range help), pkg/controller/nodeipam/ipam/range_allocator.go filterOutServiceRange",
+	Reference: "cmd/kube-apiserver/app/options/options.go (--service-cluster-ip-range help); pkg/controller/nodeipam/ipam/range_allocator.go filterOutServiceRange",
+	Why:       "kube-apiserver's flag help says the service range \"must not overlap with any IP ranges assigned to nodes or pods\", but nothing enforces it. Node IPAM marks the overlapping part of the cluster CIDR as used, and when the service range covers the whole cluster CIDR no node gets a podCIDR (\"CIDR allocation failed; there are no remaining CIDRs left to allocate in the accepted range\"); a network plugin allocating from an overlapping range can give pods addresses that are also ClusterIPs.",
 	Fix:       "choose pod and service ranges that do not overlap (pods and services need disjoint address space)",
 	Check:     checkPodServiceOverlap,
 }
 
 func checkPodServiceOverlap(f *Facts, r *Reporter) {
-	var pods, services []cpNamedCIDR
+	var pods, services []namedCIDR
 	for _, c := range f.ComponentsOf(ControllerManager) {
-		pods = cpAddCIDRs(pods, cpValue(c, "cluster-cidr"), cpSubject(c, "cluster-cidr"), cpAt(c, "cluster-cidr", ""))
+		pods = addCIDRs(pods, flagValue(c, "cluster-cidr"), flagSubject(c, "cluster-cidr"), flagAt(c, "cluster-cidr", ""))
 	}
 	if k := f.Kubeadm; k != nil && k.PodSubnet != nil {
-		pods = cpAddCIDRs(pods, k.PodSubnet.Value, "kubeadm networking.podSubnet", *k.PodSubnet)
+		pods = addCIDRs(pods, k.PodSubnet.Value, "kubeadm networking.podSubnet", *k.PodSubnet)
 	}
 	for _, c := range f.ComponentsOf(KubeProxy) {
-		pods = cpAddCIDRs(pods, cpValue(c, "cluster-cidr"), cpSubject(c, "cluster-cidr"), cpAt(c, "cluster-cidr", ""))
+		pods = addCIDRs(pods, flagValue(c, "cluster-cidr"), flagSubject(c, "cluster-cidr"), flagAt(c, "cluster-cidr", ""))
 	}
 	for _, c := range f.ComponentsOf(APIServer) {
 		rg := apiserverRangesOf(c)
-		services = cpAddCIDRs(services, strings.Join(rg.effective, ","), cpSubject(c, "service-cluster-ip-range"), rg.at)
+		services = addCIDRs(services, strings.Join(rg.effective, ","), flagSubject(c, "service-cluster-ip-range"), rg.at)
 	}
 	for _, c := range f.ComponentsOf(ControllerManager) {
-		services = cpAddCIDRs(services, cpValue(c, "service-cluster-ip-range"), cpSubject(c, "service-cluster-ip-range"), cpAt(c, "service-cluster-ip-range", ""))
+		services = addCIDRs(services, flagValue(c, "service-cluster-ip-range"), flagSubject(c, "service-cluster-ip-range"), flagAt(c, "service-cluster-ip-range", ""))
 	}
 	if k := f.Kubeadm; k != nil && k.ServiceSubnet != nil {
-		services = cpAddCIDRs(services, k.ServiceSubnet.Value, "kubeadm networking.serviceSubnet", *k.ServiceSubnet)
+		services = addCIDRs(services, k.ServiceSubnet.Value, "kubeadm networking.serviceSubnet", *k.ServiceSubnet)
 	}
 	if len(pods) == 0 || len(services) == 0 {
-		if why := cpUnavailable(f, SourceControlPlane, SourceKubeadm, SourceKubeProxy); why != "" {
+		if why := f.unavailable(SourceControlPlane, SourceKubeadm, SourceKubeProxy); why != "" {
 			r.Skip("cluster", "pod or service ranges unknown: "+why)
 			return
 		}
-		cpNothing(r, "cluster", "pod or service ranges unknown: nothing to compare")
+		r.Pass("cluster", Setting{}, "pod or service ranges unknown: nothing to compare")
 		return
 	}
 	for _, p := range pods {
 		for _, s := range services {
 			switch {
-			case cpCovers(s.n, p.n):
+			case covers(s.n, p.n):
 				r.FailWith(Error, p.subject, p.at, "pod CIDR %s lies inside service CIDR %s (%s): node IPAM filters the service range out and has nothing left to allocate (CIDR allocation failed; there are no remaining CIDRs left to allocate in the accepted range)", p.n, s.n, s.at.Source)
-			case cpOverlap(p.n, s.n):
+			case overlaps(p.n, s.n):
 				r.Fail(p.subject, p.at, "pod CIDR %s overlaps service CIDR %s (%s): the service range \"must not overlap with any IP ranges assigned to nodes or pods\" (kube-apiserver --service-cluster-ip-range help)", p.n, s.n, s.at.Source)
 			}
 		}
 	}
 }
 
-// cpNamedCIDR is a CIDR and where it was configured.
-type cpNamedCIDR struct {
+// namedCIDR is a CIDR and where it was configured.
+type namedCIDR struct {
 	n       *net.IPNet
 	subject string
 	at      Setting
 }
 
-// cpAddCIDRs appends the parsable entries of a list, skipping CIDRs
+// addCIDRs appends the parsable entries of a list, skipping CIDRs
 // already present.
-func cpAddCIDRs(list []cpNamedCIDR, value, subject string, at Setting) []cpNamedCIDR {
-	for _, n := range cpParseList(value) {
-		if !slices.ContainsFunc(list, func(x cpNamedCIDR) bool { return x.n.String() == n.String() }) {
-			list = append(list, cpNamedCIDR{n: n, subject: subject, at: at})
+func addCIDRs(list []namedCIDR, value, subject string, at Setting) []namedCIDR {
+	for _, n := range parseCIDRList(value) {
+		if !slices.ContainsFunc(list, func(x namedCIDR) bool { return x.n.String() == n.String() }) {
+			list = append(list, namedCIDR{n: n, subject: subject, at: at})
 		}
 	}
 	return list
 }
 
-// Node IPAM gives each node one podCIDR per --cluster-cidr entry, in
-// that order (range_allocator.go occupyCIDRs; kubeadm and kind pass
-// their podSubnet on): pods get only the cluster CIDR's families, and
-// node.spec.podCIDR is of its first. Neither kubeadm nor kind compares
-// it with the service ranges. KEP-563: the first entry of each
-// dual-stack setting is the primary family.
 var controllerManagerClusterCIDRFamilies = Rule{
 	ID:        "controller-manager-cluster-cidr-families",
-	Area:      "controller-manager",
+	Area:      AreaControllerManager,
 	Title:     "The cluster CIDR (--cluster-cidr, kubeadm's podSubnet) has the service ranges' families, primary first",
 	Severity:  Error,
-	Reference: "RULES.md §2.3, §7.1, §9 X4/X6/X7/X8; KEP-563 (first entry = primary family), pkg/controller/nodeipam/ipam/range_allocator.go occupyCIDRs",
+	Reference: "KEP-563 (first entry = primary family); pkg/controller/nodeipam/ipam/range_allocator.go occupyCIDRs; https://kubernetes.io/docs/tasks/network/validate-dual-stack/",
+	Why:       "Node IPAM gives each node one podCIDR per `--cluster-cidr` entry, in that order, so pods get addresses only of the cluster CIDR's families and `node.spec.podCIDR` is of its first one. Neither kube-controller-manager, kubeadm nor kind compares the cluster CIDR with the service ranges: a missing family leaves pods without addresses for that family's Services, and another first family makes nodes' primary podCIDR disagree with pods' podIP and Services' clusterIP.",
 	Fix:       "give --cluster-cidr (kubeadm and kind: podSubnet; and kube-proxy's clusterCIDR) one CIDR per service family, in the order of --service-cluster-ip-range; nodes keep the podCIDRs they have: re-register them",
 	Check:     checkClusterCIDRFamilies,
 }
@@ -331,18 +301,18 @@ func checkClusterCIDRFamilies(f *Facts, r *Reporter) {
 	}
 	var pods []podCIDR
 	for _, c := range f.ComponentsOf(ControllerManager) {
-		pods = append(pods, podCIDR{cpSubject(c, "cluster-cidr"), cpAt(c, "cluster-cidr", "")})
+		pods = append(pods, podCIDR{flagSubject(c, "cluster-cidr"), flagAt(c, "cluster-cidr", "")})
 	}
 	if k := f.Kubeadm; len(pods) == 0 && k != nil && k.PodSubnet != nil {
 		pods = append(pods, podCIDR{"kubeadm networking.podSubnet", *k.PodSubnet})
 	}
 	services, servicesAt, known := f.ServiceRanges() // falls back to kubeadm's serviceSubnet
 	if len(pods) == 0 || !known {
-		if why := cpUnavailable(f, SourceControlPlane, SourceKubeadm, SourceServiceCIDRs); why != "" {
+		if why := f.unavailable(SourceControlPlane, SourceKubeadm, SourceServiceCIDRs); why != "" {
 			r.Skip("cluster", "cluster CIDR or service ranges unknown: "+why)
 			return
 		}
-		cpNothing(r, "cluster", "cluster CIDR or service ranges unknown: nothing to compare")
+		r.Pass("cluster", Setting{}, "cluster CIDR or service ranges unknown: nothing to compare")
 		return
 	}
 	want := familiesOfCIDRs(services)
@@ -383,7 +353,7 @@ func kcmConfigOf(c Component) kcmConfig {
 		}
 		k.allocate = b
 	}
-	k.cidrs, k.cidrsErr = kcmValidateCIDRs(cpValue(c, "cluster-cidr"))
+	k.cidrs, k.cidrsErr = kcmValidateCIDRs(flagValue(c, "cluster-cidr"))
 	return k
 }
 
@@ -471,13 +441,13 @@ func kcmNodeMasks(c Component, cidrs []*net.IPNet) ([]int, string, error) {
 // --allocate-node-cidrs value is invalid; it returns true when the
 // caller has nothing more to check for the instance.
 func kcmOff(c Component, k kcmConfig, r *Reporter, what string) bool {
-	at := cpAt(c, "allocate-node-cidrs", ": false")
+	at := flagAt(c, "allocate-node-cidrs", ": false")
 	switch {
 	case k.allocateErr != "":
-		r.Fail(cpSubject(c, "allocate-node-cidrs"), at, "%s", k.allocateErr)
+		r.Fail(flagSubject(c, "allocate-node-cidrs"), at, "%s", k.allocateErr)
 		return true
 	case !k.allocate:
-		r.Pass(cpSubject(c, "allocate-node-cidrs"), at, "--allocate-node-cidrs is not true: node IPAM is off, %s not checked", what)
+		r.Pass(flagSubject(c, "allocate-node-cidrs"), at, "--allocate-node-cidrs is not true: node IPAM is off, %s not checked", what)
 		return true
 	}
 	return false

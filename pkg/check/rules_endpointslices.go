@@ -1,28 +1,26 @@
 package check
 
 import (
-	corev1 "k8s.io/api/core/v1"
-	discoveryv1 "k8s.io/api/discovery/v1"
-
 	"fmt"
 	"slices"
 	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 )
 
 // endpointSliceRules are the endpointSlice rules, in report order.
 var endpointSliceRules = []Rule{endpointslicesAddressTypes, endpointslicesAddressFamily}
 
-// staging/src/k8s.io/endpointslice/utils.go getAddressTypesForService and
-// reconciler.go Reconcile (one set of slices per address type, placeholder
-// included); e2e validateEndpointSlices.
 var endpointslicesAddressTypes = Rule{
 	ID:        "endpointslices-address-types",
-	Area:      "endpointslices",
+	Area:      AreaEndpointSlices,
 	Title:     "Each selector Service has EndpointSlices for exactly its families",
 	Severity:  Error,
-	Reference: "RULES.md §6.3, §9 X10; staging/src/k8s.io/endpointslice/utils.go getAddressTypesForService, reconciler.go Reconcile",
+	Reference: "staging/src/k8s.io/endpointslice/utils.go getAddressTypesForService; staging/src/k8s.io/endpointslice/reconciler.go Reconcile; test/e2e/network/dual_stack.go validateEndpointSlices",
+	Why:       "The EndpointSlice controller in kube-controller-manager keeps one set of slices for each address type the Service's `ipFamilies` name (for an empty list, the clusterIP's family, or both for a headless Service), with a placeholder slice when there are no endpoints, and deletes the slices of other types. A missing or extra slice means the controller has not reconciled the Service, and clients of that family see no or stale endpoints.",
 	Fix:       "check that kube-controller-manager runs endpointslice-controller and that the Service's ipFamilies are what you want",
-	Needs:     []string{SourceServices, SourceSlices},
+	Needs:     []Source{SourceServices, SourceSlices},
 	Check:     checkSliceAddressTypes,
 }
 
@@ -103,15 +101,15 @@ func wantAddressTypes(svc *corev1.Service) []discoveryv1.AddressType {
 	return []discoveryv1.AddressType{discoveryv1.AddressTypeIPv4, discoveryv1.AddressTypeIPv6}
 }
 
-// pkg/apis/discovery/validation/validation.go ValidateEndpointSlice.
 var endpointslicesAddressFamily = Rule{
 	ID:        "endpointslices-address-family",
-	Area:      "endpointslices",
+	Area:      AreaEndpointSlices,
 	Title:     "EndpointSlice addresses match the slice's addressType",
 	Severity:  Error,
-	Reference: "RULES.md §6.3; pkg/apis/discovery/validation/validation.go ValidateEndpointSlice",
+	Reference: "pkg/apis/discovery/validation/validation.go ValidateEndpointSlice",
+	Why:       "The API server rejects an EndpointSlice whose addresses are not of its `addressType` (\"must be an IPv4 address\", \"must be an IPv6 address\"). kube-proxy programs each family from the slices of that address type, so an address in a slice of the other type is not served.",
 	Fix:       "fix the controller that wrote the slice: put each family's addresses in a slice of that addressType",
-	Needs:     []string{SourceSlices},
+	Needs:     []Source{SourceSlices},
 	Check:     checkSliceAddressFamily,
 }
 

@@ -5,10 +5,11 @@ var filesRules = []Rule{configFiles}
 
 var configFiles = Rule{
 	ID:        "config-files",
-	Area:      "files",
+	Area:      AreaFiles,
 	Title:     "Configuration files are readable and of a known kind",
 	Severity:  Error,
-	Reference: "kubectl-dualstack: the inputs of --from-file (static pod manifests, kubeadm, kube-proxy, kubelet and kind configurations, kubelet flag files)",
+	Reference: "kubectl-dualstack README.md \"Configuration files (--from-file)\": static pod manifests, kubeadm, kube-proxy, kubelet and kind configurations, kubelet flag files",
+	Why:       "Files given to `--from-file` are the audit's input when no cluster is read. A file that does not parse, or whose kind the checker does not know, gives the rules nothing to check, so their passes say nothing about what that file configures.",
 	Fix:       "fix the file's syntax or types, or leave it out of --from-file",
 	Check: func(f *Facts, r *Reporter) {
 		for _, n := range f.FileNotes {

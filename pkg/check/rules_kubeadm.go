@@ -1,8 +1,6 @@
 package check
 
 import (
-	netutils "k8s.io/utils/net"
-
 	"fmt"
 	"net"
 	"slices"
@@ -10,30 +8,27 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	netutils "k8s.io/utils/net"
 )
 
 // kubeadmRules are the kubeadm rules, in report order.
 var kubeadmRules = []Rule{kubeadmServiceSubnet, kubeadmPodSubnet, kubeadmMatchesControlPlane, kubeadmDNSServiceIP}
 
-// cmd/kubeadm/app/apis/kubeadm/validation/validation.go
-// ValidateNetworking: ValidateIPNetFromString, ValidateServiceSubnetSize.
 var kubeadmServiceSubnet = Rule{
 	ID:        "kubeadm-service-subnet",
-	Area:      "kubeadm",
+	Area:      AreaKubeadm,
 	Title:     "kubeadm networking.serviceSubnet is valid",
 	Severity:  Error,
-	Reference: "RULES.md §5.2 ValidateIPNetFromString, ValidateServiceSubnetSize; cmd/kubeadm/app/apis/kubeadm/validation/validation.go",
+	Reference: "cmd/kubeadm/app/apis/kubeadm/validation/validation.go ValidateIPNetFromString, ValidateServiceSubnetSize; https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/dual-stack-support/",
+	Why:       "kubeadm rejects a configuration whose `serviceSubnet` does not parse (\"couldn't parse subnet\"), is not one CIDR or a dual-stack pair (\"expected one (IPv4 or IPv6) CIDR or two CIDRs from each family for dual-stack networking\"), has an entry of fewer than 10 addresses (the DNS Service takes the 10th) or of more than 20 host bits (\"specified service subnet is too large; for 128-bit addresses, the mask must be >= 108\"), whatever kube-apiserver itself would accept. A subnet touching the deprecated site-local range fec0::/10 only draws a warning.",
 	Fix:       "set serviceSubnet to one CIDR or a dual-stack pair, each with at least 10 addresses and at most 20 host bits",
-	Needs:     []string{SourceKubeadm},
+	Needs:     []Source{SourceKubeadm},
+	Scope:     kubeadmConfig,
 	Check:     checkKubeadmServiceSubnet,
 }
 
 func checkKubeadmServiceSubnet(f *Facts, r *Reporter) {
 	k := f.Kubeadm
-	if k == nil {
-		cpNothing(r, "kubeadm", "no kubeadm ClusterConfiguration (not a kubeadm cluster): nothing to check")
-		return
-	}
 	const subject = "kubeadm networking.serviceSubnet"
 	if k.ServiceSubnet == nil || k.ServiceSubnet.Value == "" {
 		r.Pass(subject, kubeadmAt(k, ""), "networking.serviceSubnet unset: kubeadm uses its default %s", kubeadmDefaultServices)
@@ -48,33 +43,24 @@ func checkKubeadmServiceSubnet(f *Facts, r *Reporter) {
 			errs = append(errs, field.Invalid(path, s.String(), fmt.Sprintf("specified service subnet is too large; for %d-bit addresses, the mask must be >= %d", bits, bits-kubeadmMaxServiceBits)).Error())
 		}
 	}
-	for _, e := range errs {
-		r.Fail(subject, at, "%s", e)
-	}
-	for _, w := range warnings {
-		r.FailWith(Warning, subject, at, "%s", w)
-	}
+	reportKubeadm(r, subject, at, errs, warnings)
 }
 
-// cmd/kubeadm/app/apis/kubeadm/validation/validation.go
-// ValidateNetworking: ValidateIPNetFromString, ValidatePodSubnetNodeMask.
 var kubeadmPodSubnet = Rule{
 	ID:        "kubeadm-pod-subnet",
-	Area:      "kubeadm",
+	Area:      AreaKubeadm,
 	Title:     "kubeadm networking.podSubnet is valid and fits the node masks",
 	Severity:  Error,
-	Reference: "RULES.md §5.2 ValidateIPNetFromString, ValidatePodSubnetNodeMask, §9 X13; cmd/kubeadm/app/apis/kubeadm/validation/validation.go",
+	Reference: "cmd/kubeadm/app/apis/kubeadm/validation/validation.go ValidateIPNetFromString, ValidatePodSubnetNodeMask; https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/dual-stack-support/",
+	Why:       "kubeadm rejects a `podSubnet` that does not parse, is not one CIDR or a dual-stack pair, or has fewer than 14 addresses, and, unless the controllerManager extraArg `allocate-node-cidrs` is false, one whose masks do not fit the node masks (extraArgs `node-cidr-mask-size-ipv4` and `node-cidr-mask-size-ipv6`, else 24 and 64): \"the size of pod subnet with mask 26 is smaller than the size of node subnet with mask 24\", \"pod subnet mask (8) and node-mask (24) difference is greater than 16\". kubeadm applies the 16-bit limit to both families (kube-controller-manager only to IPv6) and ignores the legacy `node-cidr-mask-size` extraArg.",
 	Fix:       "set podSubnet to one CIDR or a dual-stack pair whose masks are at most 16 bits shorter than the node masks (24/64 by default)",
-	Needs:     []string{SourceKubeadm},
+	Needs:     []Source{SourceKubeadm},
+	Scope:     kubeadmConfig,
 	Check:     checkKubeadmPodSubnet,
 }
 
 func checkKubeadmPodSubnet(f *Facts, r *Reporter) {
 	k := f.Kubeadm
-	if k == nil {
-		cpNothing(r, "kubeadm", "no kubeadm ClusterConfiguration (not a kubeadm cluster): nothing to check")
-		return
-	}
 	const subject = "kubeadm networking.podSubnet"
 	if k.PodSubnet == nil || k.PodSubnet.Value == "" {
 		r.Pass(subject, kubeadmAt(k, ""), "networking.podSubnet unset: kubeadm does not turn on node IPAM; nothing to check")
@@ -108,36 +94,27 @@ func checkKubeadmPodSubnet(f *Facts, r *Reporter) {
 			}
 		}
 	}
-	for _, e := range errs {
-		r.Fail(subject, at, "%s", e)
-	}
-	for _, w := range warnings {
-		r.FailWith(Warning, subject, at, "%s", w)
-	}
+	reportKubeadm(r, subject, at, errs, warnings)
 }
 
-// cmd/kubeadm/app/phases/controlplane/manifests.go getAPIServerCommand,
-// getControllerManagerCommand.
 var kubeadmMatchesControlPlane = Rule{
 	ID:        "kubeadm-matches-control-plane",
-	Area:      "kubeadm",
+	Area:      AreaKubeadm,
 	Title:     "kubeadm's serviceSubnet and podSubnet match the running control plane",
 	Severity:  Warning,
-	Reference: "RULES.md §5.1, §9 X4; cmd/kubeadm/app/phases/controlplane/manifests.go getAPIServerCommand, getControllerManagerCommand",
+	Reference: "cmd/kubeadm/app/phases/controlplane/manifests.go getAPIServerCommand, getControllerManagerCommand",
+	Why:       "kubeadm writes kube-apiserver's `--service-cluster-ip-range` from `serviceSubnet` and kube-controller-manager's `--cluster-cidr` from `podSubnet` (unless extraArgs override them), and kubeadm upgrade regenerates the static pod manifests from the ClusterConfiguration stored in ConfigMap kube-system/kubeadm-config. A manifest edited by hand is therefore reverted on the next upgrade, and kubeadm does not support changing these subnets on an existing cluster.",
 	Fix:       "make the kubeadm-config ClusterConfiguration and the static pod manifests agree (kubeadm upgrade regenerates the manifests from it)",
-	Needs:     []string{SourceKubeadm, SourceControlPlane},
+	Needs:     []Source{SourceKubeadm, SourceControlPlane},
+	Scope:     kubeadmConfig,
 	Check:     checkKubeadmMatchesControlPlane,
 }
 
 func checkKubeadmMatchesControlPlane(f *Facts, r *Reporter) {
 	k := f.Kubeadm
-	if k == nil {
-		cpNothing(r, "kubeadm", "no kubeadm ClusterConfiguration (not a kubeadm cluster): nothing to check")
-		return
-	}
 	servers, kcms := f.ComponentsOf(APIServer), f.ComponentsOf(ControllerManager)
 	if len(servers) == 0 && len(kcms) == 0 {
-		cpNothing(r, "kubeadm", "no control-plane instance found: nothing to compare")
+		r.Pass("kubeadm", Setting{}, "no control-plane instance found: nothing to compare")
 		return
 	}
 	// getAPIServerCommand: --service-cluster-ip-range=serviceSubnet unless
@@ -151,8 +128,8 @@ func checkKubeadmMatchesControlPlane(f *Facts, r *Reporter) {
 	}
 	for _, c := range servers {
 		rg := apiserverRangesOf(c)
-		if want := cpNormalize(strings.Split(svcWant, ",")); !slices.Equal(rg.effective, want) {
-			r.Fail(cpSubject(c, "service-cluster-ip-range"), rg.at, "%s runs with service range %s but kubeadm's ClusterConfiguration says %s (%s): kubeadm upgrade regenerates the manifest from the ClusterConfiguration and would change the range", cpName(c), strings.Join(rg.effective, ","), svcWant, svcAt.Source)
+		if want := normalizeCIDRs(strings.Split(svcWant, ",")); !slices.Equal(rg.effective, want) {
+			r.Fail(flagSubject(c, "service-cluster-ip-range"), rg.at, "%s runs with service range %s but kubeadm's ClusterConfiguration says %s (%s): kubeadm upgrade regenerates the manifest from the ClusterConfiguration and would change the range", componentName(c), strings.Join(rg.effective, ","), svcWant, svcAt.Source)
 		}
 	}
 	// getControllerManagerCommand: --cluster-cidr=podSubnet when set,
@@ -165,8 +142,8 @@ func checkKubeadmMatchesControlPlane(f *Facts, r *Reporter) {
 		podWant, podAt = s.Value, s
 	}
 	for _, c := range kcms {
-		got := cpNormalize(cpSplit(cpValue(c, "cluster-cidr")))
-		if want := cpNormalize(cpSplit(podWant)); !slices.Equal(got, want) {
+		got := normalizeCIDRs(splitUntrimmed(flagValue(c, "cluster-cidr")))
+		if want := normalizeCIDRs(splitUntrimmed(podWant)); !slices.Equal(got, want) {
 			shownGot, shownWant := strings.Join(got, ","), podWant
 			if shownGot == "" {
 				shownGot = "no --cluster-cidr"
@@ -174,30 +151,27 @@ func checkKubeadmMatchesControlPlane(f *Facts, r *Reporter) {
 			if shownWant == "" {
 				shownWant = "no podSubnet"
 			}
-			r.Fail(cpSubject(c, "cluster-cidr"), cpAt(c, "cluster-cidr", ""), "%s runs with %s but kubeadm's ClusterConfiguration says %s (%s): kubeadm upgrade regenerates the manifest from the ClusterConfiguration and would change it", cpName(c), shownGot, shownWant, podAt.Source)
+			r.Fail(flagSubject(c, "cluster-cidr"), flagAt(c, "cluster-cidr", ""), "%s runs with %s but kubeadm's ClusterConfiguration says %s (%s): kubeadm upgrade regenerates the manifest from the ClusterConfiguration and would change it", componentName(c), shownGot, shownWant, podAt.Source)
 		}
 	}
 }
 
-// cmd/kubeadm/app/constants/constants.go GetDNSIP (X11).
 var kubeadmDNSServiceIP = Rule{
 	ID:        "kubeadm-dns-service-ip",
-	Area:      "kubeadm",
+	Area:      AreaKubeadm,
 	Title:     "Service kube-system/kube-dns has the 10th IP of kubeadm's serviceSubnet",
 	Severity:  Warning,
-	Reference: "RULES.md §5.1, §5.4, §9 X11; cmd/kubeadm/app/constants/constants.go GetDNSIP",
+	Reference: "cmd/kubeadm/app/constants/constants.go GetDNSIP",
+	Why:       "kubeadm gives the cluster DNS Service (kube-system/kube-dns) the 10th address of the first `serviceSubnet` entry and writes the same address into every kubelet's `clusterDNS`. When the Service has another clusterIP, pods send their DNS queries to an address no Service answers on.",
 	Fix:       "recreate Service kube-system/kube-dns with the 10th IP of the first serviceSubnet (what kubelet clusterDNS uses)",
-	Needs:     []string{SourceKubeadm, SourceServices},
+	Needs:     []Source{SourceKubeadm, SourceServices},
+	Scope:     kubeadmConfig,
 	Check:     checkKubeadmDNSServiceIP,
 }
 
 func checkKubeadmDNSServiceIP(f *Facts, r *Reporter) {
 	const subject = "service/kube-system/kube-dns"
 	k := f.Kubeadm
-	if k == nil {
-		cpNothing(r, "kubeadm", "no kubeadm ClusterConfiguration (not a kubeadm cluster): nothing to check")
-		return
-	}
 	list, at := kubeadmDefaultServices, kubeadmAt(k, " (networking.serviceSubnet unset: default "+kubeadmDefaultServices+")")
 	if k.ServiceSubnet != nil && k.ServiceSubnet.Value != "" {
 		list, at = k.ServiceSubnet.Value, *k.ServiceSubnet
@@ -205,17 +179,17 @@ func checkKubeadmDNSServiceIP(f *Facts, r *Reporter) {
 	// GetDNSIP / GetKubernetesServiceCIDR: the first serviceSubnet entry.
 	subnets, err := netutils.ParseCIDRs(strings.Split(list, ","))
 	if err != nil || len(subnets) == 0 {
-		cpNothing(r, subject, "kubeadm serviceSubnet does not parse (kubeadm-service-subnet): nothing to check")
+		r.Pass(subject, Setting{}, "kubeadm serviceSubnet does not parse (kubeadm-service-subnet): nothing to check")
 		return
 	}
 	want, err := netutils.GetIndexedIP(subnets[0], 10)
 	if err != nil {
-		cpNothing(r, subject, "kubeadm serviceSubnet %s has no 10th address (kubeadm-service-subnet): nothing to check", subnets[0])
+		r.Pass(subject, Setting{}, "kubeadm serviceSubnet %s has no 10th address (kubeadm-service-subnet): nothing to check", subnets[0])
 		return
 	}
-	svc := cpFindService(f, "kube-system", "kube-dns")
+	svc := findService(f, "kube-system", "kube-dns")
 	if svc == nil {
-		cpNothing(r, subject, "Service kube-system/kube-dns not among the %d Services read (another DNS add-on?): nothing to check", len(f.Services))
+		r.Pass(subject, Setting{}, "Service kube-system/kube-dns not among the %d Services read (another DNS add-on?): nothing to check", len(f.Services))
 		return
 	}
 	if got := netutils.ParseIPSloppy(svc.Spec.ClusterIP); got == nil || !got.Equal(want) {
@@ -259,4 +233,15 @@ func kubeadmValidateIPNet(subnetStr string, minAddrs int64, path *field.Path) (e
 		}
 	}
 	return errs, warnings, subnets
+}
+
+// reportKubeadm reports what kubeadm's validation says: its errors stop
+// kubeadm, its warnings are printed.
+func reportKubeadm(r *Reporter, subject string, at Setting, errs, warnings []string) {
+	for _, e := range errs {
+		r.Fail(subject, at, "%s", e)
+	}
+	for _, w := range warnings {
+		r.FailWith(Warning, subject, at, "%s", w)
+	}
 }

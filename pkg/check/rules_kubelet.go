@@ -1,42 +1,40 @@
 package check
 
 import (
-	netutils "k8s.io/utils/net"
-
 	"errors"
 	"fmt"
 	"net"
 	"slices"
 	"strings"
+
+	netutils "k8s.io/utils/net"
 )
 
 // kubeletRules are the kubelet rules, in report order.
 var kubeletRules = []Rule{kubeletNodeIP, kubeletNodeIPFamilies, kubeletClusterDNS}
 
-// staging/src/k8s.io/component-helpers/node/util/ips.go
-// ParseNodeIPArgument; cmd/kubelet/app/server.go; pkg/kubelet/
-// kubelet_node_status.go validateNodeIP via nodestatus.NodeAddress.
 var kubeletNodeIP = Rule{
 	ID:        "kubelet-node-ip",
-	Area:      "kubelet",
+	Area:      AreaKubelet,
 	Title:     "kubelet --node-ip is one IP or a dual-stack pair",
 	Severity:  Error,
-	Reference: "RULES.md §4.1; staging/src/k8s.io/component-helpers/node/util/ips.go ParseNodeIPArgument, cmd/kubelet/app/server.go, pkg/kubelet/kubelet_node_status.go validateNodeIP",
+	Reference: "staging/src/k8s.io/component-helpers/node/util/ips.go ParseNodeIPArgument; cmd/kubelet/app/server.go; pkg/kubelet/kubelet_node_status.go validateNodeIP",
+	Why:       "kubelet refuses to start (\"bad --node-ip\") when `--node-ip` holds more than two IPs or two of one family (\"must contain either a single IP or a dual-stack pair of IPs\"), a pair with an in-tree cloud provider (\"dual-stack not supported in this configuration\"), or a pair including an unspecified address (\"dual-stack node IP cannot include '0.0.0.0' or '::'\"); entries that do not parse are dropped with only a log line (\"Could not parse some node IP(s), ignoring them\"). A loopback, multicast or link-local node IP fails validation (\"failed to validate nodeIP\"), and kubelet cannot set the Node's addresses.",
 	Fix:       "set --node-ip to the node's IP, or to its IPv4 and IPv6 addresses separated by a comma (no '::' or '0.0.0.0' in a pair)",
-	Needs:     []string{SourceKubelet},
+	Needs:     []Source{SourceKubelet},
 	Check:     checkKubeletNodeIP,
 }
 
 func checkKubeletNodeIP(f *Facts, r *Reporter) {
 	kubelets := kubeletsWith(f, "node-ip")
 	if len(kubelets) == 0 {
-		cpNothing(r, Kubelet, "no kubelet --node-ip known: nothing to check")
+		r.Pass(Kubelet, Setting{}, "no kubelet --node-ip known: nothing to check")
 		return
 	}
 	for _, c := range kubelets {
 		s, _ := c.Setting("node-ip")
-		subject := cpSubject(c, "node-ip")
-		ips, invalid, err := kubeletParseNodeIP(s.Value, cpValue(c, "cloud-provider"))
+		subject := flagSubject(c, "node-ip")
+		ips, invalid, err := kubeletParseNodeIP(s.Value, flagValue(c, "cloud-provider"))
 		if len(invalid) > 0 {
 			r.FailWith(Warning, subject, s, "Could not parse some node IP(s), ignoring them: %s", strings.Join(invalid, ", "))
 		}
@@ -112,16 +110,15 @@ func kubeletsWith(f *Facts, flag string) []Component {
 	return out
 }
 
-// pkg/kubelet/nodestatus/setters.go NodeAddress, pkg/kubelet/
-// kubelet_pods.go sortPodIPs; KEP-563 default pod IP selection.
 var kubeletNodeIPFamilies = Rule{
 	ID:        "kubelet-node-ip-families",
-	Area:      "kubelet",
+	Area:      AreaKubelet,
 	Title:     "kubelet --node-ip matches the cluster's families and primary family",
 	Severity:  Warning,
-	Reference: "RULES.md §4.2, §4.3, §7.2; pkg/kubelet/nodestatus/setters.go NodeAddress, pkg/kubelet/kubelet_pods.go sortPodIPs",
+	Reference: "pkg/kubelet/nodestatus/setters.go NodeAddress; pkg/kubelet/kubelet_pods.go sortPodIPs; https://kubernetes.io/docs/concepts/services-networking/dual-stack/",
+	Why:       "kubelet publishes an InternalIP of each family only when `--node-ip` names a dual-stack pair (or a cloud provider reports both families); otherwise the Node gets one InternalIP. It also orders every pod's IPs by the family of its first node IP, so a `--node-ip` that lists the other family first makes pods' podIPs[0] differ from the cluster's primary Service family.",
 	Fix:       "on a dual-stack cluster without a cloud provider set --node-ip=<primary-family IP>,<other-family IP>",
-	Needs:     []string{SourceKubelet},
+	Needs:     []Source{SourceKubelet},
 	Check:     checkKubeletNodeIPFamilies,
 }
 
@@ -129,19 +126,19 @@ func checkKubeletNodeIPFamilies(f *Facts, r *Reporter) {
 	kubelets := kubeletsWith(f, "node-ip")
 	fams := f.Families()
 	if len(kubelets) == 0 || len(fams) == 0 {
-		cpNothing(r, Kubelet, "no kubelet --node-ip or no service range known: nothing to check")
+		r.Pass(Kubelet, Setting{}, "no kubelet --node-ip or no service range known: nothing to check")
 		return
 	}
 	dual := f.DualStack()
 	for _, c := range kubelets {
 		s, _ := c.Setting("node-ip")
-		subject := cpSubject(c, "node-ip")
-		cloud := cpValue(c, "cloud-provider")
+		subject := flagSubject(c, "node-ip")
+		cloud := flagValue(c, "cloud-provider")
 		ips, _, err := kubeletParseNodeIP(s.Value, cloud)
 		if err != nil || len(ips) == 0 {
 			continue // kubelet-node-ip
 		}
-		if fam := cpFamily(ips[0]); fam != fams[0] {
+		if fam := familyOfNetIP(ips[0]); fam != fams[0] {
 			r.Fail(subject, s, "--node-ip %s puts %s first but the cluster's primary family is %s: kubelet orders pod IPs by the node IP's family, so podIPs[0] will not match the primary service family", s.Value, fam, fams[0])
 		}
 		if dual && cloud == "" && (len(ips) < 2) {
@@ -150,34 +147,34 @@ func checkKubeletNodeIPFamilies(f *Facts, r *Reporter) {
 	}
 }
 
-// cmd/kubeadm/app/constants/constants.go GetDNSIP; kubelet clusterDNS (X11).
 var kubeletClusterDNS = Rule{
 	ID:        "kubelet-cluster-dns",
-	Area:      "kubelet",
+	Area:      AreaKubelet,
 	Title:     "kubelet clusterDNS service IPs belong to a Service",
 	Severity:  Error,
-	Reference: "RULES.md §5.1, §5.5, §9 X11; cmd/kubeadm/app/constants/constants.go GetDNSIP",
+	Reference: "cmd/kubeadm/app/constants/constants.go GetDNSIP",
+	Why:       "kubelet writes its `clusterDNS` addresses as nameservers into the /etc/resolv.conf of every pod with `dnsPolicy: ClusterFirst`, without checking them. An address in the service range that no Service has answers no query, so name resolution fails in those pods; kubeadm sets `clusterDNS` to the 10th address of the first `serviceSubnet` entry.",
 	Fix:       "set kubelet clusterDNS to the clusterIP of the DNS Service (kube-system/kube-dns)",
-	Needs:     []string{SourceKubelet, SourceServices},
+	Needs:     []Source{SourceKubelet, SourceServices},
 	Check:     checkKubeletClusterDNS,
 }
 
 func checkKubeletClusterDNS(f *Facts, r *Reporter) {
 	kubelets := kubeletsWith(f, "cluster-dns")
 	if len(kubelets) == 0 {
-		cpNothing(r, Kubelet, "no kubelet clusterDNS known: nothing to check")
+		r.Pass(Kubelet, Setting{}, "no kubelet clusterDNS known: nothing to check")
 		return
 	}
 	if len(f.Services) == 0 {
-		cpNothing(r, Kubelet, "no Services read: nothing to compare clusterDNS with")
+		r.Pass(Kubelet, Setting{}, "no Services read: nothing to compare clusterDNS with")
 		return
 	}
 	ranges, _, ok := f.ServiceRanges()
-	if primary, _, pok := cpPrimaryServiceRange(f); pok && !ok {
+	if primary, _, pok := primaryServiceRange(f); pok && !ok {
 		ranges, ok = []*net.IPNet{primary}, true
 	}
 	if !ok {
-		cpNothing(r, Kubelet, "the service range is unknown: nothing to check")
+		r.Pass(Kubelet, Setting{}, "the service range is unknown: nothing to check")
 		return
 	}
 	isServiceIP := func(ip net.IP) bool {
@@ -195,16 +192,16 @@ func checkKubeletClusterDNS(f *Facts, r *Reporter) {
 		for _, e := range strings.Split(s.Value, ",") {
 			ip := netutils.ParseIPSloppy(strings.TrimSpace(e))
 			if ip == nil {
-				r.Fail(cpSubject(c, "cluster-dns"), s, "clusterDNS entry %q is not an IP address", e)
+				r.Fail(flagSubject(c, "cluster-dns"), s, "clusterDNS entry %q is not an IP address", e)
 				continue
 			}
 			inRange := slices.ContainsFunc(ranges, func(n *net.IPNet) bool { return n.Contains(ip) })
 			if inRange && !isServiceIP(ip) {
 				want := ""
-				if dns := cpFindService(f, "kube-system", "kube-dns"); dns != nil {
+				if dns := findService(f, "kube-system", "kube-dns"); dns != nil {
 					want = fmt.Sprintf(" (Service kube-system/kube-dns has %s)", dns.Spec.ClusterIP)
 				}
-				r.Fail(cpSubject(c, "cluster-dns"), s, "clusterDNS %s is in the service range but no Service has that clusterIP%s: pods cannot resolve names", ip, want)
+				r.Fail(flagSubject(c, "cluster-dns"), s, "clusterDNS %s is in the service range but no Service has that clusterIP%s: pods cannot resolve names", ip, want)
 			}
 		}
 	}

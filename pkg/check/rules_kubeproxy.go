@@ -1,54 +1,49 @@
 package check
 
 import (
-	corev1 "k8s.io/api/core/v1"
-	netutils "k8s.io/utils/net"
-
 	"fmt"
 	"slices"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apimachinery/pkg/util/version"
+	netutils "k8s.io/utils/net"
 )
 
 // kubeProxyRules are the kubeProxy rules, in report order.
 var kubeProxyRules = []Rule{kubeProxyConfigValid, kubeProxyClusterCIDR, kubeProxyClusterCIDRFamily, kubeProxyClusterCIDRMatches, kubeProxyNodePortAddresses}
 
-// pkg/proxy/apis/config/validation/validation.go Validate
-// (BindAddress, validateKubeProxyNodePortAddress, validateDetectLocalMode).
 var kubeProxyConfigValid = Rule{
 	ID:        "kube-proxy-config-valid",
-	Area:      "kube-proxy",
+	Area:      AreaKubeProxy,
 	Title:     "kube-proxy bindAddress, nodePortAddresses and detectLocalMode are valid",
 	Severity:  Error,
-	Reference: "RULES.md §3.1, §3.2; pkg/proxy/apis/config/validation/validation.go Validate, validateKubeProxyNodePortAddress, validateDetectLocalMode",
+	Reference: "pkg/proxy/apis/config/validation/validation.go Validate, validateKubeProxyNodePortAddress, validateDetectLocalMode",
+	Why:       "kube-proxy validates its configuration at start-up and exits on an error: `bindAddress` must be an IP (\"not a valid textual representation of an IP address\"), each `nodePortAddresses` entry a CIDR or a keyword (\"must be a valid CIDR or one of the keywords 'primary', 'localhost', 'all'\"; before v1.37 only a lone primary: \"can't use both 'primary' and CIDRs\"), and `detectLocalMode` one of the supported modes (\"Unsupported value\").",
 	Fix:       "bindAddress must be an IP; nodePortAddresses CIDRs (or the keyword primary); detectLocalMode one of ClusterCIDR, NodeCIDR, BridgeInterface, InterfaceNamePrefix",
-	Needs:     []string{SourceKubeProxy},
+	Needs:     []Source{SourceKubeProxy},
+	Scope:     kubeProxies,
 	Check:     checkKubeProxyConfigValid,
 }
 
 func checkKubeProxyConfigValid(f *Facts, r *Reporter) {
 	proxies := f.ComponentsOf(KubeProxy)
-	if len(proxies) == 0 {
-		cpNothing(r, KubeProxy, "no kube-proxy configuration found: nothing to check")
-		return
-	}
 	for _, c := range proxies {
 		if s, ok := c.Setting("bind-address"); ok && netutils.ParseIPSloppy(s.Value) == nil {
-			r.Fail(cpSubject(c, "bind-address"), s, "%s", field.Invalid(kubeProxyPath.Child("BindAddress"), s.Value, "not a valid textual representation of an IP address").Error())
+			r.Fail(flagSubject(c, "bind-address"), s, "%s", field.Invalid(kubeProxyPath.Child("BindAddress"), s.Value, "not a valid textual representation of an IP address").Error())
 		}
 		if s, ok := c.Setting("nodeport-addresses"); ok && s.Value != "" {
-			v := cpVersion(c, f.ServerVersion)
+			v := componentVersion(c, f.ServerVersion)
 			legacy := v != nil && !v.AtLeast(version.MajorMinor(1, 37))
 			for _, msg := range kubeProxyValidateNodePortAddresses(strings.Split(s.Value, ","), legacy) {
-				r.Fail(cpSubject(c, "nodeport-addresses"), s, "%s", msg)
+				r.Fail(flagSubject(c, "nodeport-addresses"), s, "%s", msg)
 			}
 		}
 		if s, ok := c.Setting("detect-local-mode"); ok {
 			valid := []string{"ClusterCIDR", "NodeCIDR", "BridgeInterface", "InterfaceNamePrefix", ""}
 			if !slices.Contains(valid, s.Value) {
-				r.Fail(cpSubject(c, "detect-local-mode"), s, "%s", field.NotSupported(kubeProxyPath.Child("DetectLocalMode"), s.Value, valid).Error())
+				r.Fail(flagSubject(c, "detect-local-mode"), s, "%s", field.NotSupported(kubeProxyPath.Child("DetectLocalMode"), s.Value, valid).Error())
 			}
 		}
 	}
@@ -92,32 +87,28 @@ func kubeProxyValidateNodePortAddresses(list []string, legacy bool) []string {
 	return out
 }
 
-// pkg/proxy/apis/config/validation/validation.go
-// validateDetectLocalConfiguration / validateDualStackCIDRStrings.
 var kubeProxyClusterCIDR = Rule{
 	ID:        "kube-proxy-cluster-cidr",
-	Area:      "kube-proxy",
+	Area:      AreaKubeProxy,
 	Title:     "kube-proxy clusterCIDR is one CIDR or a dual-stack pair",
 	Severity:  Error,
-	Reference: "RULES.md §3.2 DetectLocal.ClusterCIDRs; pkg/proxy/apis/config/validation/validation.go validateDualStackCIDRStrings",
+	Reference: "pkg/proxy/apis/config/validation/validation.go validateDualStackCIDRStrings, validateDetectLocalConfiguration",
+	Why:       "When `detectLocalMode` is ClusterCIDR (the default) and `clusterCIDR` is set, kube-proxy refuses to start unless it is one CIDR or an IPv4 and IPv6 pair: \"must be a either a single CIDR or dual-stack pair of CIDRs (e.g. [10.100.0.0/16, fde4:8dba:82e1::/48]\" (sic), and for each entry \"must be a valid CIDR block (e.g. 10.100.0.0/16 or fde4:8dba:82e1::/48)\".",
 	Fix:       "set kube-proxy clusterCIDR to the pod CIDR, or the IPv4 and IPv6 pod CIDRs separated by a comma",
-	Needs:     []string{SourceKubeProxy},
+	Needs:     []Source{SourceKubeProxy},
+	Scope:     kubeProxies,
 	Check:     checkKubeProxyClusterCIDR,
 }
 
 func checkKubeProxyClusterCIDR(f *Facts, r *Reporter) {
 	proxies := f.ComponentsOf(KubeProxy)
-	if len(proxies) == 0 {
-		cpNothing(r, KubeProxy, "no kube-proxy configuration found: nothing to check")
-		return
-	}
 	path := kubeProxyPath.Child("DetectLocalConfiguration", "ClusterCIDRs")
 	for _, c := range proxies {
 		s, ok := c.Setting("cluster-cidr")
 		if !ok || s.Value == "" || kubeProxyLocalMode(c) != "ClusterCIDR" {
 			continue // validated only in ClusterCIDR mode and when set
 		}
-		subject := cpSubject(c, "cluster-cidr")
+		subject := flagSubject(c, "cluster-cidr")
 		cidrs := strings.Split(s.Value, ",")
 		if len(cidrs) > 2 {
 			r.Fail(subject, s, "%s", field.Invalid(path, cidrs, "must be a either a single CIDR or dual-stack pair of CIDRs (e.g. [10.100.0.0/16, fde4:8dba:82e1::/48]").Error())
@@ -136,37 +127,34 @@ func checkKubeProxyClusterCIDR(f *Facts, r *Reporter) {
 	}
 }
 
-// cmd/kube-proxy/app/server.go checkBadIPConfig, detectNodeIPs (X12).
 var kubeProxyClusterCIDRFamily = Rule{
 	ID:        "kube-proxy-cluster-cidr-family",
-	Area:      "kube-proxy",
+	Area:      AreaKubeProxy,
 	Title:     "kube-proxy clusterCIDR includes the primary IP family",
 	Severity:  Error,
-	Reference: "RULES.md §3.3 checkBadIPConfig, detectNodeIPs, §9 X12; cmd/kube-proxy/app/server.go checkBadIPConfig",
+	Reference: "cmd/kube-proxy/app/server.go checkBadIPConfig, detectNodeIPs",
+	Why:       "kube-proxy takes its primary family from `bindAddress` when that is a specific IP, else from its Node's first IP, and when every `clusterCIDR` entry is of the other family it logs \"Kube-proxy configuration may be incomplete or incorrect\" with \"cluster is IPv4-primary but clusterCIDRs contains only IPv6 addresses\", and detects no local traffic of the primary family. In ClusterCIDR mode on a node without dual-stack support the error is fatal: \"kube-proxy configuration is incorrect\".",
 	Fix:       "list the pod CIDR of the primary family (first) in kube-proxy clusterCIDR, or fix bindAddress's family",
-	Needs:     []string{SourceKubeProxy},
+	Needs:     []Source{SourceKubeProxy},
+	Scope:     kubeProxies,
 	Check:     checkKubeProxyClusterCIDRFamily,
 }
 
 func checkKubeProxyClusterCIDRFamily(f *Facts, r *Reporter) {
 	proxies := f.ComponentsOf(KubeProxy)
-	if len(proxies) == 0 {
-		cpNothing(r, KubeProxy, "no kube-proxy configuration found: nothing to check")
-		return
-	}
 	for _, c := range proxies {
-		subject := cpSubject(c, "cluster-cidr")
+		subject := flagSubject(c, "cluster-cidr")
 		primary, why, ok := kubeProxyPrimary(f, c)
 		if !ok {
-			r.Pass(subject, cpAt(c, "cluster-cidr", ""), "the primary IP family is unknown (no bindAddress, no service range): nothing to check")
+			r.Pass(subject, flagAt(c, "cluster-cidr", ""), "the primary IP family is unknown (no bindAddress, no service range): nothing to check")
 			continue
 		}
 		s, _ := c.Setting("cluster-cidr")
-		cidrs := cpSplit(s.Value)
+		cidrs := splitUntrimmed(s.Value)
 		bad := otherFamily(primary)
 		// badCIDRs: a non-empty list whose entries are all of the wrong family.
 		allBad := len(cidrs) > 0 && !slices.ContainsFunc(cidrs, func(cidr string) bool {
-			return netutils.IPFamilyOfCIDRString(cidr) != netutils.IPFamily(cpIPvN(bad))
+			return netutils.IPFamilyOfCIDRString(cidr) != netutils.IPFamily(ipvN(bad))
 		})
 		if !allBad {
 			continue
@@ -176,7 +164,7 @@ func checkKubeProxyClusterCIDRFamily(f *Facts, r *Reporter) {
 		if dual {
 			clusterType = string(primary) + "-primary"
 		}
-		msg := fmt.Sprintf("cluster is %s but clusterCIDRs contains only IPv%s addresses", clusterType, cpIPvN(bad))
+		msg := fmt.Sprintf("cluster is %s but clusterCIDRs contains only IPv%s addresses", clusterType, ipvN(bad))
 		if kubeProxyLocalMode(c) == "ClusterCIDR" && !dual {
 			r.Fail(subject, s, "kube-proxy configuration is incorrect: %s (primary family taken from %s; fatal on nodes without dual-stack support)", msg, why)
 		} else {
@@ -190,8 +178,8 @@ func checkKubeProxyClusterCIDRFamily(f *Facts, r *Reporter) {
 // Node's first IP) the cluster's primary family. ok is false when neither
 // is known.
 func kubeProxyPrimary(f *Facts, c Component) (fam corev1.IPFamily, why string, ok bool) {
-	if ip := netutils.ParseIPSloppy(cpValue(c, "bind-address")); ip != nil && !ip.IsUnspecified() {
-		return cpFamily(ip), "bindAddress " + ip.String(), true
+	if ip := netutils.ParseIPSloppy(flagValue(c, "bind-address")); ip != nil && !ip.IsUnspecified() {
+		return familyOfNetIP(ip), "bindAddress " + ip.String(), true
 	}
 	if fams := f.Families(); len(fams) > 0 {
 		return fams[0], "the first service range", true
@@ -202,31 +190,27 @@ func kubeProxyPrimary(f *Facts, c Component) (fam corev1.IPFamily, why string, o
 // kubeProxyLocalMode is detectLocalMode after platformApplyDefaults
 // (cmd/kube-proxy/app/server_linux.go): "" becomes ClusterCIDR.
 func kubeProxyLocalMode(c Component) string {
-	if m := cpValue(c, "detect-local-mode"); m != "" {
+	if m := flagValue(c, "detect-local-mode"); m != "" {
 		return m
 	}
 	return "ClusterCIDR"
 }
 
-// X4: cmd/kubeadm/app/componentconfigs/kubeproxy.go (clusterCIDR =
-// podSubnet), pkg/proxy local traffic detection.
 var kubeProxyClusterCIDRMatches = Rule{
 	ID:        "kube-proxy-cluster-cidr-matches",
-	Area:      "kube-proxy",
+	Area:      AreaKubeProxy,
 	Title:     "kube-proxy clusterCIDR equals the controller-manager's --cluster-cidr (or kubeadm's podSubnet)",
 	Severity:  Warning,
-	Reference: "RULES.md §3.1, §3.3 getLocalDetectors, §5.1, §9 X4; cmd/kubeadm/app/componentconfigs/kubeproxy.go Default, cmd/kube-proxy/app/server_linux.go getLocalDetectors",
+	Reference: "cmd/kubeadm/app/componentconfigs/kubeproxy.go Default; cmd/kube-proxy/app/server_linux.go getLocalDetectors",
+	Why:       "In ClusterCIDR mode (the default) kube-proxy counts traffic as local when its source lies in the first `clusterCIDR` entry of its family, and masquerades Service traffic from anywhere else, so pod ranges missing from `clusterCIDR` are treated as outside the cluster; with no entry of the primary family it logs \"Detect-local-mode set to ClusterCIDR, but no cluster CIDR specified for primary IP family\". kubeadm sets `clusterCIDR` to `podSubnet` by default and, when a configuration sets another value, only prints a \"recommended value\" warning.",
 	Fix:       "set kube-proxy clusterCIDR to exactly kube-controller-manager's --cluster-cidr",
-	Needs:     []string{SourceKubeProxy},
+	Needs:     []Source{SourceKubeProxy},
+	Scope:     kubeProxies,
 	Check:     checkKubeProxyClusterCIDRMatches,
 }
 
 func checkKubeProxyClusterCIDRMatches(f *Facts, r *Reporter) {
 	proxies := f.ComponentsOf(KubeProxy)
-	if len(proxies) == 0 {
-		cpNothing(r, KubeProxy, "no kube-proxy configuration found: nothing to check")
-		return
-	}
 	// The reference: a controller-manager's --cluster-cidr (one that
 	// allocates node CIDRs first), else kubeadm's podSubnet.
 	var ref []string
@@ -235,20 +219,20 @@ func checkKubeProxyClusterCIDRMatches(f *Facts, r *Reporter) {
 	for _, wantAllocate := range []bool{true, false} {
 		for _, c := range f.ComponentsOf(ControllerManager) {
 			if s, ok := c.Setting("cluster-cidr"); ok && s.Value != "" && ref == nil && (!wantAllocate || kcmConfigOf(c).allocate) {
-				ref, refAt, refName = cpNormalize(strings.Split(s.Value, ",")), s, cpSubject(c, "cluster-cidr")
+				ref, refAt, refName = normalizeCIDRs(strings.Split(s.Value, ",")), s, flagSubject(c, "cluster-cidr")
 			}
 		}
 	}
 	fromKubeadm := false
 	if ref == nil && f.Kubeadm != nil && f.Kubeadm.PodSubnet != nil && f.Kubeadm.PodSubnet.Value != "" {
-		ref, refAt, refName, fromKubeadm = cpNormalize(strings.Split(f.Kubeadm.PodSubnet.Value, ",")), *f.Kubeadm.PodSubnet, "kubeadm networking.podSubnet", true
+		ref, refAt, refName, fromKubeadm = normalizeCIDRs(strings.Split(f.Kubeadm.PodSubnet.Value, ",")), *f.Kubeadm.PodSubnet, "kubeadm networking.podSubnet", true
 	}
 	if ref == nil {
-		cpNothing(r, KubeProxy, "neither kube-controller-manager --cluster-cidr nor kubeadm podSubnet is known: nothing to compare")
+		r.Pass(KubeProxy, Setting{}, "neither kube-controller-manager --cluster-cidr nor kubeadm podSubnet is known: nothing to compare")
 		return
 	}
 	for _, c := range proxies {
-		subject := cpSubject(c, "cluster-cidr")
+		subject := flagSubject(c, "cluster-cidr")
 		sev := Warning
 		if kubeProxyLocalMode(c) != "ClusterCIDR" {
 			sev = Info // clusterCIDR is not used in the other modes
@@ -256,11 +240,11 @@ func checkKubeProxyClusterCIDRMatches(f *Facts, r *Reporter) {
 		s, ok := c.Setting("cluster-cidr")
 		if !ok || s.Value == "" {
 			if sev == Warning {
-				r.Fail(subject, cpAt(c, "cluster-cidr", ""), "kube-proxy has no clusterCIDR while the pod CIDRs are %s (%s): Detect-local-mode set to ClusterCIDR, but no cluster CIDR specified for primary IP family", strings.Join(ref, ","), refAt.Source)
+				r.Fail(subject, flagAt(c, "cluster-cidr", ""), "kube-proxy has no clusterCIDR while the pod CIDRs are %s (%s): Detect-local-mode set to ClusterCIDR, but no cluster CIDR specified for primary IP family", strings.Join(ref, ","), refAt.Source)
 			}
 			continue
 		}
-		got := cpNormalize(strings.Split(s.Value, ","))
+		got := normalizeCIDRs(strings.Split(s.Value, ","))
 		if slices.Equal(got, ref) {
 			continue
 		}
@@ -272,33 +256,30 @@ func checkKubeProxyClusterCIDRMatches(f *Facts, r *Reporter) {
 	}
 }
 
-// cmd/kube-proxy/app/server.go checkBadConfig.
 var kubeProxyNodePortAddresses = Rule{
 	ID:        "kube-proxy-nodeport-addresses",
-	Area:      "kube-proxy",
+	Area:      AreaKubeProxy,
 	Title:     "kube-proxy nodePortAddresses cover the cluster's IP families",
 	Severity:  Warning,
-	Reference: "RULES.md §3.1, §3.3 checkBadConfig; cmd/kube-proxy/app/server.go checkBadConfig",
+	Reference: "cmd/kube-proxy/app/server.go checkBadConfig; cmd/kube-proxy/app/server_linux.go platformApplyDefaults",
+	Why:       "kube-proxy accepts NodePort connections on the addresses `nodePortAddresses` selects, on all local IPs when it is unset (the nftables mode defaults it to primary), and only logs at start-up when the list leaves out a family: \"cluster appears to be dual-stack but nodePortAddresses contains only IPv4 addresses; NodePort connections will be accepted on all local IPv6 IPs\". When it is unset kube-proxy logs \"nodePortAddresses is unset; NodePort connections will be accepted on all local IPs. Consider using `--nodeport-addresses primary`\".",
 	Fix:       "set nodePortAddresses to [primary], or to CIDRs of both families on a dual-stack cluster",
-	Needs:     []string{SourceKubeProxy},
+	Needs:     []Source{SourceKubeProxy},
+	Scope:     kubeProxies,
 	Check:     checkKubeProxyNodePortAddresses,
 }
 
 func checkKubeProxyNodePortAddresses(f *Facts, r *Reporter) {
 	proxies := f.ComponentsOf(KubeProxy)
-	if len(proxies) == 0 {
-		cpNothing(r, KubeProxy, "no kube-proxy configuration found: nothing to check")
-		return
-	}
 	for _, c := range proxies {
-		subject := cpSubject(c, "nodeport-addresses")
+		subject := flagSubject(c, "nodeport-addresses")
 		s, ok := c.Setting("nodeport-addresses")
-		list := cpSplit(s.Value)
-		if len(list) == 0 && cpValue(c, "proxy-mode") == "nftables" {
+		list := splitUntrimmed(s.Value)
+		if len(list) == 0 && flagValue(c, "proxy-mode") == "nftables" {
 			list = []string{"primary"} // platformApplyDefaults
 		}
 		if !ok && len(list) == 0 {
-			r.FailWith(Info, subject, cpAt(c, "nodeport-addresses", ""), "nodePortAddresses is unset; NodePort connections will be accepted on all local IPs. Consider using `--nodeport-addresses primary`")
+			r.FailWith(Info, subject, flagAt(c, "nodeport-addresses", ""), "nodePortAddresses is unset; NodePort connections will be accepted on all local IPs. Consider using `--nodeport-addresses primary`")
 			continue
 		}
 		primary, _, known := kubeProxyPrimary(f, c)
@@ -307,7 +288,7 @@ func checkKubeProxyNodePortAddresses(f *Facts, r *Reporter) {
 		}
 		// anyDualStackConfig: the cluster's service ranges, or kube-proxy's
 		// own clusterCIDR or nodePortAddresses, name both families.
-		dualCIDRs, _ := netutils.IsDualStackCIDRStrings(cpSplit(cpValue(c, "cluster-cidr")))
+		dualCIDRs, _ := netutils.IsDualStackCIDRStrings(splitUntrimmed(flagValue(c, "cluster-cidr")))
 		dualNPA, _ := netutils.IsDualStackCIDRStrings(list)
 		dual := f.DualStack() || dualCIDRs || dualNPA
 		// Keywords expand to CIDRs of both families (primary: the node's

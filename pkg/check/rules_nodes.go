@@ -1,27 +1,27 @@
 package check
 
 import (
-	corev1 "k8s.io/api/core/v1"
-	netutils "k8s.io/utils/net"
-
 	"fmt"
 	"net"
 	"slices"
 	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	netutils "k8s.io/utils/net"
 )
 
 // nodeRules are the node rules, in report order.
 var nodeRules = []Rule{nodesPodCIDRsValid, nodesPodCIDRPerFamily, nodesPodCIDRInClusterCIDR, nodesInternalIPPerFamily, nodesPrimaryFamily}
 
-// pkg/apis/core/validation/validation.go ValidateNode (spec.podCIDRs).
 var nodesPodCIDRsValid = Rule{
 	ID:        "nodes-pod-cidrs-valid",
-	Area:      "nodes",
+	Area:      AreaNodes,
 	Title:     "Node spec.podCIDRs: valid, at most one CIDR per family",
 	Severity:  Error,
-	Reference: "RULES.md §6.5; pkg/apis/core/validation/validation.go ValidateNode",
+	Reference: "pkg/apis/core/validation/validation.go ValidateNode",
+	Why:       "The API server rejects a Node whose `spec.podCIDRs` do not parse (\"must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)\") or hold more than one CIDR of a family (\"may specify no more than one CIDR for each IP family\"), and once set podCIDRs cannot change. When `spec.podCIDR` and `spec.podCIDRs[0]` differ, the API server treats podCIDR as authoritative.",
 	Fix:       "spec.podCIDRs is immutable: delete and re-register the node so node IPAM allocates one CIDR per family",
-	Needs:     []string{SourceNodes},
+	Needs:     []Source{SourceNodes},
 	Check:     checkNodePodCIDRsValid,
 }
 
@@ -43,9 +43,7 @@ func checkNodePodCIDRsValid(f *Facts, r *Reporter) {
 		if node.Spec.PodCIDR != "" && len(cidrs) > 0 && node.Spec.PodCIDR != cidrs[0] {
 			problems = append(problems, fmt.Sprintf("spec.podCIDR %q differs from spec.podCIDRs[0] %q (the API server treats podCIDR as authoritative)", node.Spec.PodCIDR, cidrs[0]))
 		}
-		if len(problems) > 0 {
-			r.Fail(nodeSubject(node, "spec.podCIDRs"), Setting{}, "%s", strings.Join(problems, "; "))
-		}
+		r.FailAll(nodeSubject(node, "spec.podCIDRs"), Setting{}, problems)
 	}
 }
 
@@ -67,16 +65,15 @@ func podCIDRFamilies(node *corev1.Node) (fams []corev1.IPFamily, cidrs []*net.IP
 	return fams, cidrs, true
 }
 
-// pkg/controller/nodeipam/ipam/range_allocator.go occupyCIDRs: podCIDRs[i]
-// belongs to --cluster-cidr[i]; validate-dual-stack.md step 1.
 var nodesPodCIDRPerFamily = Rule{
 	ID:        "nodes-pod-cidr-per-family",
-	Area:      "nodes",
+	Area:      AreaNodes,
 	Title:     "Every node has one podCIDR per cluster family, in the cluster's order",
 	Severity:  Error,
-	Reference: "RULES.md §7.1 step 1, §2.3, §9 X6/X7; pkg/controller/nodeipam/ipam/range_allocator.go occupyCIDRs",
+	Reference: "pkg/controller/nodeipam/ipam/range_allocator.go occupyCIDRs; https://kubernetes.io/docs/tasks/network/validate-dual-stack/",
+	Why:       "With `--allocate-node-cidrs`, node IPAM gives each node one podCIDR per `--cluster-cidr` entry, in that order, and expects `spec.podCIDRs[i]` in `--cluster-cidr[i]`; a node with a podCIDR the configuration lacks stops node IPAM from starting (\"node:node-1 has an allocated cidr: fd00:10:244:1::/64 at index:1 that does not exist in cluster cidrs configuration\"). podCIDRs never change once set, so nodes allocated before the cluster became dual-stack keep one family, while the validate-dual-stack procedure expects one IPv4 and one IPv6 podCIDR on every node.",
 	Fix:       "give kube-controller-manager a dual-stack --cluster-cidr in the service ranges' order; nodes allocated before keep their podCIDRs: delete and re-register them",
-	Needs:     []string{SourceNodes},
+	Needs:     []Source{SourceNodes},
 	Check:     checkNodePodCIDRFamilies,
 }
 
@@ -148,16 +145,15 @@ func checkNodePodCIDRFamilies(f *Facts, r *Reporter) {
 	}
 }
 
-// range_allocator.go occupyCIDRs and cidrset.Occupy; mask sizes from
-// cmd/kube-controller-manager/app/core.go setNodeCIDRMaskSizes.
 var nodesPodCIDRInClusterCIDR = Rule{
 	ID:        "nodes-pod-cidr-in-cluster-cidr",
-	Area:      "nodes",
+	Area:      AreaNodes,
 	Title:     "Node podCIDRs lie in --cluster-cidr and have the node mask size",
 	Severity:  Error,
-	Reference: "RULES.md §2.3, §9 X6; pkg/controller/nodeipam/ipam/range_allocator.go occupyCIDRs, cmd/kube-controller-manager/app/core.go setNodeCIDRMaskSizes",
+	Reference: "pkg/controller/nodeipam/ipam/range_allocator.go occupyCIDRs; cmd/kube-controller-manager/app/core.go setNodeCIDRMaskSizes",
+	Why:       "When node IPAM starts it marks every node's podCIDRs as used in the cluster CIDR of the same index and fails on one outside it (\"failed to mark cidr[10.245.1.0/24] at idx [0] as occupied for node: node-1: cidr 10.245.1.0/24 is out the range of cluster cidr 10.244.0.0/16\"), so a `--cluster-cidr` changed under existing nodes stops kube-controller-manager. A podCIDR of another size than the node mask was allocated under an earlier mask setting: it keeps working, but nodes differ in how many pod addresses they have.",
 	Fix:       "restore the --cluster-cidr and --node-cidr-mask-size-ipv4/-ipv6 the nodes were allocated from, or delete and re-register the nodes",
-	Needs:     []string{SourceNodes, SourceControlPlane},
+	Needs:     []Source{SourceNodes, SourceControlPlane},
 	Check:     checkNodePodCIDRsInClusterCIDR,
 }
 
@@ -207,16 +203,15 @@ func checkNodePodCIDRsInClusterCIDR(f *Facts, r *Reporter) {
 	}
 }
 
-// pkg/kubelet/nodestatus/setters.go NodeAddress publishes one InternalIP
-// per --node-ip entry; validate-dual-stack.md step 2.
 var nodesInternalIPPerFamily = Rule{
 	ID:        "nodes-internal-ip-per-family",
-	Area:      "nodes",
+	Area:      AreaNodes,
 	Title:     "On a dual-stack cluster every node has an InternalIP of each family",
 	Severity:  Error,
-	Reference: "RULES.md §7.1 step 2, §4.2, §9 X7; pkg/kubelet/nodestatus/setters.go NodeAddress",
+	Reference: "pkg/kubelet/nodestatus/setters.go NodeAddress; https://kubernetes.io/docs/tasks/network/validate-dual-stack/",
+	Why:       "kubelet publishes one InternalIP per `--node-ip` entry, and without `--node-ip` a single address it looks up itself, so a Node has addresses of both families only with a dual-stack `--node-ip` or a cloud provider that reports both. A node without both has single-stack hostNetwork pods and `status.hostIPs`, and the validate-dual-stack procedure expects an InternalIP of each family.",
 	Fix:       "start kubelet with --node-ip=<IPv4>,<IPv6> (primary family first), or use a cloud provider that reports both families",
-	Needs:     []string{SourceNodes},
+	Needs:     []Source{SourceNodes},
 	Check:     checkNodeInternalIPs,
 }
 
@@ -265,16 +260,15 @@ func internalIPFamilies(node *corev1.Node) (fams []corev1.IPFamily, ips []string
 	return fams, ips
 }
 
-// pkg/kubelet/kubelet_pods.go sortPodIPs and cmd/kube-proxy/app/server.go
-// detectNodeIPs take the node's first IP as the primary family.
 var nodesPrimaryFamily = Rule{
 	ID:        "nodes-primary-family",
-	Area:      "nodes",
+	Area:      AreaNodes,
 	Title:     "A node's first InternalIP is of the cluster's primary family",
 	Severity:  Warning,
-	Reference: "RULES.md §4.3, §3.3, §9 X8; pkg/kubelet/kubelet_pods.go sortPodIPs, cmd/kube-proxy/app/server.go detectNodeIPs",
+	Reference: "pkg/kubelet/kubelet_pods.go sortPodIPs; cmd/kube-proxy/app/server.go detectNodeIPs",
+	Why:       "kubelet orders each pod's IPs by the family of the node's first IP, and kube-proxy takes its primary family from the node's first IP unless `bindAddress` is set. A node whose first InternalIP is not of the primary service family gives its pods a podIPs[0] of the other family, which probes and single-family consumers then use.",
 	Fix:       "list the primary family's address first in kubelet --node-ip",
-	Needs:     []string{SourceNodes},
+	Needs:     []Source{SourceNodes},
 	Check:     checkNodePrimaryFamily,
 }
 

@@ -1,27 +1,27 @@
 package check
 
 import (
-	corev1 "k8s.io/api/core/v1"
-	netutils "k8s.io/utils/net"
-
 	"fmt"
 	"net"
 	"slices"
 	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	netutils "k8s.io/utils/net"
 )
 
 // podRules are the pod rules, in report order.
 var podRules = []Rule{podsPodIPsValid, podsDualStackIPs, podsPrimaryFamily, podsIPsInNodePodCIDRs, podsHostIPsValid, podsHostIPsMatchNode}
 
-// pkg/apis/core/validation/validation.go validatePodIPs.
 var podsPodIPsValid = Rule{
 	ID:        "pods-pod-ips-valid",
-	Area:      "pods",
+	Area:      AreaPods,
 	Title:     "Pod status.podIPs: valid, one per family, podIPs[0] == podIP",
 	Severity:  Error,
-	Reference: "RULES.md §6.1; pkg/apis/core/validation/validation.go validatePodIPs",
+	Reference: "pkg/apis/core/validation/validation.go validatePodIPs",
+	Why:       "The API server rejects pod status updates whose `status.podIPs` do not parse (\"must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)\"), hold more than one IP of a family (\"may specify no more than one IP for each IP family\"), or do not start with `podIP` (\"must be equal to `podIP`\"). kubelet takes the addresses from the container runtime, which gets them from the network plugin.",
 	Fix:       "fix the network plugin (CNI) that reports these addresses, then recreate the pod",
-	Needs:     []string{SourcePods},
+	Needs:     []Source{SourcePods},
 	CheckPod:  checkPodIPsValid,
 }
 
@@ -37,9 +37,7 @@ func checkPodIPsValid(_ *Facts, pod *corev1.Pod, r *Reporter) {
 	case pod.Status.PodIP != ips[0]:
 		problems = append(problems, fmt.Sprintf("status.podIPs[0].ip: Invalid value: %q: must be equal to `podIP` (%q)", ips[0], pod.Status.PodIP))
 	}
-	if len(problems) > 0 {
-		r.Fail(podSubject(pod, "status.podIPs"), Setting{}, "%s", strings.Join(problems, "; "))
-	}
+	r.FailAll(podSubject(pod, "status.podIPs"), Setting{}, problems)
 }
 
 // ipListProblems is validatePodIPs' / validateHostIPs' check of a list.
@@ -58,17 +56,16 @@ func ipListProblems(fieldName string, ips []string) []string {
 	return problems
 }
 
-// test/e2e/network/dual_stack.go "should create pod, add ipv6 and ipv4 ip
-// to pod ips"; validate-dual-stack.md step 3.
 var podsDualStackIPs = Rule{
 	ID:        "pods-dual-stack-ips",
-	Area:      "pods",
+	Area:      AreaPods,
 	Title:     "Running pods on dual-stack nodes have an IP of each family",
 	Severity:  Error,
-	Reference: "RULES.md §7.1 step 3, §9 X8; test/e2e/network/dual_stack.go",
+	Reference: "test/e2e/network/dual_stack.go; https://kubernetes.io/docs/tasks/network/validate-dual-stack/",
+	Why:       "The network plugin, not Kubernetes, assigns pod addresses: kubelet publishes at most one IP per family of what the runtime reports, and nothing fails when a family is missing. The upstream dual-stack e2e tests and the validate-dual-stack procedure expect every pod on a dual-stack node to have an IPv4 and an IPv6 address; a pod without one is unreachable through Services of that family.",
 	Fix:       "configure the network plugin (CNI IPAM) for both families, then recreate the pods",
-	Needs:     []string{SourcePods, SourceNodes},
-	Check:     checkPodIndexFamilies,
+	Needs:     []Source{SourcePods, SourceNodes},
+	Check:     skipUnlessFamiliesKnown,
 	CheckPod:  checkPodDualStackIPs,
 }
 
@@ -76,7 +73,7 @@ func checkPodDualStackIPs(f *Facts, pod *corev1.Pod, r *Reporter) {
 	if pod.Spec.HostNetwork || pod.Status.Phase != corev1.PodRunning {
 		return
 	}
-	idx := podIndexOf(f, false)
+	idx := r.run.nodeIndex()
 	if !idx.dualStack {
 		return
 	}
@@ -99,30 +96,24 @@ func checkPodDualStackIPs(f *Facts, pod *corev1.Pod, r *Reporter) {
 	}
 }
 
-// checkPodIndexFamilies prepares the index before the pods are streamed and
-// skips the rule when the cluster's families are unknown.
-func checkPodIndexFamilies(f *Facts, r *Reporter) {
-	if podIndexOf(f, true).families == nil {
+// skipUnlessFamiliesKnown skips a pod rule that compares pods with the
+// cluster's families when those are unknown.
+func skipUnlessFamiliesKnown(f *Facts, r *Reporter) {
+	if r.run.nodeIndex().families == nil {
 		r.Skip("pods", familiesUnknown(f))
 	}
 }
 
-// checkPodIndexNodes prepares the index before the pods are streamed.
-func checkPodIndexNodes(f *Facts, _ *Reporter) {
-	podIndexOf(f, true)
-}
-
-// pkg/kubelet/kubelet_pods.go sortPodIPs; KEP-563 "Default Pod IP
-// Selection": podIPs[0] matches the primary service family.
 var podsPrimaryFamily = Rule{
 	ID:        "pods-primary-family",
-	Area:      "pods",
+	Area:      AreaPods,
 	Title:     "A pod's podIPs[0] is of the cluster's primary family",
 	Severity:  Warning,
-	Reference: "RULES.md §4.3, §9 X8; pkg/kubelet/kubelet_pods.go sortPodIPs (KEP-563 Default Pod IP Selection)",
+	Reference: "pkg/kubelet/kubelet_pods.go sortPodIPs; KEP-563 (Default Pod IP Selection)",
+	Why:       "kubelet puts first the pod IP of the family of the node's first IP (IPv4 when it has none), and KEP-563 expects that default IP to be of the primary service family. Probes, lifecycle hooks without a `host` and consumers of `status.podIP` use only podIPs[0], so a pod whose first IP is of the other family is probed and reached over that family.",
 	Fix:       "list the primary family first in the node's kubelet --node-ip (kubelet orders pod IPs by it), then recreate the pods",
-	Needs:     []string{SourcePods},
-	Check:     checkPodIndexFamilies,
+	Needs:     []Source{SourcePods},
+	Check:     skipUnlessFamiliesKnown,
 	CheckPod:  checkPodPrimaryFamily,
 }
 
@@ -130,7 +121,7 @@ func checkPodPrimaryFamily(f *Facts, pod *corev1.Pod, r *Reporter) {
 	if pod.Spec.HostNetwork || len(pod.Status.PodIPs) == 0 {
 		return // hostNetwork pods follow their node: nodes-primary-family
 	}
-	idx := podIndexOf(f, false)
+	idx := r.run.nodeIndex()
 	if idx.families == nil {
 		return
 	}
@@ -155,17 +146,15 @@ func checkPodPrimaryFamily(f *Facts, pod *corev1.Pod, r *Reporter) {
 	r.FailWith(Error, subject, Setting{}, "no %s address (podIPs %s) on a %s cluster: its Services cannot reach it", primary, strings.Join(ips, ","), stackName(idx.families))
 }
 
-// pkg/kubelet/kubelet_node_status.go updateNode hands node.spec.podCIDRs
-// to the runtime; host-local IPAM allocates from them.
 var podsIPsInNodePodCIDRs = Rule{
 	ID:        "pods-ips-in-node-pod-cidrs",
-	Area:      "pods",
+	Area:      AreaPods,
 	Title:     "Pod IPs lie in their node's podCIDR of the same family",
 	Severity:  Warning,
-	Reference: "RULES.md §4.4, §2.3; pkg/kubelet/kubelet_node_status.go updateNode",
+	Reference: "pkg/kubelet/kubelet_node_status.go updateNode",
+	Why:       "kubelet hands the node's `spec.podCIDRs` to the container runtime, and network plugins with host-local IPAM allocate pod addresses from them; node IPAM keeps these ranges disjoint across nodes and out of the service ranges. A pod address outside its node's podCIDR comes from IPAM that ignores them: it can collide with another node's pods, and routes built from podCIDRs do not lead to it.",
 	Fix:       "make the network plugin allocate from node spec.podCIDRs (or --skip this rule when its IPAM deliberately ignores them)",
-	Needs:     []string{SourcePods, SourceNodes},
-	Check:     checkPodIndexNodes,
+	Needs:     []Source{SourcePods, SourceNodes},
 	CheckPod:  checkPodIPsInNodeCIDRs,
 }
 
@@ -173,7 +162,7 @@ func checkPodIPsInNodeCIDRs(f *Facts, pod *corev1.Pod, r *Reporter) {
 	if pod.Spec.HostNetwork || len(pod.Status.PodIPs) == 0 {
 		return
 	}
-	node := podIndexOf(f, false).nodes[pod.Spec.NodeName]
+	node := r.run.nodeIndex().nodes[pod.Spec.NodeName]
 	if node == nil || !node.hasPodCIDRs {
 		return
 	}
@@ -188,20 +177,18 @@ func checkPodIPsInNodeCIDRs(f *Facts, pod *corev1.Pod, r *Reporter) {
 			problems = append(problems, fmt.Sprintf("podIPs[%d] %s is outside node %s's %s podCIDR %s", i, podIP.IP, node.name, fam, cidr))
 		}
 	}
-	if len(problems) > 0 {
-		r.Fail(podSubject(pod, "status.podIPs"), Setting{}, "%s", strings.Join(problems, "; "))
-	}
+	r.FailAll(podSubject(pod, "status.podIPs"), Setting{}, problems)
 }
 
-// pkg/apis/core/validation/validation.go validateHostIPs.
 var podsHostIPsValid = Rule{
 	ID:        "pods-host-ips-valid",
-	Area:      "pods",
+	Area:      AreaPods,
 	Title:     "Pod status.hostIPs: valid, one per family, hostIPs[0] == hostIP",
 	Severity:  Error,
-	Reference: "RULES.md §6.1; pkg/apis/core/validation/validation.go validateHostIPs",
+	Reference: "pkg/apis/core/validation/validation.go validateHostIPs",
+	Why:       "The API server rejects pod status updates whose `status.hostIPs[0]` differs from `hostIP` (\"must be equal to `hostIP`\"), or whose hostIPs do not parse or hold more than one IP of a family (\"may specify no more than one IP for each IP family\"). kubelet fills them from its node's addresses.",
 	Fix:       "fix the node's addresses (kubelet --node-ip), then recreate the pod",
-	Needs:     []string{SourcePods},
+	Needs:     []Source{SourcePods},
 	CheckPod:  checkPodHostIPsValid,
 }
 
@@ -215,22 +202,18 @@ func checkPodHostIPsValid(_ *Facts, pod *corev1.Pod, r *Reporter) {
 		problems = append(problems, fmt.Sprintf("status.hostIPs[0].ip: Invalid value: %q: must be equal to `hostIP` (%q)", ips[0], pod.Status.HostIP))
 	}
 	problems = append(problems, ipListProblems("status.hostIPs", ips)...)
-	if len(problems) > 0 {
-		r.Fail(podSubject(pod, "status.hostIPs"), Setting{}, "%s", strings.Join(problems, "; "))
-	}
+	r.FailAll(podSubject(pod, "status.hostIPs"), Setting{}, problems)
 }
 
-// pkg/kubelet/kubelet_pods.go generateAPIPodStatus copies
-// pkg/util/node GetNodeHostIPs into hostIPs, and into hostNetwork pods' podIPs.
 var podsHostIPsMatchNode = Rule{
 	ID:        "pods-host-ips-match-node",
-	Area:      "pods",
+	Area:      AreaPods,
 	Title:     "Pod hostIPs (and hostNetwork podIPs) equal the node's host IPs",
 	Severity:  Warning,
-	Reference: "RULES.md §6.1, §4.3; pkg/kubelet/kubelet_pods.go generateAPIPodStatus, pkg/util/node/node.go GetNodeHostIPs",
+	Reference: "pkg/kubelet/kubelet_pods.go generateAPIPodStatus; pkg/util/node/node.go GetNodeHostIPs",
+	Why:       "kubelet sets every pod's hostIPs to the node's host IPs, its first InternalIP (else ExternalIP) and the first address of the other family, and gives hostNetwork pods the same addresses as podIPs; a hostNetwork pod's primary podIP never changes once set, only a missing second family is added. A difference means the node's addresses changed after the pod started, or kubelet has not updated the pod's status.",
 	Fix:       "hostNetwork podIPs are immutable once set: recreate pods started before the node's addresses changed",
-	Needs:     []string{SourcePods, SourceNodes},
-	Check:     checkPodIndexNodes,
+	Needs:     []Source{SourcePods, SourceNodes},
 	CheckPod:  checkPodHostIPsMatchNode,
 }
 
@@ -238,7 +221,7 @@ func checkPodHostIPsMatchNode(f *Facts, pod *corev1.Pod, r *Reporter) {
 	if pod.Spec.NodeName == "" || (pod.Status.HostIP == "" && len(pod.Status.HostIPs) == 0 && len(pod.Status.PodIPs) == 0) {
 		return
 	}
-	node := podIndexOf(f, false).nodes[pod.Spec.NodeName]
+	node := r.run.nodeIndex().nodes[pod.Spec.NodeName]
 	if node == nil || len(node.hostIPs) == 0 {
 		return
 	}

@@ -11,12 +11,13 @@ var probeRules = []Rule{apiServerDualStackAllocation}
 
 var apiServerDualStackAllocation = Rule{
 	ID:        "apiserver-dual-stack-allocation",
-	Area:      "apiserver",
+	Area:      AreaAPIServer,
 	Title:     "The apiserver allocates dual-stack ClusterIPs (--probe)",
 	Severity:  Error,
-	Reference: "RULES.md §6.2 defaulting/allocation 5 (pkg/registry/core/service/storage/alloc.go initIPFamilyFields); dual-stack.md",
+	Reference: "pkg/registry/core/service/storage/alloc.go initIPFamilyFields; https://kubernetes.io/docs/concepts/services-networking/dual-stack/",
+	Why:       "For a Service with `ipFamilyPolicy: RequireDualStack` the apiserver allocates one ClusterIP from a service range of each family, and it rejects the Service when the cluster has ranges of one family only: \"this cluster is not configured for dual-stack services\". Without `ipFamilies` the primary family comes first, as in `--service-cluster-ip-range`.",
 	Fix:       "give kube-apiserver --service-cluster-ip-range one range of each family",
-	Needs:     []string{SourceProbe}, // for the README's permissions table; a probe that cannot run sets Probe.Skipped
+	Needs:     []Source{SourceProbe}, // for the README's permissions table; a probe that cannot run sets Probe.Skipped
 	Check: func(f *Facts, r *Reporter) {
 		p := f.Probe
 		switch {

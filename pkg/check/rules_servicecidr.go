@@ -1,29 +1,27 @@
 package check
 
 import (
-	netutils "k8s.io/utils/net"
-
 	"fmt"
 	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	netutils "k8s.io/utils/net"
 )
 
 // serviceCIDRRules are the serviceCIDR rules, in report order.
 var serviceCIDRRules = []Rule{servicecidrDefaultMatchesFlags, servicecidrDefaultEvents, servicecidrValid, servicecidrIPv6PrefixLength}
 
-// pkg/controlplane/controller/defaultservicecidr/default_servicecidr_controller.go
-// keeps the `kubernetes` ServiceCIDR equal to the apiserver's flags.
 var servicecidrDefaultMatchesFlags = Rule{
 	ID:        "servicecidr-default-matches-flags",
-	Area:      "servicecidr",
+	Area:      AreaServiceCIDR,
 	Title:     "The kubernetes ServiceCIDR equals kube-apiserver --service-cluster-ip-range",
 	Severity:  Error,
-	Reference: "RULES.md §1.5, §9 X2; pkg/controlplane/controller/defaultservicecidr/default_servicecidr_controller.go",
+	Reference: "pkg/controlplane/controller/defaultservicecidr/default_servicecidr_controller.go; https://kubernetes.io/docs/tasks/network/reconfigure-default-service-ip-ranges/",
+	Why:       "From v1.33 kube-apiserver creates the ServiceCIDR `kubernetes` from its `--service-cluster-ip-range` and afterwards only converts it from single to dual-stack; any other difference stays, with Warning events such as \"The default ServiceCIDR [10.96.0.0/16] does not match the controller flag configurations [10.96.0.0/16 fd00::/108]\". ClusterIPs are allocated from the ServiceCIDR objects, so the flags then no longer say which ranges are in use.",
 	Fix:       "give every kube-apiserver the same --service-cluster-ip-range as ServiceCIDR kubernetes (only single to dual-stack is converted automatically; see reconfigure-default-service-ip-ranges)",
-	Needs:     []string{SourceServiceCIDRs},
+	Needs:     []Source{SourceServiceCIDRs},
 	Check:     checkDefaultServiceCIDR,
 }
 
@@ -45,8 +43,8 @@ func checkDefaultServiceCIDR(f *Facts, r *Reporter) {
 	apiservers := f.ComponentsOf(APIServer)
 	if len(apiservers) == 0 {
 		reason := "kube-apiserver flags unknown: nothing to compare ServiceCIDR kubernetes with"
-		if why, ok := f.Unavailable[SourceControlPlane]; ok {
-			reason += " (" + SourceControlPlane + ": " + why + ")"
+		if why := f.unavailable(SourceControlPlane); why != "" {
+			reason += " (" + why + ")"
 		}
 		r.Skip(subject, reason)
 		return
@@ -93,15 +91,15 @@ func canonicalCIDRs(values []string) ([]string, bool) {
 	return out, true
 }
 
-// Same controller: the events it emits when it cannot reconcile.
 var servicecidrDefaultEvents = Rule{
 	ID:        "servicecidr-default-events",
-	Area:      "servicecidr",
+	Area:      AreaServiceCIDR,
 	Title:     "No KubernetesDefaultServiceCIDRInconsistent/Error events",
 	Severity:  Error,
-	Reference: "RULES.md §1.5, §9 X2; pkg/controlplane/controller/defaultservicecidr/default_servicecidr_controller.go",
+	Reference: "pkg/controlplane/controller/defaultservicecidr/default_servicecidr_controller.go; https://kubernetes.io/docs/tasks/network/reconfigure-default-service-ip-ranges/",
+	Why:       "When the ServiceCIDR `kubernetes` and a kube-apiserver's `--service-cluster-ip-range` disagree, that apiserver records Warning events on the object with reason `KubernetesDefaultServiceCIDRInconsistent`, and with reason `KubernetesDefaultServiceCIDRError` when it cannot create, update or convert it (for example \"The default ServiceCIDR can not be created\"). Apart from the events it keeps running with the object as it is.",
 	Fix:       "make every kube-apiserver's --service-cluster-ip-range equal ServiceCIDR kubernetes (events name both)",
-	Needs:     []string{SourceEvents},
+	Needs:     []Source{SourceEvents},
 	Check:     checkServiceCIDREvents,
 }
 
@@ -146,15 +144,15 @@ func defaultServiceCIDRSettled(f *Facts) bool {
 	return true
 }
 
-// pkg/apis/networking/validation/validation.go ValidateServiceCIDR.
 var servicecidrValid = Rule{
 	ID:        "servicecidr-valid",
-	Area:      "servicecidr",
+	Area:      AreaServiceCIDR,
 	Title:     "ServiceCIDR spec.cidrs: 1-2 canonical CIDRs of different families",
 	Severity:  Error,
-	Reference: "RULES.md §1.5; pkg/apis/networking/validation/validation.go ValidateServiceCIDR",
+	Reference: "pkg/apis/networking/validation/validation.go ValidateServiceCIDR",
+	Why:       "The API server accepts a ServiceCIDR only with one or two CIDRs (\"at least one CIDR required\", \"may only hold up to 2 values\"), each in strict canonical form (for example \"must not have bits set beyond the prefix length\"), and two only of different families (\"may specify no more than one IP for each IP family, i.e 192.168.0.0/24 and 2001:db8::/64\"). Unlike the flags, it does not mask host bits or accept leading zeros.",
 	Fix:       "list one or two canonical CIDRs, one per family, in spec.cidrs",
-	Needs:     []string{SourceServiceCIDRs},
+	Needs:     []Source{SourceServiceCIDRs},
 	Check:     checkServiceCIDRsValid,
 }
 
@@ -180,22 +178,19 @@ func checkServiceCIDRsValid(f *Facts, r *Reporter) {
 				}
 			}
 		}
-		if len(problems) > 0 {
-			r.Fail("servicecidr/"+sc.Name+" spec.cidrs", Setting{}, "%s", strings.Join(problems, "; "))
-		}
+		r.FailAll("servicecidr/"+sc.Name+" spec.cidrs", Setting{}, problems)
 	}
 }
 
-// pkg/registry/core/service/ipallocator/ipallocator.go NewIPAllocator
-// refuses IPv6 ranges shorter than /64; the apiserver only logs it.
 var servicecidrIPv6PrefixLength = Rule{
 	ID:        "servicecidr-ipv6-prefix-length",
-	Area:      "servicecidr",
+	Area:      AreaServiceCIDR,
 	Title:     "IPv6 service CIDRs are /64 or longer (usable by the allocator)",
 	Severity:  Error,
-	Reference: "RULES.md §1.3; pkg/registry/core/service/ipallocator/ipallocator.go NewIPAllocator",
+	Reference: "pkg/registry/core/service/ipallocator/ipallocator.go NewIPAllocator",
+	Why:       "The ClusterIP allocator refuses IPv6 ranges with a prefix shorter than /64 (\"shortest allowed prefix length for service CIDR is 64, got 48\"), while ServiceCIDR validation sets no size limit. kube-apiserver accepts such a ServiceCIDR and only logs the allocator error, so no ClusterIP is ever allocated from it.",
 	Fix:       "use an IPv6 service range of /64 or longer (/108 up to /112 is usual)",
-	Needs:     []string{SourceServiceCIDRs},
+	Needs:     []Source{SourceServiceCIDRs},
 	Check:     checkServiceCIDRPrefix,
 }
 

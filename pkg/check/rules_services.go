@@ -1,28 +1,27 @@
 package check
 
 import (
-	corev1 "k8s.io/api/core/v1"
-	netutils "k8s.io/utils/net"
-
 	"fmt"
 	"net"
 	"slices"
 	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	netutils "k8s.io/utils/net"
 )
 
 // serviceRules are the service rules, in report order.
 var serviceRules = []Rule{servicesClusterIPsValid, servicesIPFamiliesMatch, servicesClusterIPInRange, servicesIPFamilyPolicy, servicesPreferDualStackSingleFamily}
 
-// pkg/apis/core/validation/validation.go ValidateServiceClusterIPsRelatedFields
-// and ValidateService (ExternalName, headless NodePort/LoadBalancer).
 var servicesClusterIPsValid = Rule{
 	ID:        "services-cluster-ips-valid",
-	Area:      "services",
+	Area:      AreaServices,
 	Title:     "Service clusterIPs/ipFamilies/ipFamilyPolicy pass API validation",
 	Severity:  Error,
-	Reference: "RULES.md §6.2; pkg/apis/core/validation/validation.go ValidateServiceClusterIPsRelatedFields",
+	Reference: "pkg/apis/core/validation/validation.go ValidateServiceClusterIPsRelatedFields; https://kubernetes.io/docs/concepts/services-networking/dual-stack/",
+	Why:       "The API server rejects a Service whose `clusterIPs[0]` differs from `clusterIP` (\"first value must match `clusterIP`\"), whose clusterIPs are more than two or two of one family (\"may specify no more than one IP for each IP family\"), whose `ipFamilies` or `ipFamilyPolicy` hold an unsupported value, or that is headless as a NodePort or LoadBalancer Service; ExternalName Services may set none of these fields (\"may not be set for ExternalName services\"). Every update of such a Service is rejected too.",
 	Fix:       "recreate the Service with valid clusterIPs, ipFamilies and ipFamilyPolicy",
-	Needs:     []string{SourceServices},
+	Needs:     []Source{SourceServices},
 	Check:     checkServiceIPsValid,
 }
 
@@ -44,9 +43,7 @@ func checkServiceIPsValid(f *Facts, r *Reporter) {
 		} else {
 			problems = serviceIPProblems(svc)
 		}
-		if len(problems) > 0 {
-			r.Fail(serviceSubject(svc, "spec.clusterIPs"), Setting{}, "%s", strings.Join(problems, "; "))
-		}
+		r.FailAll(serviceSubject(svc, "spec.clusterIPs"), Setting{}, problems)
 	}
 }
 
@@ -106,16 +103,15 @@ func serviceIPProblems(svc *corev1.Service) []string {
 	return problems
 }
 
-// ValidateServiceClusterIPsRelatedFields (family per index) and the e2e
-// validateServiceAndClusterIPFamily (len(clusterIPs) == len(ipFamilies)).
 var servicesIPFamiliesMatch = Rule{
 	ID:        "services-ip-families-match",
-	Area:      "services",
+	Area:      AreaServices,
 	Title:     "Service clusterIPs pair up with ipFamilies, index by index",
 	Severity:  Error,
-	Reference: "RULES.md §6.2, §9 X9; pkg/apis/core/validation/validation.go ValidateServiceClusterIPsRelatedFields, test/e2e/network/dual_stack.go",
+	Reference: "pkg/apis/core/validation/validation.go ValidateServiceClusterIPsRelatedFields; test/e2e/network/dual_stack.go",
+	Why:       "The API server requires `clusterIPs[i]` to be of the family `ipFamilies[i]` names (\"expected an IPv6 value as indicated by `ipFamilies[1]`\"), and the dual-stack e2e tests expect as many ipFamilies as clusterIPs. The EndpointSlice controller follows `ipFamilies`, so a ClusterIP of a family not listed there gets no endpoints.",
 	Fix:       "recreate the Service: the apiserver allocates clusterIPs matching ipFamilies",
-	Needs:     []string{SourceServices},
+	Needs:     []Source{SourceServices},
 	Check:     checkServiceFamiliesMatch,
 }
 
@@ -141,22 +137,19 @@ func checkServiceFamiliesMatch(f *Facts, r *Reporter) {
 			}
 			problems = append(problems, fmt.Sprintf("spec.clusterIPs[%d]: Invalid value: %q: expected an %s value as indicated by `ipFamilies[%v]`", j, ip, want, j))
 		}
-		if len(problems) > 0 {
-			r.Fail(serviceSubject(svc, "spec.clusterIPs"), Setting{}, "%s", strings.Join(problems, "; "))
-		}
+		r.FailAll(serviceSubject(svc, "spec.clusterIPs"), Setting{}, problems)
 	}
 }
 
-// pkg/registry/core/service/ipallocator/controller/repairip.go: event
-// ClusterIPOutOfRange.
 var servicesClusterIPInRange = Rule{
 	ID:        "services-cluster-ip-in-range",
-	Area:      "services",
+	Area:      AreaServices,
 	Title:     "Service clusterIPs lie in a service range of their family",
 	Severity:  Warning,
-	Reference: "RULES.md §6.2, §9 X9; pkg/registry/core/service/ipallocator/controller/repairip.go",
+	Reference: "pkg/registry/core/service/ipallocator/controller/repairip.go",
+	Why:       "kube-apiserver's ClusterIP repair loop checks every Service's clusterIPs against the service ranges (the ServiceCIDR objects) and, for an address outside all of them, records a Warning event with reason `ClusterIPOutOfRange`: \"Cluster IP [IPv4]: 10.0.0.10 is not within any configured Service CIDR; please recreate service\". Such addresses are left over from a service range that was changed or removed, and the Service keeps its address until it is recreated.",
 	Fix:       "recreate the Service so it gets a clusterIP from a configured range (or add a ServiceCIDR covering it)",
-	Needs:     []string{SourceServices},
+	Needs:     []Source{SourceServices},
 	Check:     checkServiceIPsInRange,
 }
 
@@ -203,15 +196,15 @@ func checkServiceIPsInRange(f *Facts, r *Reporter) {
 	}
 }
 
-// pkg/registry/core/service/storage/alloc.go initIPFamilyFields.
 var servicesIPFamilyPolicy = Rule{
 	ID:        "services-ip-family-policy",
-	Area:      "services",
+	Area:      AreaServices,
 	Title:     "A SingleStack Service has one clusterIP and one family",
 	Severity:  Error,
-	Reference: "RULES.md §6.2 defaulting/allocation 2; pkg/registry/core/service/storage/alloc.go initIPFamilyFields",
+	Reference: "pkg/registry/core/service/storage/alloc.go initIPFamilyFields",
+	Why:       "The API server rejects a SingleStack Service with two clusterIPs or two ipFamilies: \"must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified\" (or \"when multiple IP families are specified\"). Every update of a stored Service in that state is rejected the same way.",
 	Fix:       "set spec.ipFamilyPolicy to PreferDualStack or RequireDualStack, or keep one clusterIP and family",
-	Needs:     []string{SourceServices},
+	Needs:     []Source{SourceServices},
 	Check:     checkServiceFamilyPolicy,
 }
 
@@ -229,22 +222,19 @@ func checkServiceFamilyPolicy(f *Facts, r *Reporter) {
 		if len(spec.IPFamilies) == 2 {
 			problems = append(problems, "spec.ipFamilyPolicy: Invalid value: \"SingleStack\": must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified")
 		}
-		if len(problems) > 0 {
-			r.Fail(serviceSubject(svc, "spec.ipFamilyPolicy"), Setting{}, "%s", strings.Join(problems, "; "))
-		}
+		r.FailAll(serviceSubject(svc, "spec.ipFamilyPolicy"), Setting{}, problems)
 	}
 }
 
-// alloc.go isMatchingPreferDualStackClusterIPFields: existing
-// PreferDualStack Services are not upgraded when the cluster becomes dual-stack.
 var servicesPreferDualStackSingleFamily = Rule{
 	ID:        "services-prefer-dual-stack-single-family",
-	Area:      "services",
+	Area:      AreaServices,
 	Title:     "Dual-stack-policy Services have both families on a dual-stack cluster",
 	Severity:  Warning,
-	Reference: "RULES.md §6.2 defaulting/allocation 9; pkg/registry/core/service/storage/alloc.go isMatchingPreferDualStackClusterIPFields",
+	Reference: "pkg/registry/core/service/storage/alloc.go isMatchingPreferDualStackClusterIPFields; https://kubernetes.io/docs/concepts/services-networking/dual-stack/",
+	Why:       "The API server chooses a Service's families when it is created or when its `ipFamilies` or `clusterIPs` change; an update that leaves those of a PreferDualStack Service alone keeps them as they are. A Service created while the cluster was single-stack therefore keeps one family after the cluster becomes dual-stack, until its families are set again or it is recreated.",
 	Fix:       "set ipFamilies/clusterIPs or recreate",
-	Needs:     []string{SourceServices},
+	Needs:     []Source{SourceServices},
 	Check:     checkServiceNotUpgraded,
 }
 

@@ -7,10 +7,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 )
 
-// cpName names a component instance in findings: its pod name
+// componentName names a component instance in findings: its pod name
 // (kube-apiserver-cp1), the kind and its node ("kubelet node1"), or just
 // the kind when the instance is a description (a ConfigMap's).
-func cpName(c Component) string {
+func componentName(c Component) string {
 	switch {
 	case c.Instance == "" || strings.ContainsAny(c.Instance, " \t"):
 		return c.Kind
@@ -20,12 +20,12 @@ func cpName(c Component) string {
 	return c.Kind + " " + c.Instance
 }
 
-// cpSubject names one flag of one component instance.
-func cpSubject(c Component, flag string) string { return cpName(c) + " --" + flag }
+// flagSubject names one flag of one component instance.
+func flagSubject(c Component, flag string) string { return componentName(c) + " --" + flag }
 
-// cpAt is where a flag was read or, when it is unset, the component with
+// flagAt is where a flag was read or, when it is unset, the component with
 // a note saying what applies instead.
-func cpAt(c Component, flag, unset string) Setting {
+func flagAt(c Component, flag, unset string) Setting {
 	if s, ok := c.Setting(flag); ok {
 		return s
 	}

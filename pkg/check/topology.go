@@ -1,11 +1,11 @@
 package check
 
 import (
-	corev1 "k8s.io/api/core/v1"
-	netutils "k8s.io/utils/net"
-
 	"net"
 	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	netutils "k8s.io/utils/net"
 )
 
 // ServiceRanges is the cluster's service CIDR list, primary first, and where
@@ -51,8 +51,7 @@ func (f *Facts) Families() []corev1.IPFamily {
 
 // DualStack says whether the service ranges name both families.
 func (f *Facts) DualStack() bool {
-	fams := f.Families()
-	return len(fams) == 2 && fams[0] != fams[1]
+	return isDualPair(f.Families())
 }
 
 // stackName describes a cluster's families for people: "dual-stack
@@ -72,21 +71,15 @@ func stackName(fams []corev1.IPFamily) string {
 // familiesUnknown says why the cluster's families are unknown.
 func familiesUnknown(f *Facts) string {
 	reason := "the cluster's IP families are unknown: no kube-apiserver --service-cluster-ip-range, ServiceCIDR kubernetes or kubeadm serviceSubnet could be read"
-	var why []string
-	for _, s := range []string{SourceControlPlane, SourceServiceCIDRs, SourceKubeadm} {
-		if r, ok := f.Unavailable[s]; ok {
-			why = append(why, s+": "+r)
-		}
-	}
-	if len(why) > 0 {
-		reason += " (" + strings.Join(why, "; ") + ")"
+	if why := f.unavailable(SourceControlPlane, SourceServiceCIDRs, SourceKubeadm); why != "" {
+		reason += " (" + why + ")"
 	}
 	return reason
 }
 
-// cpDefaultServiceCIDR is kube-apiserver's default service range
+// defaultServiceCIDR is kube-apiserver's default service range
 // (pkg/kubeapiserver/options/options.go DefaultServiceIPCIDR).
-const cpDefaultServiceCIDR = "10.0.0.0/24"
+const defaultServiceCIDR = "10.0.0.0/24"
 
 // apiserverRanges is one kube-apiserver's service ranges as
 // getServiceIPAndRanges reads them.
@@ -104,9 +97,9 @@ type apiserverRanges struct {
 func apiserverRangesOf(c Component) apiserverRanges {
 	s, ok := c.Setting("service-cluster-ip-range")
 	if !ok || s.Value == "" {
-		_, def, _ := netutils.ParseCIDRSloppy(cpDefaultServiceCIDR)
-		at := cpAt(c, "service-cluster-ip-range", ": default "+cpDefaultServiceCIDR)
-		return apiserverRanges{at: at, primary: def, effective: []string{cpDefaultServiceCIDR}}
+		_, def, _ := netutils.ParseCIDRSloppy(defaultServiceCIDR)
+		at := flagAt(c, "service-cluster-ip-range", ": default "+defaultServiceCIDR)
+		return apiserverRanges{at: at, primary: def, effective: []string{defaultServiceCIDR}}
 	}
 	r := apiserverRanges{set: true, at: s, entries: strings.Split(s.Value, ",")}
 	if _, n, err := netutils.ParseCIDRSloppy(r.entries[0]); err == nil {
@@ -117,14 +110,14 @@ func apiserverRangesOf(c Component) apiserverRanges {
 			r.secondary = n
 		}
 	}
-	r.effective = cpNormalize(r.entries)
+	r.effective = normalizeCIDRs(r.entries)
 	return r
 }
 
-// cpPrimaryServiceRange is the cluster's primary service range: the first
+// primaryServiceRange is the cluster's primary service range: the first
 // kube-apiserver's (its default when the flag is unset), else what
 // Facts.ServiceRanges finds (ServiceCIDR kubernetes, kubeadm).
-func cpPrimaryServiceRange(f *Facts) (*net.IPNet, Setting, bool) {
+func primaryServiceRange(f *Facts) (*net.IPNet, Setting, bool) {
 	if servers := f.ComponentsOf(APIServer); len(servers) > 0 {
 		if rg := apiserverRangesOf(servers[0]); rg.primary != nil {
 			return rg.primary, rg.at, true
@@ -136,9 +129,9 @@ func cpPrimaryServiceRange(f *Facts) (*net.IPNet, Setting, bool) {
 	return nil, Setting{}, false
 }
 
-// cpReferenceServiceRanges is the normalized service range list the other
+// referenceServiceRanges is the normalized service range list the other
 // components should agree with, and where it was read.
-func cpReferenceServiceRanges(f *Facts) ([]string, Setting, bool) {
+func referenceServiceRanges(f *Facts) ([]string, Setting, bool) {
 	if servers := f.ComponentsOf(APIServer); len(servers) > 0 {
 		rg := apiserverRangesOf(servers[0])
 		return rg.effective, rg.at, true

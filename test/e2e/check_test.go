@@ -113,8 +113,8 @@ func TestCheckLeastPrivilege(t *testing.T) {
 		t.Errorf("exit %d, failing %v: missing rights must skip, not fail", code, failing(report))
 	}
 	skipped := describeFindings(report)
-	for _, source := range []string{check.SourceKubeadm, check.SourceKubeProxy, check.SourceKubelet, check.SourceSlices, check.SourceServiceCIDRs} {
-		if !strings.Contains(skipped, source+": forbidden") {
+	for _, source := range []check.Source{check.SourceKubeadm, check.SourceKubeProxy, check.SourceKubelet, check.SourceSlices, check.SourceServiceCIDRs} {
+		if !strings.Contains(skipped, string(source)+": forbidden") {
 			t.Errorf("no skip naming %q as forbidden", source)
 		}
 	}

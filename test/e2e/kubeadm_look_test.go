@@ -104,7 +104,7 @@ func TestKubeadmLook(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, source := range []string{check.SourceControlPlane, check.SourceKubeadm, check.SourceKubeProxy, check.SourceKubelet} {
+			for _, source := range []check.Source{check.SourceControlPlane, check.SourceKubeadm, check.SourceKubeProxy, check.SourceKubelet} {
 				if why, missing := facts.Unavailable[source]; missing {
 					t.Errorf("the check gatherer could not read %s: %s", source, why)
 				}

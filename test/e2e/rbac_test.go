@@ -231,9 +231,9 @@ func TestRBAC(t *testing.T) {
 			t.Errorf("check as the namespace viewer: exit %d, want 0 or 1 (an audit, not a failure to run)", code)
 		}
 		skipped := describeFindings(report)
-		for _, source := range []string{check.SourceControlPlane, check.SourceKubeadm, check.SourceKubeProxy, check.SourceKubelet,
+		for _, source := range []check.Source{check.SourceControlPlane, check.SourceKubeadm, check.SourceKubeProxy, check.SourceKubelet,
 			check.SourceServiceCIDRs, check.SourceEvents, check.SourceNodes, check.SourceServices, check.SourceSlices} {
-			if !strings.Contains(skipped, source+": forbidden") {
+			if !strings.Contains(skipped, string(source)+": forbidden") {
 				t.Errorf("no skip naming %q as forbidden", source)
 			}
 		}

@@ -236,7 +236,7 @@ func wantAt(t *testing.T, dir, what string, s check.Setting, value, file string,
 // 1. Healthy sets.
 
 // liveSources are the API-object sources a files-only audit cannot read.
-var liveSources = []string{
+var liveSources = []check.Source{
 	check.SourceNodes, check.SourcePods, check.SourceServices, check.SourceSlices,
 	check.SourceServiceCIDRs, check.SourceEvents,
 }
@@ -353,7 +353,7 @@ func TestAcceptanceHealthy(t *testing.T) {
 				t.Errorf("cluster-stack: want a pass saying %q, got%s", h.stack, showAll(dir, stack))
 			}
 			for _, r := range check.Rules() {
-				if !slices.ContainsFunc(r.Needs, func(n string) bool { return slices.Contains(liveSources, n) }) {
+				if !slices.ContainsFunc(r.Needs, func(n check.Source) bool { return slices.Contains(liveSources, n) }) {
 					continue
 				}
 				for _, fd := range ofRule(findings, r.ID) {

@@ -90,7 +90,7 @@ type gatherer struct {
 	// was read under: each is read once, whatever links lead to it.
 	dirs, files map[string]string
 
-	found    map[string]bool // check.Source* the files supplied
+	found    map[check.Source]bool // check.Source* the files supplied
 	versions []versionFrom   // Kubernetes versions the files name
 	noted    map[check.FileNote]bool
 
@@ -101,7 +101,7 @@ type gatherer struct {
 }
 
 func newGatherer(f *check.Facts, opts Options) *gatherer {
-	g := &gatherer{f: f, opts: opts, dirs: map[string]string{}, files: map[string]string{}, found: map[string]bool{}, noted: map[check.FileNote]bool{}}
+	g := &gatherer{f: f, opts: opts, dirs: map[string]string{}, files: map[string]string{}, found: map[check.Source]bool{}, noted: map[check.FileNote]bool{}}
 	if k := f.Kubeadm; k != nil {
 		g.kubeadmBy = "cluster"
 		if strings.HasSuffix(k.Source, initOnly) {
@@ -317,7 +317,10 @@ func (g *gatherer) component(c check.Component) int {
 
 // fileSources are the sources files may supply, and what a files-only
 // audit lacks when they do not.
-var fileSources = []struct{ source, what string }{
+var fileSources = []struct {
+	source check.Source
+	what   string
+}{
 	{check.SourceControlPlane, "kube-apiserver, kube-controller-manager or kube-scheduler manifest"},
 	{check.SourceKubeadm, "kubeadm configuration or kind Cluster"},
 	{check.SourceKubeProxy, "kube-proxy configuration or manifest"},
@@ -328,7 +331,7 @@ var fileSources = []struct{ source, what string }{
 func (g *gatherer) finish(live bool) {
 	f := g.f
 	if !live {
-		for _, s := range []string{check.SourceNodes, check.SourcePods, check.SourceServices, check.SourceSlices, check.SourceServiceCIDRs, check.SourceEvents} {
+		for _, s := range []check.Source{check.SourceNodes, check.SourcePods, check.SourceServices, check.SourceSlices, check.SourceServiceCIDRs, check.SourceEvents} {
 			f.MarkUnavailable(s, apiObjectsReason)
 		}
 		if f.Pods == nil {

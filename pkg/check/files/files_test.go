@@ -735,11 +735,11 @@ func TestVersion(t *testing.T) {
 }
 
 func TestSources(t *testing.T) {
-	apiObjects := []string{check.SourceNodes, check.SourcePods, check.SourceServices, check.SourceSlices, check.SourceServiceCIDRs, check.SourceEvents}
+	apiObjects := []check.Source{check.SourceNodes, check.SourcePods, check.SourceServices, check.SourceSlices, check.SourceServiceCIDRs, check.SourceEvents}
 	t.Run("files alone", func(t *testing.T) {
 		inDir(t, map[string]string{"kube-apiserver.yaml": apiserverManifest, "kubeadm-flags.env": "KUBELET_KUBEADM_ARGS=--node-ip=10.0.0.1\n"})
 		f := gather(t, Options{}, ".")
-		want := map[string]string{
+		want := map[check.Source]string{
 			check.SourceKubeadm:   "no kubeadm configuration or kind Cluster in the files",
 			check.SourceKubeProxy: "no kube-proxy configuration or manifest in the files",
 		}
@@ -766,7 +766,7 @@ func TestSources(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The files supply the control plane; the rest is the cluster's.
-		if fmt.Sprint(f.Unavailable) != fmt.Sprint(map[string]string{check.SourceKubeProxy: "forbidden"}) || f.Pods != nil {
+		if fmt.Sprint(f.Unavailable) != fmt.Sprint(map[check.Source]string{check.SourceKubeProxy: "forbidden"}) || f.Pods != nil {
 			t.Errorf("unavailable %v", f.Unavailable)
 		}
 	})

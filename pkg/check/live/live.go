@@ -146,7 +146,7 @@ func (g Gatherer) listOptions(limit int64) metav1.ListOptions {
 
 // unavailable records why a source could not be read, in a user's words,
 // or, for a Fatal error, ends the gathering.
-func (s *gathering) unavailable(source string, err error) {
+func (s *gathering) unavailable(source check.Source, err error) {
 	switch {
 	case Fatal(err):
 		if s.err == nil {
@@ -170,7 +170,7 @@ func firstLine(s string) string {
 // unavailable and returns what was read so far.
 func listAll[L interface {
 	GetContinue() string
-}, T any](ctx context.Context, s *gathering, source string, list func(context.Context, metav1.ListOptions) (L, error), items func(L) []T) []T {
+}, T any](ctx context.Context, s *gathering, source check.Source, list func(context.Context, metav1.ListOptions) (L, error), items func(L) []T) []T {
 	var out []T
 	opts := s.listOptions(s.ChunkSize)
 	for {

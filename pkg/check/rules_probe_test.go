@@ -28,10 +28,7 @@ func TestProbeRule(t *testing.T) {
 		{"refused where CI expects dual-stack", withProbe("single4", &Probe{Error: refused}, "dual"), Fail, Error, "refused a RequireDualStack Service"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			findings, err := Run(tc.facts, probeRules, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			findings := runRules(t, tc.facts, probeRules)
 			if len(findings) != 1 {
 				t.Fatalf("%d findings, want 1: %+v", len(findings), findings)
 			}

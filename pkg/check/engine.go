@@ -1,0 +1,95 @@
+package check
+
+import (
+	"errors"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// Options select and tune a run.
+type Options struct {
+	Only, Skip []string // rule IDs
+}
+
+// UnavailableError wraps a pod stream's error that makes the pod rules
+// skip (pods forbidden, say) instead of ending the audit.
+type UnavailableError struct{ Err error }
+
+func (e UnavailableError) Error() string { return e.Err.Error() }
+func (e UnavailableError) Unwrap() error { return e.Err }
+
+// Run applies rules to facts: whole-cluster checks first, then one
+// streamed pass over the pods for every pod rule. A rule with no failure
+// and no skip yields one pass finding. The error is the pod stream's,
+// unless it is an UnavailableError: the audit cannot go on without it.
+func Run(f *Facts, rules []Rule, opts Options) ([]Finding, error) {
+	state := &run{facts: f}
+	var reporters []*Reporter
+	for i := range rules {
+		rule := &rules[i]
+		if (len(opts.Only) > 0 && !slices.Contains(opts.Only, rule.ID)) || slices.Contains(opts.Skip, rule.ID) {
+			continue
+		}
+		reporters = append(reporters, &Reporter{rule: rule, run: state})
+	}
+	var podRules []*Reporter
+	for _, r := range reporters {
+		rule := r.rule
+		if reason := f.unavailable(rule.Needs...); reason != "" {
+			r.Skip(string(rule.Area), reason)
+			continue
+		}
+		if rule.Scope != nil {
+			if why := rule.Scope.Empty(f); why != "" {
+				r.Pass(rule.Scope.Subject, Setting{}, "%s: nothing to check", why)
+				continue
+			}
+		}
+		if rule.Check != nil {
+			rule.Check(f, r)
+		}
+		if rule.CheckPod != nil {
+			podRules = append(podRules, r)
+		}
+	}
+	if len(podRules) > 0 && f.Pods != nil {
+		err := f.Pods(func(pod *corev1.Pod) error {
+			for _, r := range podRules {
+				r.rule.CheckPod(f, pod, r)
+			}
+			return nil
+		})
+		if err != nil {
+			if !errors.As(err, new(UnavailableError)) {
+				return nil, err
+			}
+			for _, r := range podRules {
+				r.Skip("pods", "listing pods failed: "+err.Error())
+			}
+		}
+	}
+	var out []Finding
+	for _, r := range reporters {
+		if len(r.findings) == 0 {
+			r.add(Pass, r.rule.Severity, string(r.rule.Area), Setting{}, "ok")
+		}
+		out = append(out, r.findings...)
+	}
+	return out, nil
+}
+
+// run is one Run's view of the facts: what several rules derive from them
+// is derived once, on first use, and never outlives the run.
+type run struct {
+	facts *Facts
+	nodes *nodeIndex
+}
+
+// nodeIndex is the pod rules' index of the nodes.
+func (s *run) nodeIndex() *nodeIndex {
+	if s.nodes == nil {
+		s.nodes = newNodeIndex(s.facts)
+	}
+	return s.nodes
+}

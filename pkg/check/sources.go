@@ -1,0 +1,69 @@
+package check
+
+import "strings"
+
+// Source is something a gatherer reads, and may fail to read.
+type Source string
+
+// Sources a gatherer may fail to read; a rule that needs one is skipped,
+// with the reason, when it is in Facts.Unavailable.
+const (
+	SourceControlPlane  Source = "control-plane pods"       // static pods' command lines in kube-system
+	SourceKubeadm       Source = "kubeadm-config ConfigMap" // kube-system/kubeadm-config
+	SourceKubeProxy     Source = "kube-proxy configuration" // kube-system/kube-proxy ConfigMap or pods
+	SourceKubelet       Source = "kubelet configuration"    // kubelet-config ConfigMap, configz
+	SourceServiceCIDRs  Source = "ServiceCIDR objects"      // networking.k8s.io/v1 servicecidrs
+	SourceEvents        Source = "events"                   // kube-system/default events
+	SourceNodes         Source = "nodes"                    // core/v1 nodes
+	SourcePods          Source = "pods"                     // core/v1 pods (streamed)
+	SourceServices      Source = "services"                 // core/v1 services
+	SourceSlices        Source = "EndpointSlices"           // discovery.k8s.io/v1
+	SourceServerVersion Source = "server version"
+	SourceProbe         Source = "dual-stack allocation probe" // --probe
+)
+
+// SourcePermission is what a live check needs to read a source: the RBAC
+// permission, and the role of deploy/rbac.yaml that grants it.
+type SourcePermission struct {
+	Source     Source
+	Permission string
+	Role       string
+}
+
+// SourcePermissions has one entry per Source*, in the README's order: its
+// permissions table is generated from it and the rules' Needs (make readme).
+var SourcePermissions = []SourcePermission{
+	{SourceControlPlane, "list pods in kube-system", "dualstack-viewer"},
+	{SourceKubeadm, "get ConfigMap kube-system/kubeadm-config", "dualstack-viewer (Role in kube-system)"},
+	{SourceKubeProxy, "get ConfigMap kube-system/kube-proxy", "dualstack-viewer (Role in kube-system)"},
+	{SourceKubelet, "get ConfigMap kube-system/kubelet-config", "dualstack-viewer (Role in kube-system)"},
+	{SourceServiceCIDRs, "list servicecidrs.networking.k8s.io", "dualstack-viewer"},
+	{SourceEvents, "list events in all namespaces", "dualstack-viewer"},
+	{SourceNodes, "list nodes", "dualstack-viewer"},
+	{SourcePods, "list pods in all namespaces", "dualstack-viewer"},
+	{SourceServices, "list services in all namespaces", "dualstack-viewer"},
+	{SourceSlices, "list endpointslices.discovery.k8s.io in all namespaces", "dualstack-viewer"},
+	{SourceServerVersion, "get /version", "every user (system:public-info-viewer)"},
+	{SourceProbe, "create services in the current namespace, only ever as a server-side dry run", "dualstack-probe, bound in that namespace"},
+}
+
+// Sources lists every source, in the order of SourcePermissions.
+func Sources() []Source {
+	out := make([]Source, len(SourcePermissions))
+	for i, p := range SourcePermissions {
+		out[i] = p.Source
+	}
+	return out
+}
+
+// unavailable joins why the given sources could not be read, "" when all
+// were.
+func (f *Facts) unavailable(sources ...Source) string {
+	var reasons []string
+	for _, s := range sources {
+		if reason, ok := f.Unavailable[s]; ok {
+			reasons = append(reasons, string(s)+": "+reason)
+		}
+	}
+	return strings.Join(reasons, "; ")
+}
