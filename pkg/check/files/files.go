@@ -91,7 +91,7 @@ type gatherer struct {
 	dirs, files map[string]string
 
 	found    map[check.Source]bool // check.Source* the files supplied
-	versions []versionFrom   // Kubernetes versions the files name
+	versions []versionFrom         // Kubernetes versions the files name
 	noted    map[check.FileNote]bool
 
 	// kubeadmBy is what f.Kubeadm was anchored on: "" (nothing yet),
