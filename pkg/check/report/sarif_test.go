@@ -1,4 +1,4 @@
-package check
+package report
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 )
 
 // sarifSchemaFile is the official SARIF 2.1.0 schema (OASIS, errata 01:
@@ -102,16 +104,13 @@ type sarifDocResult struct {
 
 func TestWriteSARIF(t *testing.T) {
 	sch := sarifValidator(t)
-	rules := Rules()
-	var buf bytes.Buffer
-	if err := ciReport(t).WriteSARIF(&buf, rules, "v0.4.0"); err != nil {
-		t.Fatal(err)
-	}
-	if err := validateSARIF(sch, buf.Bytes()); err != nil {
-		t.Fatalf("not valid SARIF 2.1.0: %v\n%s", err, buf.String())
+	rules := check.Rules()
+	data := write(t, sarifWriter{}, ciReport(t), Options{Rules: rules, ToolVersion: "v0.4.0"})
+	if err := validateSARIF(sch, data); err != nil {
+		t.Fatalf("not valid SARIF 2.1.0: %v\n%s", err, data)
 	}
 	var doc sarifDoc
-	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
 	}
 	if doc.Schema != "https://json.schemastore.org/sarif-2.1.0.json" || doc.Version != "2.1.0" || len(doc.Runs) != 1 {
@@ -127,7 +126,7 @@ func TestWriteSARIF(t *testing.T) {
 	if len(d.Rules) != len(rules) {
 		t.Fatalf("%d rules, want the registry's %d", len(d.Rules), len(rules))
 	}
-	levels := map[Severity]string{Error: "error", Warning: "warning", Info: "note"}
+	levels := map[check.Severity]string{check.Error: "error", check.Warning: "warning", check.Info: "note"}
 	const k8s = "https://github.com/kubernetes/kubernetes/blob/v1.37.0/"
 	const readme = "https://github.com/kubectl-dualstack/kubectl-dualstack#rules"
 	for i, r := range rules {
@@ -151,7 +150,7 @@ func TestWriteSARIF(t *testing.T) {
 		}
 	}
 	helpURI := func(id string) string {
-		return d.Rules[slices.IndexFunc(rules, func(r Rule) bool { return r.ID == id })].HelpURI
+		return d.Rules[slices.IndexFunc(rules, func(r check.Rule) bool { return r.ID == id })].HelpURI
 	}
 	for id, want := range map[string]string{
 		"apiserver-service-range-families":         k8s + "cmd/kube-apiserver/app/options/validation.go",
@@ -191,7 +190,7 @@ func TestWriteSARIF(t *testing.T) {
 		{"cluster-stack", "note", "", "", 0, 0, ":1"},
 	}
 	if len(run.Results) != len(wants) {
-		t.Fatalf("%d results, want %d:\n%s", len(run.Results), len(wants), buf.String())
+		t.Fatalf("%d results, want %d:\n%s", len(run.Results), len(wants), data)
 	}
 	fingerprints := map[string]bool{}
 	for i, w := range wants {
@@ -200,7 +199,7 @@ func TestWriteSARIF(t *testing.T) {
 		if res.RuleID != w.rule || res.Level != w.level {
 			t.Errorf("%s: rule %s level %s, want %s", where, res.RuleID, res.Level, w.level)
 		}
-		if idx := slices.IndexFunc(rules, func(r Rule) bool { return r.ID == w.rule }); idx < 0 {
+		if idx := slices.IndexFunc(rules, func(r check.Rule) bool { return r.ID == w.rule }); idx < 0 {
 			if res.RuleIndex != nil {
 				t.Errorf("%s: ruleIndex %d for a rule not in the registry", where, *res.RuleIndex)
 			}
@@ -241,9 +240,9 @@ func TestWriteSARIF(t *testing.T) {
 
 	// The fingerprint ignores what moves or changes within one problem:
 	// line, column, message, severity.
-	a := ciFinding(t, "kube-proxy-cluster-cidr", Fail, Error, "kube-proxy clusterCIDR", "one", Setting{File: "kube-proxy.yaml", Line: 4})
+	a := ciFinding(t, "kube-proxy-cluster-cidr", check.Fail, check.Error, "kube-proxy clusterCIDR", "one", check.Setting{File: "kube-proxy.yaml", Line: 4})
 	b := a
-	b.Line, b.Column, b.Message, b.Severity = 40, 3, "two", Warning
+	b.Line, b.Column, b.Message, b.Severity = 40, 3, "two", check.Warning
 	c := a
 	c.Subject = "kube-proxy bindAddress"
 	if sarifFingerprint(a) != sarifFingerprint(b) || sarifFingerprint(a) == sarifFingerprint(c) {
@@ -255,7 +254,7 @@ func TestWriteSARIF(t *testing.T) {
 		t.Fatalf("invocations %+v", run.Invocations)
 	}
 	notes := run.Invocations[0].ToolExecutionNotifications
-	podsIdx := slices.IndexFunc(rules, func(r Rule) bool { return r.ID == "pods-dual-stack-ips" })
+	podsIdx := slices.IndexFunc(rules, func(r check.Rule) bool { return r.ID == "pods-dual-stack-ips" })
 	if len(notes) != 1 || notes[0].Level != "note" || notes[0].AssociatedRule.ID != "pods-dual-stack-ips" ||
 		notes[0].AssociatedRule.Index == nil || *notes[0].AssociatedRule.Index != podsIdx ||
 		notes[0].Message.Text != "pods-dual-stack-ips skipped for pods: listing pods failed: forbidden" {
@@ -267,15 +266,12 @@ func TestWriteSARIF(t *testing.T) {
 // valid log with an empty results array (a scan that found nothing, not a
 // log without a scan).
 func TestWriteSARIFEmpty(t *testing.T) {
-	var buf bytes.Buffer
-	if err := NewReport(nil).WriteSARIF(&buf, nil, ""); err != nil {
-		t.Fatal(err)
-	}
-	if err := validateSARIF(sarifValidator(t), buf.Bytes()); err != nil {
-		t.Fatalf("%v\n%s", err, buf.String())
+	data := write(t, sarifWriter{}, New(nil), Options{})
+	if err := validateSARIF(sarifValidator(t), data); err != nil {
+		t.Fatalf("%v\n%s", err, data)
 	}
 	var doc map[string]any
-	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
 	}
 	run := doc["runs"].([]any)[0].(map[string]any)
@@ -283,7 +279,7 @@ func TestWriteSARIFEmpty(t *testing.T) {
 		t.Errorf("results %v, want []", run["results"])
 	}
 	if _, ok := run["tool"].(map[string]any)["driver"].(map[string]any)["version"]; ok {
-		t.Errorf("an empty version is left out:\n%s", buf.String())
+		t.Errorf("an empty version is left out:\n%s", data)
 	}
 }
 
@@ -291,10 +287,7 @@ func TestWriteSARIFEmpty(t *testing.T) {
 // schema forbids, is rejected.
 func TestSARIFSchemaRejects(t *testing.T) {
 	sch := sarifValidator(t)
-	var buf bytes.Buffer
-	if err := ciReport(t).WriteSARIF(&buf, Rules(), "v0.4.0"); err != nil {
-		t.Fatal(err)
-	}
+	data := write(t, sarifWriter{}, ciReport(t), Options{Rules: check.Rules(), ToolVersion: "v0.4.0"})
 	for name, mutate := range map[string]func(run map[string]any){
 		"level fatal": func(run map[string]any) {
 			run["results"].([]any)[0].(map[string]any)["level"] = "fatal"
@@ -309,7 +302,7 @@ func TestSARIFSchemaRejects(t *testing.T) {
 		},
 		"helpUri not a URI": func(run map[string]any) {
 			rules := run["tool"].(map[string]any)["driver"].(map[string]any)["rules"].([]any)
-			rules[1].(map[string]any)["helpUri"] = "RULES.md §1.3 A4"
+			rules[1].(map[string]any)["helpUri"] = "the rules table"
 		},
 		"no executionSuccessful": func(run map[string]any) {
 			delete(run["invocations"].([]any)[0].(map[string]any), "executionSuccessful")
@@ -319,15 +312,15 @@ func TestSARIFSchemaRejects(t *testing.T) {
 		},
 	} {
 		var doc map[string]any
-		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		if err := json.Unmarshal(data, &doc); err != nil {
 			t.Fatal(err)
 		}
 		mutate(doc["runs"].([]any)[0].(map[string]any))
-		data, err := json.Marshal(doc)
+		mutated, err := json.Marshal(doc)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := validateSARIF(sch, data); err == nil {
+		if err := validateSARIF(sch, mutated); err == nil {
 			t.Errorf("%s: accepted by the schema", name)
 		}
 	}

@@ -1,4 +1,4 @@
-package check
+package report
 
 import (
 	"crypto/sha256"
@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 )
 
 // SARIF 2.1.0 (`check -o sarif`), for GitHub code scanning and other SARIF
@@ -132,22 +134,22 @@ type sarifLogicalLocation struct {
 	Kind string `json:"kind"`
 }
 
-// WriteSARIF prints the report as a SARIF 2.1.0 log. rules is the registry
-// the driver describes (normally Rules(), whatever --only and --skip
-// selected, so that rule indexes do not depend on flags); toolVersion is
-// the plugin's version, left out when empty.
-func (r Report) WriteSARIF(w io.Writer, rules []Rule, toolVersion string) error {
+// sarifWriter prints the report as a SARIF 2.1.0 log, its driver
+// describing opts.Rules.
+type sarifWriter struct{}
+
+func (sarifWriter) Write(w io.Writer, r Report, opts Options) error {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name:           "kubectl-dualstack",
 			InformationURI: projectURI,
-			Version:        toolVersion,
-			Rules:          make([]sarifRule, 0, len(rules)),
+			Version:        opts.ToolVersion,
+			Rules:          make([]sarifRule, 0, len(opts.Rules)),
 		}},
 		Results: []sarifResult{},
 	}
 	index := map[string]int{}
-	for i, rule := range rules {
+	for i, rule := range opts.Rules {
 		index[rule.ID] = i
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(rule))
 	}
@@ -163,13 +165,13 @@ func (r Report) WriteSARIF(w io.Writer, rules []Rule, toolVersion string) error 
 	seen := map[string]int{} // fingerprint occurrences
 	for _, f := range r.Findings {
 		switch f.Result {
-		case Skip:
+		case check.Skip:
 			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
 				Level:          "note",
 				Message:        sarifMessage{Text: f.ID + " skipped for " + f.Subject + ": " + f.Message},
 				AssociatedRule: sarifRuleRef{ID: f.ID, Index: ruleRef(f.ID)},
 			})
-		case Fail:
+		case check.Fail:
 			// Several findings of one rule about one subject (a flag with
 			// two problems) are told apart by their rank, as CodeQL's
 			// "hash:occurrence" fingerprints are; findings come in a stable
@@ -196,7 +198,7 @@ func (r Report) WriteSARIF(w io.Writer, rules []Rule, toolVersion string) error 
 
 // sarifRuleOf describes one rule: GitHub shows shortDescription as the
 // alert's title and help (markdown when given) as its explanation.
-func sarifRuleOf(rule Rule) sarifRule {
+func sarifRuleOf(rule check.Rule) sarifRule {
 	fix := rule.Fix
 	if fix == "" {
 		fix = rule.Title
@@ -243,11 +245,11 @@ func sarifHelpURI(reference string) string {
 
 // sarifLevel maps a severity to SARIF's levels; info, which never fails
 // CI, is a note.
-func sarifLevel(s Severity) string {
+func sarifLevel(s check.Severity) string {
 	switch s {
-	case Error:
+	case check.Error:
 		return "error"
-	case Warning:
+	case check.Warning:
 		return "warning"
 	}
 	return "note"
@@ -266,7 +268,7 @@ func sarifLevel(s Severity) string {
 // "expected a physical location"; github/codeql-action#1738, #2459). Upload
 // to GitHub the SARIF of a --from-file audit; a --live audit's SARIF is for
 // other viewers, or for archiving.
-func sarifLocationOf(f Finding) sarifLocation {
+func sarifLocationOf(f check.Finding) sarifLocation {
 	if f.File == "" {
 		return sarifLocation{LogicalLocations: []sarifLogicalLocation{{Name: f.Subject, Kind: "resource"}}}
 	}
@@ -303,7 +305,7 @@ func sarifArtifact(file string) sarifArtifactLocation {
 // when it is missing. Ours hashes the rule, subject and file and not the
 // line or message, so that an alert survives lines moving above it and a
 // value changing within the same problem.
-func sarifFingerprint(f Finding) string {
+func sarifFingerprint(f check.Finding) string {
 	sum := sha256.Sum256([]byte(f.ID + "\x00" + f.Subject + "\x00" + filepath.ToSlash(f.File)))
 	return hex.EncodeToString(sum[:16])
 }
