@@ -24,7 +24,8 @@ type Options struct {
 	// whatever --only and --skip selected, so that rule indexes do not
 	// depend on flags.
 	Rules []check.Rule
-	// ToolVersion is the plugin's version, for SARIF; left out when empty.
+	// ToolVersion is the plugin's version, for SARIF: the driver's (left
+	// out when empty), and a release's links its own rule documentation.
 	ToolVersion string
 }
 

@@ -25,11 +25,8 @@ const (
 	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
 	sarifVersion = "2.1.0"
 	projectURI   = "https://github.com/kubectl-dualstack/kubectl-dualstack"
-	// rulesDocURI is the README's rules table, the help of rules whose
-	// reference names no upstream source file.
-	rulesDocURI = projectURI + "#rules"
 	// kubernetesSourceURI is the upstream tree the rules' references were
-	// read in (RULES.md).
+	// read in.
 	kubernetesSourceURI = "https://github.com/kubernetes/kubernetes/blob/v1.37.0/"
 )
 
@@ -151,7 +148,7 @@ func (sarifWriter) Write(w io.Writer, r Report, opts Options) error {
 	index := map[string]int{}
 	for i, rule := range opts.Rules {
 		index[rule.ID] = i
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(rule))
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(rule, opts.ToolVersion))
 	}
 	ruleRef := func(id string) *int {
 		if i, ok := index[id]; ok {
@@ -197,16 +194,17 @@ func (sarifWriter) Write(w io.Writer, r Report, opts Options) error {
 }
 
 // sarifRuleOf describes one rule: GitHub shows shortDescription as the
-// alert's title and help (markdown when given) as its explanation.
-func sarifRuleOf(rule check.Rule) sarifRule {
+// alert's title and help (markdown when given) as its explanation, and
+// links helpUri, the rule's documentation, from the alert.
+func sarifRuleOf(rule check.Rule, toolVersion string) sarifRule {
 	fix := rule.Fix
 	if fix == "" {
 		fix = rule.Title
 	}
-	uri := sarifHelpURI(rule.Reference)
-	links := "See [the rules](" + rulesDocURI + ")"
-	if uri != rulesDocURI {
-		links += " and [the source](" + uri + ")"
+	doc := ruleDocURI(rule.ID, toolVersion)
+	links := "See [the rules](" + doc + ")"
+	if p := kubernetesPath.FindString(rule.Reference); p != "" {
+		links += " and [the source](" + kubernetesSourceURI + p + ")"
 	}
 	return sarifRule{
 		ID:               rule.ID,
@@ -214,34 +212,41 @@ func sarifRuleOf(rule check.Rule) sarifRule {
 		ShortDescription: sarifMessage{Text: rule.Title},
 		FullDescription:  sarifMessage{Text: rule.Title + ". Reference: " + rule.Reference},
 		Help: sarifMessage{
-			Text: "Fix: " + fix + "\n\nReference: " + rule.Reference + "\n\nRules: " + rulesDocURI,
+			Text: "Fix: " + fix + "\n\nReference: " + rule.Reference + "\n\nRules: " + doc,
 			Markdown: "**Fix:** " + markdownEscape(fix) +
 				"\n\n**Reference:** " + markdownEscape(rule.Reference) +
 				"\n\n" + links + ".",
 		},
-		HelpURI:              uri,
+		HelpURI:              doc,
 		DefaultConfiguration: sarifRuleConfig{Level: sarifLevel(rule.Severity)},
 		Properties:           sarifRuleProps{Tags: []string{rule.Area}},
 	}
 }
 
-// kubernetesPath finds an upstream source file in a rule's reference:
-// "RULES.md §1.3 A4; cmd/kube-apiserver/app/options/validation.go
-// validateClusterIPFlags" names cmd/kube-apiserver/.../validation.go. Only
-// paths under kubernetes/kubernetes's top-level source directories and
-// ending in .go count, so that "k8s.io/utils/net" or "dual-stack.md" (not
-// in that tree) never make a broken link.
-var kubernetesPath = regexp.MustCompile(`\b(?:cmd|pkg|plugin|staging|test)/[\w./-]+\.go\b`)
-
-// sarifHelpURI is a real URL for a rule's reference: the first upstream
-// source file it names, at the version the rules were read in, else the
-// README's rules table (which reproduces the reference).
-func sarifHelpURI(reference string) string {
-	if p := kubernetesPath.FindString(reference); p != "" {
-		return kubernetesSourceURI + p
+// ruleDocURI is a rule's section of docs/rules.md, whose headings are the
+// rule IDs: in the release that wrote the log, as rules change between
+// releases, or on main for any other build.
+func ruleDocURI(ruleID, toolVersion string) string {
+	ref := "main"
+	if releaseVersion.MatchString(toolVersion) && !strings.HasSuffix(toolVersion, "-dirty") {
+		ref = toolVersion
 	}
-	return rulesDocURI
+	return projectURI + "/blob/" + ref + "/docs/rules.md#" + ruleID
 }
+
+// releaseVersion is a release tag, vMAJOR.MINOR.PATCH with an optional
+// pre-release suffix (v1.2.0-rc.1). A build between tags is not one: git
+// describe's v1.2.0-3-gabc1234 and Go's pseudo-versions have a second
+// hyphen, and ruleDocURI refuses a modified tree's v1.2.0-dirty.
+var releaseVersion = regexp.MustCompile(`^v\d+\.\d+\.\d+(-[0-9A-Za-z]+(\.[0-9A-Za-z]+)*)?$`)
+
+// kubernetesPath finds an upstream source file in a rule's reference:
+// "cmd/kube-apiserver/app/options/validation.go validateClusterIPFlags"
+// names cmd/kube-apiserver/.../validation.go. Only paths under
+// kubernetes/kubernetes's top-level source directories and ending in .go
+// count, so that "k8s.io/utils/net" or "dual-stack.md" (not in that tree)
+// never make a broken link.
+var kubernetesPath = regexp.MustCompile(`\b(?:cmd|pkg|plugin|staging|test)/[\w./-]+\.go\b`)
 
 // sarifLevel maps a severity to SARIF's levels; info, which never fails
 // CI, is a note.

@@ -127,8 +127,6 @@ func TestWriteSARIF(t *testing.T) {
 		t.Fatalf("%d rules, want the registry's %d", len(d.Rules), len(rules))
 	}
 	levels := map[check.Severity]string{check.Error: "error", check.Warning: "warning", check.Info: "note"}
-	const k8s = "https://github.com/kubernetes/kubernetes/blob/v1.37.0/"
-	const readme = "https://github.com/kubectl-dualstack/kubectl-dualstack#rules"
 	for i, r := range rules {
 		got := d.Rules[i]
 		if got.ID != r.ID || got.ShortDescription.Text != r.Title || !strings.Contains(got.FullDescription.Text, r.Reference) ||
@@ -139,31 +137,10 @@ func TestWriteSARIF(t *testing.T) {
 		if got.Name == "" || strings.ContainsAny(got.Name, "- ") {
 			t.Errorf("rule %s name %q", r.ID, got.Name)
 		}
-		// A link into kubernetes/kubernetes when the reference names a
-		// source file there, else the README's rules table.
-		if path, ok := strings.CutPrefix(got.HelpURI, k8s); ok {
-			if !strings.HasSuffix(path, ".go") || !strings.Contains(r.Reference, path) {
-				t.Errorf("rule %s helpUri %s: not a source file of its reference %q", r.ID, got.HelpURI, r.Reference)
-			}
-		} else if got.HelpURI != readme {
-			t.Errorf("rule %s helpUri %s", r.ID, got.HelpURI)
-		}
-	}
-	helpURI := func(id string) string {
-		return d.Rules[slices.IndexFunc(rules, func(r check.Rule) bool { return r.ID == id })].HelpURI
-	}
-	for id, want := range map[string]string{
-		"apiserver-service-range-families":         k8s + "cmd/kube-apiserver/app/options/validation.go",
-		"apiserver-secondary-range-flag":           k8s + "cmd/kube-apiserver/app/options/options.go", // after "kubernetes PR #79386 (v1.16)"
-		"apiserver-dual-stack-allocation":          k8s + "pkg/registry/core/service/storage/alloc.go",
-		"kubelet-node-ip":                          k8s + "staging/src/k8s.io/component-helpers/node/util/ips.go",
-		"pods-dual-stack-ips":                      k8s + "test/e2e/network/dual_stack.go",
-		"cluster-stack":                            readme, // KEP-563 only
-		"config-files":                             readme,
-		"controller-manager-cluster-cidr-families": k8s + "pkg/controller/nodeipam/ipam/range_allocator.go",
-	} {
-		if got := helpURI(id); got != want {
-			t.Errorf("%s helpUri %s, want %s", id, got, want)
+		// The rule's section of the documentation, in the release.
+		doc := "https://github.com/kubectl-dualstack/kubectl-dualstack/blob/v0.4.0/docs/rules.md#" + r.ID
+		if got.HelpURI != doc || !strings.Contains(got.Help.Text, "Rules: "+doc) || !strings.Contains(got.Help.Markdown, "See [the rules]("+doc+")") {
+			t.Errorf("rule %s: helpUri %s, help %+v; want links to %s", r.ID, got.HelpURI, got.Help, doc)
 		}
 	}
 	if got := d.Rules[0].Name; got != "ConfigFiles" {
@@ -322,6 +299,53 @@ func TestSARIFSchemaRejects(t *testing.T) {
 		}
 		if err := validateSARIF(sch, mutated); err == nil {
 			t.Errorf("%s: accepted by the schema", name)
+		}
+	}
+}
+
+// helpUri is the rule's documentation, in the release that wrote the log,
+// else on main.
+func TestRuleDocURI(t *testing.T) {
+	const blob = "https://github.com/kubectl-dualstack/kubectl-dualstack/blob/"
+	for version, ref := range map[string]string{
+		"v0.4.0":                               "v0.4.0",
+		"v1.0.0-rc.1":                          "v1.0.0-rc.1",
+		"v1.0.0-beta":                          "v1.0.0-beta",
+		"v0.4.0-3-gabc1234":                    "main", // git describe between tags
+		"v0.4.0-dirty":                         "main",
+		"v1.0.0-rc.1-3-gabc1234-dirty":         "main",
+		"v0.0.0-20260101120000-abcdef123456":   "main", // Go pseudo-version
+		"v0.4.1-0.20260101120000-abc123+dirty": "main", // Go, modified tree
+		"abc1234":                              "main", // git describe --always, no tag
+		"0.4.0":                                "main",
+		"dev":                                  "main",
+		"":                                     "main",
+	} {
+		if got, want := ruleDocURI("cluster-stack", version), blob+ref+"/docs/rules.md#cluster-stack"; got != want {
+			t.Errorf("version %q: %s, want %s", version, got, want)
+		}
+	}
+}
+
+// The help links the first upstream source file a reference names, at the
+// version the references were read in; never something outside the
+// kubernetes tree.
+func TestSARIFHelpSourceLink(t *testing.T) {
+	const k8s = "https://github.com/kubernetes/kubernetes/blob/v1.37.0/"
+	for reference, source := range map[string]string{
+		"cmd/kube-apiserver/app/options/validation.go validateClusterIPFlags":                 "cmd/kube-apiserver/app/options/validation.go",
+		"kubernetes PR #79386 (v1.16); cmd/kube-apiserver/app/options/options.go, pkg/a/b.go": "cmd/kube-apiserver/app/options/options.go",
+		"staging/src/k8s.io/component-helpers/node/util/ips.go ParseNodeIPArgument":           "staging/src/k8s.io/component-helpers/node/util/ips.go",
+		"KEP-563": "",
+		"k8s.io/utils/net GetIndexedIP; dual-stack.md": "",
+	} {
+		rule := sarifRuleOf(check.Rule{ID: "a-rule", Title: "t", Reference: reference}, "v0.4.0")
+		want := "See [the rules](" + rule.HelpURI + ")"
+		if source != "" {
+			want += " and [the source](" + k8s + source + ")"
+		}
+		if !strings.HasSuffix(rule.Help.Markdown, "\n\n"+want+".") || rule.HelpURI != ruleDocURI("a-rule", "v0.4.0") {
+			t.Errorf("reference %q: helpUri %s, markdown %q; want it to end %q", reference, rule.HelpURI, rule.Help.Markdown, want+".")
 		}
 	}
 }
