@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/files"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/live"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/report"
 )
 
 // Exit codes of `check`, documented in the README.
@@ -98,7 +100,7 @@ could not run (bad flags, unreachable cluster, no file readable).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.Output, "output", "o", "", "Output format: text (default), json, yaml, junit or sarif (SARIF 2.1.0, for code scanning of --from-file findings).")
+	f.StringVarP(&o.Output, "output", "o", "", "Output format: one of "+strings.Join(checkOutputs(), ", ")+" (default "+report.Default+").")
 	f.StringVar(&o.Color, "color", o.Color, "Colour the text report: auto (on a terminal, unless NO_COLOR or TERM=dumb), always or never.")
 	f.StringSliceVar(&o.Only, "only", nil, "Run only these rule IDs (comma-separated).")
 	f.StringSliceVar(&o.Skip, "skip", nil, "Do not run these rule IDs (comma-separated).")
@@ -113,7 +115,7 @@ could not run (bad flags, unreachable cluster, no file readable).`,
 	f.StringVar(&o.KubernetesVersion, "kubernetes-version", "", "The Kubernetes version version-dependent rules assume for files (default: from image tags or kubeadm's kubernetesVersion, else the newest supported).")
 	// --from-file keeps cobra's default, file names.
 	registerFlagCompletions(cmd, map[string]cobra.CompletionFunc{
-		"output":             fixedCompletion(checkOutputs...),
+		"output":             outputCompletion,
 		"color":              fixedCompletion(checkColors...),
 		"fail-on":            fixedCompletion(checkFailOn...),
 		"expect":             fixedCompletion(checkExpect...),
@@ -126,11 +128,28 @@ could not run (bad flags, unreachable cluster, no file readable).`,
 
 // The values of check's enumerated flags, for Validate and completion.
 var (
-	checkOutputs = []string{"text", "json", "yaml", "junit", "sarif"}
-	checkColors  = []string{"auto", "always", "never"}
-	checkFailOn  = []string{"error", "warning", "never"}
-	checkExpect  = []string{"dual", "ipv4", "ipv6"}
+	checkColors = []string{"auto", "always", "never"}
+	checkFailOn = []string{"error", "warning", "never"}
+	checkExpect = []string{"dual", "ipv4", "ipv6"}
 )
+
+// checkOutputs are the values of -o: the report formats.
+func checkOutputs() []string {
+	var names []string
+	for _, f := range report.Formats() {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+// outputCompletion completes -o with the report formats, described.
+func outputCompletion(_ *cobra.Command, _ []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	var comps []cobra.Completion
+	for _, f := range report.Formats() {
+		comps = append(comps, cobra.CompletionWithDesc(f.Name, f.Description))
+	}
+	return comps, cobra.ShellCompDirectiveNoFileComp
+}
 
 // Validate checks the flags before anything is read.
 func (o *CheckOptions) Validate(cmd *cobra.Command) error {
@@ -141,7 +160,7 @@ func (o *CheckOptions) Validate(cmd *cobra.Command) error {
 		return nil
 	}
 	for _, err := range []error{
-		oneOf("output", o.Output, append([]string{""}, checkOutputs...)...),
+		oneOf("output", o.Output, append([]string{""}, checkOutputs()...)...),
 		oneOf("color", o.Color, checkColors...),
 		oneOf("fail-on", o.FailOn, checkFailOn...),
 		oneOf("expect", o.Expect, append([]string{""}, checkExpect...)...),
@@ -179,7 +198,11 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 		ctx = context.Background()
 	}
 	if o.ListRules {
-		return writeRulesTable(o.Out, check.Rules())
+		return report.WriteRulesTable(o.Out, check.Rules())
+	}
+	writer, ok := report.Get(cmp.Or(o.Output, report.Default))
+	if !ok { // Validate refuses it first
+		return exitError{code: ExitCheckError, err: fmt.Errorf("unknown output format %q", o.Output)}
 	}
 	facts, err := o.gather(ctx)
 	if err != nil {
@@ -205,24 +228,13 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return exitError{code: ExitCheckError, err: err}
 	}
-	report := check.NewReport(findings)
-	report.KubernetesVersion, report.VersionSource = facts.ServerVersion, facts.VersionSource
-	switch o.Output {
-	case "json":
-		err = report.WriteJSON(o.Out)
-	case "yaml":
-		err = report.WriteYAML(o.Out)
-	case "junit":
-		err = report.WriteJUnit(o.Out)
-	case "sarif":
-		err = report.WriteSARIF(o.Out, check.Rules(), o.Version)
-	default:
-		err = report.WriteText(o.Out, check.TextOptions{Color: o.useColor(), Verbose: o.ShowPassed})
-	}
-	if err != nil {
+	r := report.New(findings)
+	r.KubernetesVersion, r.VersionSource = facts.ServerVersion, facts.VersionSource
+	opts := report.Options{Color: o.useColor(), Verbose: o.ShowPassed, Rules: check.Rules(), ToolVersion: o.Version}
+	if err := writer.Write(o.Out, r, opts); err != nil {
 		return exitError{code: ExitCheckError, err: err}
 	}
-	if report.Failing(o.FailOn) {
+	if r.Failing(o.FailOn) {
 		return exitError{code: ExitCheckFailed} // the report said why
 	}
 	return nil
@@ -266,38 +278,3 @@ func (o *CheckOptions) useColor() bool {
 	}
 	return cliprinters.AllowsColorOutput(o.Out) && os.Getenv("NO_COLOR") == ""
 }
-
-// writeRulesTable prints the registry as a Markdown table: --list-rules
-// output and the README's rules table are the same text.
-func writeRulesTable(w interface{ Write([]byte) (int, error) }, rules []check.Rule) error {
-	var b strings.Builder
-	b.WriteString("| ID | Severity | Title | Reference |\n|---|---|---|---|\n")
-	for _, r := range rules {
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", r.ID, r.Severity, escapePipes(r.Title), escapePipes(r.Reference))
-	}
-	_, err := w.Write([]byte(b.String()))
-	return err
-}
-
-// writePermissionsTable prints, for the README, what a live check needs to
-// read each source and which rules are skipped without it.
-func writePermissionsTable(w interface{ Write([]byte) (int, error) }, perms []check.SourcePermission, rules []check.Rule) error {
-	var b strings.Builder
-	b.WriteString("| source | permission | granted by | rules skipped without it |\n|---|---|---|---|\n")
-	for _, p := range perms {
-		var ids []string
-		for _, r := range rules {
-			if slices.Contains(r.Needs, p.Source) {
-				ids = append(ids, "`"+r.ID+"`")
-			}
-		}
-		if len(ids) == 0 {
-			ids = []string{"none"}
-		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", p.Source, escapePipes(p.Permission), escapePipes(p.Role), strings.Join(ids, ", "))
-	}
-	_, err := w.Write([]byte(b.String()))
-	return err
-}
-
-func escapePipes(s string) string { return strings.ReplaceAll(s, "|", `\|`) }

@@ -11,6 +11,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/report"
 )
 
 const filesDir = "../../testdata/files"
@@ -116,12 +117,12 @@ func TestCheckFromFileStdin(t *testing.T) {
 	if err := root.Execute(); err != nil {
 		code = PrintError(errOut, err)
 	}
-	var report check.Report
-	if err := json.Unmarshal(out.Bytes(), &report); err != nil {
+	var got report.Report
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 		t.Fatalf("%v: %s %s", err, out, errOut)
 	}
 	found := false
-	for _, f := range report.Findings {
+	for _, f := range got.Findings {
 		if f.ID == "kubelet-node-ip" && f.Result == check.Fail {
 			found = f.File == "<stdin>" && f.Line > 0
 		}

@@ -22,6 +22,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/report"
 )
 
 func loadOddObjects(t *testing.T) []runtime.Object {
@@ -276,7 +277,7 @@ func TestCheckOddObjects(t *testing.T) {
 		}
 		return out.String(), errOut.String(), code
 	}
-	for _, output := range checkOutputs {
+	for _, output := range checkOutputs() {
 		out, stderr, code := run(output)
 		noPanic(t, output, out+stderr)
 		if code == ExitCheckError || out == "" {
@@ -285,13 +286,13 @@ func TestCheckOddObjects(t *testing.T) {
 	}
 
 	out, _, code := run("json")
-	var report check.Report
-	if err := json.Unmarshal([]byte(out), &report); err != nil {
+	var got report.Report
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
 	}
 	ran := map[string]bool{}
 	failing := map[string]bool{}
-	for _, f := range report.Findings {
+	for _, f := range got.Findings {
 		ran[f.ID] = true
 		if f.Result == check.Fail {
 			failing[f.ID+" "+f.Subject] = true
@@ -324,7 +325,7 @@ func TestCheckOddObjects(t *testing.T) {
 			t.Errorf("%s fails: a valid object", f)
 		}
 	}
-	if failed := report.Failing("error"); (code == ExitCheckFailed) != failed {
+	if failed := got.Failing("error"); (code == ExitCheckFailed) != failed {
 		t.Errorf("exit %d, failing at error: %v", code, failed)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/report"
 )
 
 var updateReadme = flag.Bool("update-readme", false, "rewrite the README's generated tables from the registry (make readme)")
@@ -20,11 +21,13 @@ var readmeSections = []struct {
 }{
 	{
 		"<!-- BEGIN RULES: generated from the rule registry by `make readme` -->\n", "<!-- END RULES -->",
-		func(w *bytes.Buffer) error { return writeRulesTable(w, check.Rules()) },
+		func(w *bytes.Buffer) error { return report.WriteRulesTable(w, check.Rules()) },
 	},
 	{
 		"<!-- BEGIN PERMISSIONS: generated from check.SourcePermissions and the rule registry by `make readme` -->\n", "<!-- END PERMISSIONS -->",
-		func(w *bytes.Buffer) error { return writePermissionsTable(w, check.SourcePermissions, check.Rules()) },
+		func(w *bytes.Buffer) error {
+			return report.WritePermissionsTable(w, check.SourcePermissions, check.Rules())
+		},
 	},
 }
 

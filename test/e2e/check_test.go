@@ -16,22 +16,23 @@ import (
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/internal/localcluster"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/report"
 )
 
 // runCheck runs the built plugin's check with -o json and returns the
 // report and the exit code.
-func runCheck(t *testing.T, kubeconfig string, args ...string) (check.Report, int) {
+func runCheck(t *testing.T, kubeconfig string, args ...string) (report.Report, int) {
 	t.Helper()
 	out, stderr, code := runSplit(t, filepath.Join(binDir(t), "kubectl-dualstack"), append([]string{"check", "-o", "json", "--kubeconfig", kubeconfig}, args...)...)
-	var report check.Report
-	if jsonErr := json.Unmarshal([]byte(out), &report); jsonErr != nil {
+	var r report.Report
+	if jsonErr := json.Unmarshal([]byte(out), &r); jsonErr != nil {
 		t.Fatalf("check printed no JSON report (exit %d): %v\nstdout:\n%s\nstderr:\n%s", code, jsonErr, out, stderr)
 	}
-	return report, code
+	return r, code
 }
 
 // failing lists "id (severity)" of the failing findings at warning or error.
-func failing(r check.Report) []string {
+func failing(r report.Report) []string {
 	var out []string
 	for _, f := range r.Findings {
 		if f.Result == check.Fail && f.Severity != check.Info && !slices.Contains(out, f.ID) {
@@ -42,7 +43,7 @@ func failing(r check.Report) []string {
 	return out
 }
 
-func describeFindings(r check.Report) string {
+func describeFindings(r report.Report) string {
 	var b strings.Builder
 	for _, f := range r.Findings {
 		if f.Result != check.Pass {

@@ -22,7 +22,7 @@ import (
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/internal/localcluster"
 	"github.com/kubectl-dualstack/kubectl-dualstack/internal/termtest"
-	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/report"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/printers"
 )
 
@@ -256,7 +256,7 @@ func TestHostileContent(t *testing.T) {
 				t.Fatalf("check -o %s: exit 2\n%s", format, errOut)
 			}
 			assertNoRawControls(t, "check -o "+format, out+errOut)
-			var r check.Report
+			var r report.Report
 			if err := yaml.Unmarshal([]byte(out), &r); err != nil {
 				t.Fatalf("check -o %s: %v\n%s", format, err, out)
 			}

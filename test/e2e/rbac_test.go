@@ -22,6 +22,7 @@ import (
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/internal/localcluster"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/report"
 )
 
 // auditEvent holds the fields of an audit.k8s.io/v1 Event the test reads.
@@ -307,7 +308,7 @@ func TestRBAC(t *testing.T) {
 	}
 }
 
-func findingsOf(r check.Report, id string) []check.Finding {
+func findingsOf(r report.Report, id string) []check.Finding {
 	var out []check.Finding
 	for _, f := range r.Findings {
 		if f.ID == id {

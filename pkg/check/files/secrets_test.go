@@ -10,6 +10,7 @@ import (
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/files"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/report"
 )
 
 // writeFiles writes name -> content under a fresh directory, which
@@ -28,25 +29,26 @@ func writeFiles(t *testing.T, set map[string]string) {
 	}
 }
 
-// reports is the audit's report in every format of `check -o`.
+// reports is the audit's report in every format of `check -o`, and as
+// "text verbose" (--show-passed).
 func reports(t *testing.T, findings []check.Finding) map[string]string {
 	t.Helper()
-	r := check.NewReport(findings)
+	r := report.New(findings)
 	out := map[string]string{}
-	for format, write := range map[string]func(*bytes.Buffer) error{
-		"text":         func(b *bytes.Buffer) error { return r.WriteText(b, check.TextOptions{}) },
-		"text verbose": func(b *bytes.Buffer) error { return r.WriteText(b, check.TextOptions{Verbose: true}) },
-		"json":         func(b *bytes.Buffer) error { return r.WriteJSON(b) },
-		"yaml":         func(b *bytes.Buffer) error { return r.WriteYAML(b) },
-		"junit":        func(b *bytes.Buffer) error { return r.WriteJUnit(b) },
-		"sarif":        func(b *bytes.Buffer) error { return r.WriteSARIF(b, check.Rules(), "test") },
-	} {
+	write := func(name string, w report.Writer, opts report.Options) {
 		var b bytes.Buffer
-		if err := write(&b); err != nil {
-			t.Fatalf("%s: %v", format, err)
+		if err := w.Write(&b, r, opts); err != nil {
+			t.Fatalf("%s: %v", name, err)
 		}
-		out[format] = b.String()
+		out[name] = b.String()
 	}
+	opts := report.Options{Rules: check.Rules(), ToolVersion: "test"}
+	for _, f := range report.Formats() {
+		write(f.Name, f.Writer, opts)
+	}
+	text, _ := report.Get("text")
+	opts.Verbose = true
+	write("text verbose", text, opts)
 	return out
 }
 

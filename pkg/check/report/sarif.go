@@ -1,4 +1,4 @@
-package check
+package report
 
 import (
 	"crypto/sha256"
@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 )
 
 // SARIF 2.1.0 (`check -o sarif`), for GitHub code scanning and other SARIF
@@ -23,11 +25,8 @@ const (
 	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
 	sarifVersion = "2.1.0"
 	projectURI   = "https://github.com/kubectl-dualstack/kubectl-dualstack"
-	// rulesDocURI is the README's rules table, the help of rules whose
-	// reference names no upstream source file.
-	rulesDocURI = projectURI + "#rules"
 	// kubernetesSourceURI is the upstream tree the rules' references were
-	// read in (RULES.md).
+	// read in.
 	kubernetesSourceURI = "https://github.com/kubernetes/kubernetes/blob/v1.37.0/"
 )
 
@@ -132,24 +131,24 @@ type sarifLogicalLocation struct {
 	Kind string `json:"kind"`
 }
 
-// WriteSARIF prints the report as a SARIF 2.1.0 log. rules is the registry
-// the driver describes (normally Rules(), whatever --only and --skip
-// selected, so that rule indexes do not depend on flags); toolVersion is
-// the plugin's version, left out when empty.
-func (r Report) WriteSARIF(w io.Writer, rules []Rule, toolVersion string) error {
+// sarifWriter prints the report as a SARIF 2.1.0 log, its driver
+// describing opts.Rules.
+type sarifWriter struct{}
+
+func (sarifWriter) Write(w io.Writer, r Report, opts Options) error {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name:           "kubectl-dualstack",
 			InformationURI: projectURI,
-			Version:        toolVersion,
-			Rules:          make([]sarifRule, 0, len(rules)),
+			Version:        opts.ToolVersion,
+			Rules:          make([]sarifRule, 0, len(opts.Rules)),
 		}},
 		Results: []sarifResult{},
 	}
 	index := map[string]int{}
-	for i, rule := range rules {
+	for i, rule := range opts.Rules {
 		index[rule.ID] = i
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(rule))
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(rule, opts.ToolVersion))
 	}
 	ruleRef := func(id string) *int {
 		if i, ok := index[id]; ok {
@@ -163,13 +162,13 @@ func (r Report) WriteSARIF(w io.Writer, rules []Rule, toolVersion string) error 
 	seen := map[string]int{} // fingerprint occurrences
 	for _, f := range r.Findings {
 		switch f.Result {
-		case Skip:
+		case check.Skip:
 			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
 				Level:          "note",
 				Message:        sarifMessage{Text: f.ID + " skipped for " + f.Subject + ": " + f.Message},
 				AssociatedRule: sarifRuleRef{ID: f.ID, Index: ruleRef(f.ID)},
 			})
-		case Fail:
+		case check.Fail:
 			// Several findings of one rule about one subject (a flag with
 			// two problems) are told apart by their rank, as CodeQL's
 			// "hash:occurrence" fingerprints are; findings come in a stable
@@ -195,16 +194,17 @@ func (r Report) WriteSARIF(w io.Writer, rules []Rule, toolVersion string) error 
 }
 
 // sarifRuleOf describes one rule: GitHub shows shortDescription as the
-// alert's title and help (markdown when given) as its explanation.
-func sarifRuleOf(rule Rule) sarifRule {
+// alert's title and help (markdown when given) as its explanation, and
+// links helpUri, the rule's documentation, from the alert.
+func sarifRuleOf(rule check.Rule, toolVersion string) sarifRule {
 	fix := rule.Fix
 	if fix == "" {
 		fix = rule.Title
 	}
-	uri := sarifHelpURI(rule.Reference)
-	links := "See [the rules](" + rulesDocURI + ")"
-	if uri != rulesDocURI {
-		links += " and [the source](" + uri + ")"
+	doc := ruleDocURI(rule.ID, toolVersion)
+	links := "See [the rules](" + doc + ")"
+	if p := kubernetesPath.FindString(rule.Reference); p != "" {
+		links += " and [the source](" + kubernetesSourceURI + p + ")"
 	}
 	return sarifRule{
 		ID:               rule.ID,
@@ -212,42 +212,49 @@ func sarifRuleOf(rule Rule) sarifRule {
 		ShortDescription: sarifMessage{Text: rule.Title},
 		FullDescription:  sarifMessage{Text: rule.Title + ". Reference: " + rule.Reference},
 		Help: sarifMessage{
-			Text: "Fix: " + fix + "\n\nReference: " + rule.Reference + "\n\nRules: " + rulesDocURI,
+			Text: "Fix: " + fix + "\n\nReference: " + rule.Reference + "\n\nRules: " + doc,
 			Markdown: "**Fix:** " + markdownEscape(fix) +
 				"\n\n**Reference:** " + markdownEscape(rule.Reference) +
 				"\n\n" + links + ".",
 		},
-		HelpURI:              uri,
+		HelpURI:              doc,
 		DefaultConfiguration: sarifRuleConfig{Level: sarifLevel(rule.Severity)},
 		Properties:           sarifRuleProps{Tags: []string{string(rule.Area)}},
 	}
 }
 
-// kubernetesPath finds an upstream source file in a rule's reference:
-// "RULES.md §1.3 A4; cmd/kube-apiserver/app/options/validation.go
-// validateClusterIPFlags" names cmd/kube-apiserver/.../validation.go. Only
-// paths under kubernetes/kubernetes's top-level source directories and
-// ending in .go count, so that "k8s.io/utils/net" or "dual-stack.md" (not
-// in that tree) never make a broken link.
-var kubernetesPath = regexp.MustCompile(`\b(?:cmd|pkg|plugin|staging|test)/[\w./-]+\.go\b`)
-
-// sarifHelpURI is a real URL for a rule's reference: the first upstream
-// source file it names, at the version the rules were read in, else the
-// README's rules table (which reproduces the reference).
-func sarifHelpURI(reference string) string {
-	if p := kubernetesPath.FindString(reference); p != "" {
-		return kubernetesSourceURI + p
+// ruleDocURI is a rule's section of docs/rules.md, whose headings are the
+// rule IDs: in the release that wrote the log, as rules change between
+// releases, or on main for any other build.
+func ruleDocURI(ruleID, toolVersion string) string {
+	ref := "main"
+	if releaseVersion.MatchString(toolVersion) && !strings.HasSuffix(toolVersion, "-dirty") {
+		ref = toolVersion
 	}
-	return rulesDocURI
+	return projectURI + "/blob/" + ref + "/docs/rules.md#" + ruleID
 }
+
+// releaseVersion is a release tag, vMAJOR.MINOR.PATCH with an optional
+// pre-release suffix (v1.2.0-rc.1). A build between tags is not one: git
+// describe's v1.2.0-3-gabc1234 and Go's pseudo-versions have a second
+// hyphen, and ruleDocURI refuses a modified tree's v1.2.0-dirty.
+var releaseVersion = regexp.MustCompile(`^v\d+\.\d+\.\d+(-[0-9A-Za-z]+(\.[0-9A-Za-z]+)*)?$`)
+
+// kubernetesPath finds an upstream source file in a rule's reference:
+// "cmd/kube-apiserver/app/options/validation.go validateClusterIPFlags"
+// names cmd/kube-apiserver/.../validation.go. Only paths under
+// kubernetes/kubernetes's top-level source directories and ending in .go
+// count, so that "k8s.io/utils/net" or "dual-stack.md" (not in that tree)
+// never make a broken link.
+var kubernetesPath = regexp.MustCompile(`\b(?:cmd|pkg|plugin|staging|test)/[\w./-]+\.go\b`)
 
 // sarifLevel maps a severity to SARIF's levels; info, which never fails
 // CI, is a note.
-func sarifLevel(s Severity) string {
+func sarifLevel(s check.Severity) string {
 	switch s {
-	case Error:
+	case check.Error:
 		return "error"
-	case Warning:
+	case check.Warning:
 		return "warning"
 	}
 	return "note"
@@ -266,7 +273,7 @@ func sarifLevel(s Severity) string {
 // "expected a physical location"; github/codeql-action#1738, #2459). Upload
 // to GitHub the SARIF of a --from-file audit; a --live audit's SARIF is for
 // other viewers, or for archiving.
-func sarifLocationOf(f Finding) sarifLocation {
+func sarifLocationOf(f check.Finding) sarifLocation {
 	if f.File == "" {
 		return sarifLocation{LogicalLocations: []sarifLogicalLocation{{Name: f.Subject, Kind: "resource"}}}
 	}
@@ -303,7 +310,7 @@ func sarifArtifact(file string) sarifArtifactLocation {
 // when it is missing. Ours hashes the rule, subject and file and not the
 // line or message, so that an alert survives lines moving above it and a
 // value changing within the same problem.
-func sarifFingerprint(f Finding) string {
+func sarifFingerprint(f check.Finding) string {
 	sum := sha256.Sum256([]byte(f.ID + "\x00" + f.Subject + "\x00" + filepath.ToSlash(f.File)))
 	return hex.EncodeToString(sum[:16])
 }

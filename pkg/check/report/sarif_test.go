@@ -1,4 +1,4 @@
-package check
+package report
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 )
 
 // sarifSchemaFile is the official SARIF 2.1.0 schema (OASIS, errata 01:
@@ -102,16 +104,13 @@ type sarifDocResult struct {
 
 func TestWriteSARIF(t *testing.T) {
 	sch := sarifValidator(t)
-	rules := Rules()
-	var buf bytes.Buffer
-	if err := ciReport(t).WriteSARIF(&buf, rules, "v0.4.0"); err != nil {
-		t.Fatal(err)
-	}
-	if err := validateSARIF(sch, buf.Bytes()); err != nil {
-		t.Fatalf("not valid SARIF 2.1.0: %v\n%s", err, buf.String())
+	rules := check.Rules()
+	data := write(t, sarifWriter{}, ciReport(t), Options{Rules: rules, ToolVersion: "v0.4.0"})
+	if err := validateSARIF(sch, data); err != nil {
+		t.Fatalf("not valid SARIF 2.1.0: %v\n%s", err, data)
 	}
 	var doc sarifDoc
-	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
 	}
 	if doc.Schema != "https://json.schemastore.org/sarif-2.1.0.json" || doc.Version != "2.1.0" || len(doc.Runs) != 1 {
@@ -127,9 +126,7 @@ func TestWriteSARIF(t *testing.T) {
 	if len(d.Rules) != len(rules) {
 		t.Fatalf("%d rules, want the registry's %d", len(d.Rules), len(rules))
 	}
-	levels := map[Severity]string{Error: "error", Warning: "warning", Info: "note"}
-	const k8s = "https://github.com/kubernetes/kubernetes/blob/v1.37.0/"
-	const readme = "https://github.com/kubectl-dualstack/kubectl-dualstack#rules"
+	levels := map[check.Severity]string{check.Error: "error", check.Warning: "warning", check.Info: "note"}
 	for i, r := range rules {
 		got := d.Rules[i]
 		if got.ID != r.ID || got.ShortDescription.Text != r.Title || !strings.Contains(got.FullDescription.Text, r.Reference) ||
@@ -140,31 +137,10 @@ func TestWriteSARIF(t *testing.T) {
 		if got.Name == "" || strings.ContainsAny(got.Name, "- ") {
 			t.Errorf("rule %s name %q", r.ID, got.Name)
 		}
-		// A link into kubernetes/kubernetes when the reference names a
-		// source file there, else the README's rules table.
-		if path, ok := strings.CutPrefix(got.HelpURI, k8s); ok {
-			if !strings.HasSuffix(path, ".go") || !strings.Contains(r.Reference, path) {
-				t.Errorf("rule %s helpUri %s: not a source file of its reference %q", r.ID, got.HelpURI, r.Reference)
-			}
-		} else if got.HelpURI != readme {
-			t.Errorf("rule %s helpUri %s", r.ID, got.HelpURI)
-		}
-	}
-	helpURI := func(id string) string {
-		return d.Rules[slices.IndexFunc(rules, func(r Rule) bool { return r.ID == id })].HelpURI
-	}
-	for id, want := range map[string]string{
-		"apiserver-service-range-families":         k8s + "cmd/kube-apiserver/app/options/validation.go",
-		"apiserver-secondary-range-flag":           k8s + "cmd/kube-apiserver/app/options/options.go", // after "kubernetes PR #79386 (v1.16)"
-		"apiserver-dual-stack-allocation":          k8s + "pkg/registry/core/service/storage/alloc.go",
-		"kubelet-node-ip":                          k8s + "staging/src/k8s.io/component-helpers/node/util/ips.go",
-		"pods-dual-stack-ips":                      k8s + "test/e2e/network/dual_stack.go",
-		"cluster-stack":                            readme, // KEP-563 only
-		"config-files":                             readme,
-		"controller-manager-cluster-cidr-families": k8s + "pkg/controller/nodeipam/ipam/range_allocator.go",
-	} {
-		if got := helpURI(id); got != want {
-			t.Errorf("%s helpUri %s, want %s", id, got, want)
+		// The rule's section of the documentation, in the release.
+		doc := "https://github.com/kubectl-dualstack/kubectl-dualstack/blob/v0.4.0/docs/rules.md#" + r.ID
+		if got.HelpURI != doc || !strings.Contains(got.Help.Text, "Rules: "+doc) || !strings.Contains(got.Help.Markdown, "See [the rules]("+doc+")") {
+			t.Errorf("rule %s: helpUri %s, help %+v; want links to %s", r.ID, got.HelpURI, got.Help, doc)
 		}
 	}
 	if got := d.Rules[0].Name; got != "ConfigFiles" {
@@ -191,7 +167,7 @@ func TestWriteSARIF(t *testing.T) {
 		{"cluster-stack", "note", "", "", 0, 0, ":1"},
 	}
 	if len(run.Results) != len(wants) {
-		t.Fatalf("%d results, want %d:\n%s", len(run.Results), len(wants), buf.String())
+		t.Fatalf("%d results, want %d:\n%s", len(run.Results), len(wants), data)
 	}
 	fingerprints := map[string]bool{}
 	for i, w := range wants {
@@ -200,7 +176,7 @@ func TestWriteSARIF(t *testing.T) {
 		if res.RuleID != w.rule || res.Level != w.level {
 			t.Errorf("%s: rule %s level %s, want %s", where, res.RuleID, res.Level, w.level)
 		}
-		if idx := slices.IndexFunc(rules, func(r Rule) bool { return r.ID == w.rule }); idx < 0 {
+		if idx := slices.IndexFunc(rules, func(r check.Rule) bool { return r.ID == w.rule }); idx < 0 {
 			if res.RuleIndex != nil {
 				t.Errorf("%s: ruleIndex %d for a rule not in the registry", where, *res.RuleIndex)
 			}
@@ -241,9 +217,9 @@ func TestWriteSARIF(t *testing.T) {
 
 	// The fingerprint ignores what moves or changes within one problem:
 	// line, column, message, severity.
-	a := ciFinding(t, "kube-proxy-cluster-cidr", Fail, Error, "kube-proxy clusterCIDR", "one", Setting{File: "kube-proxy.yaml", Line: 4})
+	a := ciFinding(t, "kube-proxy-cluster-cidr", check.Fail, check.Error, "kube-proxy clusterCIDR", "one", check.Setting{File: "kube-proxy.yaml", Line: 4})
 	b := a
-	b.Line, b.Column, b.Message, b.Severity = 40, 3, "two", Warning
+	b.Line, b.Column, b.Message, b.Severity = 40, 3, "two", check.Warning
 	c := a
 	c.Subject = "kube-proxy bindAddress"
 	if sarifFingerprint(a) != sarifFingerprint(b) || sarifFingerprint(a) == sarifFingerprint(c) {
@@ -255,7 +231,7 @@ func TestWriteSARIF(t *testing.T) {
 		t.Fatalf("invocations %+v", run.Invocations)
 	}
 	notes := run.Invocations[0].ToolExecutionNotifications
-	podsIdx := slices.IndexFunc(rules, func(r Rule) bool { return r.ID == "pods-dual-stack-ips" })
+	podsIdx := slices.IndexFunc(rules, func(r check.Rule) bool { return r.ID == "pods-dual-stack-ips" })
 	if len(notes) != 1 || notes[0].Level != "note" || notes[0].AssociatedRule.ID != "pods-dual-stack-ips" ||
 		notes[0].AssociatedRule.Index == nil || *notes[0].AssociatedRule.Index != podsIdx ||
 		notes[0].Message.Text != "pods-dual-stack-ips skipped for pods: listing pods failed: forbidden" {
@@ -267,15 +243,12 @@ func TestWriteSARIF(t *testing.T) {
 // valid log with an empty results array (a scan that found nothing, not a
 // log without a scan).
 func TestWriteSARIFEmpty(t *testing.T) {
-	var buf bytes.Buffer
-	if err := NewReport(nil).WriteSARIF(&buf, nil, ""); err != nil {
-		t.Fatal(err)
-	}
-	if err := validateSARIF(sarifValidator(t), buf.Bytes()); err != nil {
-		t.Fatalf("%v\n%s", err, buf.String())
+	data := write(t, sarifWriter{}, New(nil), Options{})
+	if err := validateSARIF(sarifValidator(t), data); err != nil {
+		t.Fatalf("%v\n%s", err, data)
 	}
 	var doc map[string]any
-	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
 	}
 	run := doc["runs"].([]any)[0].(map[string]any)
@@ -283,7 +256,7 @@ func TestWriteSARIFEmpty(t *testing.T) {
 		t.Errorf("results %v, want []", run["results"])
 	}
 	if _, ok := run["tool"].(map[string]any)["driver"].(map[string]any)["version"]; ok {
-		t.Errorf("an empty version is left out:\n%s", buf.String())
+		t.Errorf("an empty version is left out:\n%s", data)
 	}
 }
 
@@ -291,10 +264,7 @@ func TestWriteSARIFEmpty(t *testing.T) {
 // schema forbids, is rejected.
 func TestSARIFSchemaRejects(t *testing.T) {
 	sch := sarifValidator(t)
-	var buf bytes.Buffer
-	if err := ciReport(t).WriteSARIF(&buf, Rules(), "v0.4.0"); err != nil {
-		t.Fatal(err)
-	}
+	data := write(t, sarifWriter{}, ciReport(t), Options{Rules: check.Rules(), ToolVersion: "v0.4.0"})
 	for name, mutate := range map[string]func(run map[string]any){
 		"level fatal": func(run map[string]any) {
 			run["results"].([]any)[0].(map[string]any)["level"] = "fatal"
@@ -309,7 +279,7 @@ func TestSARIFSchemaRejects(t *testing.T) {
 		},
 		"helpUri not a URI": func(run map[string]any) {
 			rules := run["tool"].(map[string]any)["driver"].(map[string]any)["rules"].([]any)
-			rules[1].(map[string]any)["helpUri"] = "RULES.md §1.3 A4"
+			rules[1].(map[string]any)["helpUri"] = "the rules table"
 		},
 		"no executionSuccessful": func(run map[string]any) {
 			delete(run["invocations"].([]any)[0].(map[string]any), "executionSuccessful")
@@ -319,16 +289,63 @@ func TestSARIFSchemaRejects(t *testing.T) {
 		},
 	} {
 		var doc map[string]any
-		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		if err := json.Unmarshal(data, &doc); err != nil {
 			t.Fatal(err)
 		}
 		mutate(doc["runs"].([]any)[0].(map[string]any))
-		data, err := json.Marshal(doc)
+		mutated, err := json.Marshal(doc)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := validateSARIF(sch, data); err == nil {
+		if err := validateSARIF(sch, mutated); err == nil {
 			t.Errorf("%s: accepted by the schema", name)
+		}
+	}
+}
+
+// helpUri is the rule's documentation, in the release that wrote the log,
+// else on main.
+func TestRuleDocURI(t *testing.T) {
+	const blob = "https://github.com/kubectl-dualstack/kubectl-dualstack/blob/"
+	for version, ref := range map[string]string{
+		"v0.4.0":                               "v0.4.0",
+		"v1.0.0-rc.1":                          "v1.0.0-rc.1",
+		"v1.0.0-beta":                          "v1.0.0-beta",
+		"v0.4.0-3-gabc1234":                    "main", // git describe between tags
+		"v0.4.0-dirty":                         "main",
+		"v1.0.0-rc.1-3-gabc1234-dirty":         "main",
+		"v0.0.0-20260101120000-abcdef123456":   "main", // Go pseudo-version
+		"v0.4.1-0.20260101120000-abc123+dirty": "main", // Go, modified tree
+		"abc1234":                              "main", // git describe --always, no tag
+		"0.4.0":                                "main",
+		"dev":                                  "main",
+		"":                                     "main",
+	} {
+		if got, want := ruleDocURI("cluster-stack", version), blob+ref+"/docs/rules.md#cluster-stack"; got != want {
+			t.Errorf("version %q: %s, want %s", version, got, want)
+		}
+	}
+}
+
+// The help links the first upstream source file a reference names, at the
+// version the references were read in; never something outside the
+// kubernetes tree.
+func TestSARIFHelpSourceLink(t *testing.T) {
+	const k8s = "https://github.com/kubernetes/kubernetes/blob/v1.37.0/"
+	for reference, source := range map[string]string{
+		"cmd/kube-apiserver/app/options/validation.go validateClusterIPFlags":                 "cmd/kube-apiserver/app/options/validation.go",
+		"kubernetes PR #79386 (v1.16); cmd/kube-apiserver/app/options/options.go, pkg/a/b.go": "cmd/kube-apiserver/app/options/options.go",
+		"staging/src/k8s.io/component-helpers/node/util/ips.go ParseNodeIPArgument":           "staging/src/k8s.io/component-helpers/node/util/ips.go",
+		"KEP-563": "",
+		"k8s.io/utils/net GetIndexedIP; dual-stack.md": "",
+	} {
+		rule := sarifRuleOf(check.Rule{ID: "a-rule", Title: "t", Reference: reference}, "v0.4.0")
+		want := "See [the rules](" + rule.HelpURI + ")"
+		if source != "" {
+			want += " and [the source](" + k8s + source + ")"
+		}
+		if !strings.HasSuffix(rule.Help.Markdown, "\n\n"+want+".") || rule.HelpURI != ruleDocURI("a-rule", "v0.4.0") {
+			t.Errorf("reference %q: helpUri %s, markdown %q; want it to end %q", reference, rule.HelpURI, rule.Help.Markdown, want+".")
 		}
 	}
 }

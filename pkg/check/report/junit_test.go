@@ -1,7 +1,6 @@
-package check
+package report
 
 import (
-	"bytes"
 	"encoding/xml"
 	"fmt"
 	"regexp"
@@ -9,50 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 )
-
-// ciFinding is a finding of a registry rule (title, area, reference and
-// fix from it), or of an unknown rule with no area.
-func ciFinding(t *testing.T, id string, result Result, sev Severity, subject, message string, at Setting) Finding {
-	t.Helper()
-	f := Finding{ID: id, Severity: sev, Result: result, Subject: subject, Message: message,
-		Source: at.Source, File: at.File, Line: at.Line, Column: at.Column}
-	if i := slices.IndexFunc(Rules(), func(r Rule) bool { return r.ID == id }); i >= 0 {
-		r := Rules()[i]
-		f.Title, f.Area, f.Reference, f.Fix = r.Title, string(r.Area), r.Reference, r.Fix
-	} else if id != "not-in-registry" {
-		t.Fatalf("no rule %s", id)
-	}
-	return f
-}
-
-const ciAPISubject = "kube-apiserver-cp1 --service-cluster-ip-range"
-
-// ciReport has every severity, findings with a file (relative with line
-// and column, relative without a line, absolute, with a space) and without
-// (live cluster), two failures and an info about one subject, a rule
-// outside the registry, a skip and a pass, and text that XML must escape.
-func ciReport(t *testing.T) Report {
-	manifest := Setting{Source: "static pod kube-apiserver", File: "manifests/kube-apiserver.yaml", Line: 12, Column: 7}
-	return NewReport([]Finding{
-		ciFinding(t, "nodes-pod-cidrs-valid", Pass, Error, "nodes", "ok", Setting{}),
-		ciFinding(t, "pods-dual-stack-ips", Skip, Error, "pods", "listing pods failed: forbidden", Setting{}),
-		ciFinding(t, "apiserver-service-range-syntax", Fail, Error, ciAPISubject,
-			"--service-cluster-ip-range must not contain more than two entries (3 given: 10.96.0.0/16,fd00::/108,10.97.0.0/16)", manifest),
-		ciFinding(t, "apiserver-service-range-syntax", Fail, Error, ciAPISubject,
-			"service-cluster-ip-range[1] is not an ip net (\"fd00::/1080\")", manifest),
-		ciFinding(t, "apiserver-service-range-syntax", Fail, Info, ciAPISubject,
-			"service-cluster-ip-range[0] \"10.96.0.1/16\" is read as 10.96.0.0/16", manifest),
-		ciFinding(t, "services-cluster-ip-in-range", Fail, Warning, "service/<dry run> & \"web\"",
-			"clusterIP 10.0.0.5 lies in no service range\nof its family", Setting{Source: "Service default/web"}),
-		ciFinding(t, "cluster-stack", Fail, Info, "cluster", "the cluster is single-stack IPv4", Setting{Source: "kube-apiserver flags"}),
-		ciFinding(t, "kubeadm-pod-subnet", Fail, Error, "ClusterConfiguration networking.podSubnet",
-			"podSubnet 10.244.0.0/33 is not a valid CIDR", Setting{File: "cluster configs/kubeadm.yaml"}),
-		ciFinding(t, "kube-proxy-cluster-cidr", Fail, Error, "kube-proxy clusterCIDR",
-			"clusterCIDR has three entries", Setting{File: "/etc/kubernetes/kube-proxy.yaml", Line: 4}),
-		ciFinding(t, "not-in-registry", Fail, Warning, "something", "a rule the registry does not know", Setting{}),
-	})
-}
 
 // What a JUnit reader sees, parsed independently of the writer's types.
 type junitDoc struct {
@@ -84,19 +42,16 @@ type junitDoc struct {
 }
 
 func TestWriteJUnit(t *testing.T) {
-	var buf bytes.Buffer
-	if err := ciReport(t).WriteJUnit(&buf); err != nil {
-		t.Fatal(err)
-	}
-	out := buf.String()
+	data := write(t, junitWriter{}, ciReport(t), Options{})
+	out := string(data)
 	if !strings.HasPrefix(out, xml.Header) {
 		t.Errorf("no XML declaration:\n%s", out)
 	}
-	if err := validateJUnit10(buf.Bytes()); err != nil {
+	if err := validateJUnit10(data); err != nil {
 		t.Errorf("not valid against junit-10.xsd: %v\n%s", err, out)
 	}
 	var doc junitDoc
-	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+	if err := xml.Unmarshal(data, &doc); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
 
@@ -135,6 +90,7 @@ func TestWriteJUnit(t *testing.T) {
 		t.Fatalf("apiserver case: %d failures, want 1", len(api.Failures))
 	}
 	fail := api.Failures[0]
+	api2 := ciFinding(t, "apiserver-service-range-syntax", check.Fail, check.Error, "", "", check.Setting{})
 	if fail.Type != "error" || !strings.HasPrefix(fail.Message, "--service-cluster-ip-range must not contain more than two entries") ||
 		!strings.HasSuffix(fail.Message, "(and 1 more)") {
 		t.Errorf("failure type %q message %q", fail.Type, fail.Message)
@@ -143,8 +99,8 @@ func TestWriteJUnit(t *testing.T) {
 		"error: --service-cluster-ip-range must not contain",
 		"error: service-cluster-ip-range[1] is not an ip net (\"fd00::/1080\")",
 		"source:    manifests/kube-apiserver.yaml:12:7",
-		"fix:       " + api2Fix(t),
-		"reference: cmd/kube-apiserver/app/options/completion.go getServiceIPAndRanges",
+		"fix:       " + api2.Fix,
+		"reference: " + api2.Reference,
 	} {
 		if !strings.Contains(fail.Text, s) {
 			t.Errorf("failure text lacks %q:\n%s", s, fail.Text)
@@ -185,21 +141,14 @@ func TestWriteJUnit(t *testing.T) {
 	}
 }
 
-func api2Fix(t *testing.T) string {
-	return ciFinding(t, "apiserver-service-range-syntax", Fail, Error, "", "", Setting{}).Fix
-}
-
 func TestWriteJUnitEmpty(t *testing.T) {
-	var buf bytes.Buffer
-	if err := NewReport(nil).WriteJUnit(&buf); err != nil {
-		t.Fatal(err)
-	}
-	if err := validateJUnit10(buf.Bytes()); err != nil {
-		t.Errorf("%v\n%s", err, buf.String())
+	data := write(t, junitWriter{}, New(nil), Options{})
+	if err := validateJUnit10(data); err != nil {
+		t.Errorf("%v\n%s", err, data)
 	}
 	var doc junitDoc
-	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil || doc.Tests != 0 || doc.Failures != 0 || len(doc.Suites) != 0 {
-		t.Errorf("empty report: %v %+v\n%s", err, doc, buf.String())
+	if err := xml.Unmarshal(data, &doc); err != nil || doc.Tests != 0 || doc.Failures != 0 || len(doc.Suites) != 0 {
+		t.Errorf("empty report: %v %+v\n%s", err, doc, data)
 	}
 }
 

@@ -1,4 +1,4 @@
-package check
+package report
 
 import (
 	"cmp"
@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/printers"
 )
 
@@ -93,12 +94,14 @@ type junitMessage struct {
 	Text    string `xml:",chardata"`
 }
 
-// WriteJUnit prints the report as JUnit XML (see above for the shape).
+// junitWriter prints the report as JUnit XML (see above for the shape).
 // Suites and testcases come in the order of r.Findings, failures first.
-func (r Report) WriteJUnit(w io.Writer) error {
+type junitWriter struct{}
+
+func (junitWriter) Write(w io.Writer, r Report, _ Options) error {
 	type group struct {
 		area, id, subject string
-		findings          []Finding
+		findings          []check.Finding
 	}
 	var areas []string
 	groups := map[string][]*group{} // by area, in order of appearance
@@ -123,14 +126,14 @@ func (r Report) WriteJUnit(w io.Writer) error {
 		suite := junitTestsuite{Name: area, Time: "0"}
 		for _, g := range groups[area] {
 			tc := junitTestcase{Classname: area + "." + g.id, Name: printers.EscapeLine(cmp.Or(g.subject, g.id)), Time: "0"}
-			var failing, skips, notes []Finding
+			var failing, skips, notes []check.Finding
 			for _, f := range g.findings {
 				switch {
-				case f.Result == Fail && f.Severity != Info:
+				case f.Result == check.Fail && f.Severity != check.Info:
 					failing = append(failing, f)
-				case f.Result == Fail:
+				case f.Result == check.Fail:
 					notes = append(notes, f)
-				case f.Result == Skip:
+				case f.Result == check.Skip:
 					skips = append(skips, f)
 				}
 			}
@@ -177,12 +180,12 @@ func (r Report) WriteJUnit(w io.Writer) error {
 // junitFailure is one <failure> for a subject's error and warning findings:
 // typed by the worst severity, its message the first finding's (the one a
 // reader shows in a list), its text every finding in full.
-func junitFailure(failing []Finding) *junitMessage {
-	sev := Warning
+func junitFailure(failing []check.Finding) *junitMessage {
+	sev := check.Warning
 	details := make([]string, len(failing))
 	for i, f := range failing {
-		if f.Severity == Error {
-			sev = Error
+		if f.Severity == check.Error {
+			sev = check.Error
 		}
 		details[i] = junitDetails(f)
 	}
@@ -198,9 +201,9 @@ func junitFailure(failing []Finding) *junitMessage {
 // and the reference. A failure is labelled with its severity, anything
 // else with its result. Like the text report, it is escaped: XML would
 // keep DEL and C1 controls raw (and turn C0 ones into U+FFFD).
-func junitDetails(f Finding) string {
+func junitDetails(f check.Finding) string {
 	label := string(f.Result)
-	if f.Result == Fail {
+	if f.Result == check.Fail {
 		label = string(f.Severity)
 	}
 	return printers.EscapeTerminal(fmt.Sprintf("%s: %s\n  source:    %s\n  fix:       %s\n  reference: %s",
