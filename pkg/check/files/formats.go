@@ -1,0 +1,103 @@
+package files
+
+import (
+	"slices"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
+)
+
+// Format is an input format of `check --from-file`: what it is, how a file
+// or document of it is recognised, and its reader. A format's documents
+// are recognised by their kind and apiVersion; a format whose files carry
+// no kind, by the file's name and shape (File).
+type Format struct {
+	// Name is short, stable and kebab-case.
+	Name string
+	// Description says what the format is, in one line for people.
+	Description string
+
+	// Kinds and APIVersions recognise the format's YAML documents.
+	Kinds, APIVersions []string
+	// Label names the format's documents in provenance when their kind
+	// alone says too little; "" names them by their kind.
+	Label string
+	// Patch: the format's documents may also be kubeadmConfigPatches of a
+	// kind Cluster, without the apiVersion kind fills in.
+	Patch        bool
+	readDocument func(*doc)
+
+	// File says for people which files are the format's; matchFile
+	// recognises one, tried before a file is read as YAML documents.
+	File      string
+	matchFile func(name string, data []byte) bool
+	readFile  func(*fileReader)
+}
+
+// Formats is the registry of input formats, in the order `check --help`
+// and the README list them.
+func Formats() []Format {
+	return []Format{{
+		Name:         "static-pod",
+		Description:  "static pod manifests of kube-apiserver, kube-controller-manager, kube-scheduler and kube-proxy",
+		Kinds:        []string{"Pod"},
+		APIVersions:  []string{"v1"},
+		readDocument: (*doc).staticPod,
+	}, {
+		Name:         "kubeadm",
+		Description:  "kubeadm's InitConfiguration, ClusterConfiguration and JoinConfiguration",
+		Kinds:        []string{"InitConfiguration", "ClusterConfiguration", "JoinConfiguration"},
+		APIVersions:  []string{source.KubeadmV1beta3, source.KubeadmV1beta4},
+		Patch:        true,
+		readDocument: (*doc).kubeadm,
+	}, {
+		Name:         "kube-proxy-config",
+		Description:  "kube-proxy's configuration file",
+		Kinds:        []string{"KubeProxyConfiguration"},
+		APIVersions:  []string{"kubeproxy.config.k8s.io/v1alpha1"},
+		Patch:        true,
+		readDocument: (*doc).kubeProxyConfiguration,
+	}, {
+		Name:         "kubelet-config",
+		Description:  "the kubelet's configuration file",
+		Kinds:        []string{"KubeletConfiguration"},
+		APIVersions:  []string{"kubelet.config.k8s.io/v1beta1"},
+		Patch:        true,
+		readDocument: (*doc).kubeletConfiguration,
+	}, {
+		Name:         "kind-config",
+		Description:  "kind cluster configurations, with their kubeadmConfigPatches",
+		Kinds:        []string{"Cluster"},
+		APIVersions:  []string{"kind.x-k8s.io/v1alpha4"},
+		Label:        "kind Cluster",
+		readDocument: (*doc).kindCluster,
+	}, {
+		Name:        "kubelet-flags-env",
+		Description: "kubelet flag files: the KUBELET_KUBEADM_ARGS and KUBELET_EXTRA_ARGS variables of kubeadm-flags.env or /etc/default/kubelet",
+		File:        "a file named *.env, or one not named *.yaml, *.yml or *.json whose lines are all shell variable assignments or comments",
+		matchFile:   isEnvFile,
+		readFile:    (*fileReader).env,
+	}}
+}
+
+// ofKind are the formats whose documents may be of kind, in the table's
+// order; a kind patch's only those that may be patches.
+func ofKind(formats []Format, kind string, patch bool) []Format {
+	var out []Format
+	for _, f := range formats {
+		if slices.Contains(f.Kinds, kind) && (f.Patch || !patch) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// label names a document of kind in provenance: as the first format of
+// that kind with a Label says, else by the kind.
+func label(formats []Format, kind string) string {
+	for _, f := range ofKind(formats, kind, false) {
+		if f.Label != "" {
+			return f.Label
+		}
+	}
+	return kind
+}
