@@ -62,9 +62,9 @@ EndpointSlices, against the dual-stack rules Kubernetes itself enforces, and the
 cross-component consistency those rules imply. A source that cannot be read (forbidden,
 missing) is reported as skip with the reason.
 
-With --from-file, audit configuration files instead, before a cluster exists: static pod
-manifests, kubeadm Init/Cluster/JoinConfiguration, KubeProxyConfiguration,
-KubeletConfiguration, kind Cluster configs and kubelet flag files (kubeadm-flags.env).
+With --from-file, audit configuration files instead, before a cluster exists, in these
+formats:
+` + inputFormatsHelp(files.Formats()) + `
 Findings point at file:line. Add --live to audit the cluster too, with the files added
 to what it reads.
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/files"
 )
 
 var updateReadme = flag.Bool("update-readme", false, "rewrite the README's generated tables from the registry (make readme)")
@@ -30,11 +31,15 @@ var readmeSections = []struct {
 		"<!-- BEGIN PERMISSIONS: generated from check.SourcePermissions and the rule registry by `make readme` -->\n", "<!-- END PERMISSIONS -->",
 		func(w *bytes.Buffer) error { return writePermissionsTable(w, check.SourcePermissions, check.Rules()) },
 	},
+	{
+		"<!-- BEGIN INPUTS: generated from files.Formats by `make readme` -->\n", "<!-- END INPUTS -->",
+		func(w *bytes.Buffer) error { return writeInputFormatsTable(w, files.Formats()) },
+	},
 }
 
 // TestREADMERulesTable fails when the README's rules table is not what
-// `check --list-rules` prints, or its permissions table not what the
-// registry says: all come from the one registry.
+// `check --list-rules` prints, its permissions table not what the
+// registry says, or its table of --from-file formats not files.Formats.
 func TestREADMERulesTable(t *testing.T) {
 	const path = "../../README.md"
 	readme, err := os.ReadFile(path)
