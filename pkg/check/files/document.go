@@ -1,7 +1,6 @@
 package files
 
 import (
-	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -31,24 +30,22 @@ func (r *fileReader) object(root *yaml.Node, o source.Origin, prefix string, pat
 	}
 	d.kind, _ = source.Scalar(source.Lookup(d.Root, "kind"))
 	d.APIVersion, _ = source.Scalar(source.Lookup(d.Root, "apiVersion"))
-	d.Where = prefix + label(r.g.formats, d.kind)
 	formats := ofKind(r.g.formats, d.kind, patch)
-	var versions []string
-	for _, f := range formats {
-		versions = append(versions, f.APIVersions...)
-	}
+	reader := readerOf(formats, d.APIVersion, patch)
+	d.Where = prefix + label(r.g.formats, reader, d.kind)
 	switch {
 	case d.kind == "":
 		d.Note(d.Root, check.Info, "document %d has no kind: not a configuration check reads", index)
 	case len(formats) == 0:
 		d.Note(d.Root, check.Info, "%s is not a configuration check reads", d.kindName())
-	case patch && d.APIVersion == "": // kind fills the apiVersion in
-		formats[0].readDocument(d)
-	case !slices.Contains(versions, d.APIVersion):
+	case reader == nil:
+		var versions []string
+		for _, f := range formats {
+			versions = append(versions, f.APIVersions...)
+		}
 		d.Note(d.Root, check.Info, "%s is not a configuration check reads (it reads %s)", d.kindName(), strings.Join(versions, ", "))
 	default:
-		i := slices.IndexFunc(formats, func(f Format) bool { return slices.Contains(f.APIVersions, d.APIVersion) })
-		formats[i].readDocument(d)
+		reader.readDocument(d)
 	}
 }
 

@@ -1,6 +1,7 @@
 package files
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
@@ -23,11 +24,13 @@ type Format struct {
 	Label string
 	// Patch: the format's documents may also be kubeadmConfigPatches of a
 	// kind Cluster, without the apiVersion kind fills in.
-	Patch        bool
+	Patch bool
+	// readDocument reads one of the format's documents into the facts.
 	readDocument func(*doc)
 
 	// File says for people which files are the format's; matchFile
-	// recognises one, tried before a file is read as YAML documents.
+	// recognises one, tried before a file is read as YAML documents, and
+	// readFile reads it into the facts.
 	File      string
 	matchFile func(name string, data []byte) bool
 	readFile  func(*fileReader)
@@ -91,9 +94,25 @@ func ofKind(formats []Format, kind string, patch bool) []Format {
 	return out
 }
 
-// label names a document of kind in provenance: as the first format of
-// that kind with a Label says, else by the kind.
-func label(formats []Format, kind string) string {
+// readerOf is the format of formats (of a document's kind) that reads a
+// document of apiVersion, nil when none does; a kind patch may leave the
+// apiVersion out.
+func readerOf(formats []Format, apiVersion string, patch bool) *Format {
+	for i, f := range formats {
+		if slices.Contains(f.APIVersions, apiVersion) || patch && apiVersion == "" {
+			return &formats[i]
+		}
+	}
+	return nil
+}
+
+// label names a document of kind in provenance: as its reader's Label
+// says, else (read by none) as the first format of that kind with a Label
+// says, else by the kind.
+func label(formats []Format, reader *Format, kind string) string {
+	if reader != nil {
+		return cmp.Or(reader.Label, kind)
+	}
 	for _, f := range ofKind(formats, kind, false) {
 		if f.Label != "" {
 			return f.Label

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -95,10 +94,8 @@ func formatsOf(formats []Format, name string, data []byte) []string {
 		}
 		kind, _ := source.Scalar(source.Lookup(n.Content[0], "kind"))
 		apiVersion, _ := source.Scalar(source.Lookup(n.Content[0], "apiVersion"))
-		for _, f := range ofKind(formats, kind, false) {
-			if slices.Contains(f.APIVersions, apiVersion) {
-				out = append(out, f.Name)
-			}
+		if f := readerOf(ofKind(formats, kind, false), apiVersion, false); f != nil {
+			out = append(out, f.Name)
 		}
 	}
 }
