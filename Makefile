@@ -62,7 +62,7 @@ test-unit:
 ## fuzz: each fuzz target for FUZZTIME (seed corpora in the packages' testdata/fuzz);
 ## minimisation is capped: Go otherwise stalls for minutes on each new input
 FUZZTIME ?= 2m
-FUZZ_TARGETS = ./pkg/check:FuzzIPLists ./pkg/check:FuzzParseFlags ./pkg/check:FuzzRulesOnFlags \
+FUZZ_TARGETS = ./pkg/check:FuzzIPLists ./pkg/check/source:FuzzParseFlags ./pkg/check:FuzzRulesOnFlags \
 	./pkg/dualstack:FuzzPairEndpoints ./pkg/check/files:FuzzAddFile
 fuzz:
 	@for target in $(FUZZ_TARGETS); do \

@@ -85,7 +85,8 @@ type ServiceCIDR struct {
 }
 
 // PodVisitor streams pods: it calls visit for each, page by page, so that
-// rules over pods never need every pod in memory at once.
+// rules over pods never need every pod in memory at once. An
+// UnavailableError makes the pod rules skip; any other error ends the run.
 type PodVisitor func(visit func(*corev1.Pod) error) error
 
 // Facts is a cluster's dual-stack configuration, normalised.

@@ -65,11 +65,11 @@ func TestKubeProxyClusterCIDRFamily(t *testing.T) {
 	unknown := &Facts{Components: []Component{cpKubeProxy(map[string]string{"cluster-cidr": "fd00::/56"})}}
 	fromConfigMap := cpMut("single4", func(f *Facts) {
 		cpWithout(f, KubeProxy)
-		c, err := ParseKubeProxyConfiguration([]byte("kind: KubeProxyConfiguration\nclusterCIDR: fd00:10:244::/56\n"), "ConfigMap kube-system/kube-proxy config.conf")
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Components = append(f.Components, c)
+		// As the live gatherer reads "clusterCIDR: fd00:10:244::/56" there.
+		const where = "ConfigMap kube-system/kube-proxy config.conf"
+		f.Components = append(f.Components, Component{Kind: KubeProxy, Instance: where, Source: where, Settings: map[string]Setting{
+			"cluster-cidr": {Value: "fd00:10:244::/56", Source: where + " clusterCIDR"},
+		}})
 	})
 	cpRunCases(t, "kube-proxy-cluster-cidr-family", []cpCase{
 		{"dual4", cpCluster("dual4"), []cpWant{cpOK("kube-proxy")}},

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	corev1 "k8s.io/api/core/v1"
 	utilversion "k8s.io/apimachinery/pkg/util/version"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -64,9 +63,9 @@ EndpointSlices, against the dual-stack rules Kubernetes itself enforces, and the
 cross-component consistency those rules imply. A source that cannot be read (forbidden,
 missing) is reported as skip with the reason.
 
-With --from-file, audit configuration files instead, before a cluster exists: static pod
-manifests, kubeadm Init/Cluster/JoinConfiguration, KubeProxyConfiguration,
-KubeletConfiguration, kind Cluster configs and kubelet flag files (kubeadm-flags.env).
+With --from-file, audit configuration files instead, before a cluster exists, in these
+formats:
+` + inputFormatsHelp(files.Formats()) + `
 Findings point at file:line. Add --live to audit the cluster too, with the files added
 to what it reads.
 
@@ -209,22 +208,7 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 		return exitError{code: ExitCheckError, err: err}
 	}
 	facts.Expect = o.Expect
-	// check.Run skips the pod rules when listing pods fails; a server lost
-	// mid-list ends the audit instead, as any other source would.
-	var podsErr error
-	if visitPods := facts.Pods; visitPods != nil {
-		facts.Pods = func(visit func(*corev1.Pod) error) error {
-			err := visitPods(visit)
-			if live.Fatal(err) {
-				podsErr = err
-			}
-			return err
-		}
-	}
 	findings, err := check.Run(facts, check.Rules(), check.Options{Only: o.Only, Skip: o.Skip})
-	if err == nil {
-		err = podsErr
-	}
 	if err != nil {
 		return exitError{code: ExitCheckError, err: err}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/files"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/report"
 )
 
@@ -29,11 +30,15 @@ var readmeSections = []struct {
 			return report.WritePermissionsTable(w, check.SourcePermissions, check.Rules())
 		},
 	},
+	{
+		"<!-- BEGIN INPUTS: generated from files.Formats by `make readme` -->\n", "<!-- END INPUTS -->",
+		func(w *bytes.Buffer) error { return writeInputFormatsTable(w, files.Formats()) },
+	},
 }
 
 // TestREADMERulesTable fails when the README's rules table is not what
-// `check --list-rules` prints, or its permissions table not what the
-// registry says: all come from the one registry.
+// `check --list-rules` prints, its permissions table not what the
+// registry says, or its table of --from-file formats not files.Formats.
 func TestREADMERulesTable(t *testing.T) {
 	const path = "../../README.md"
 	readme, err := os.ReadFile(path)

@@ -4,12 +4,13 @@ package files_test
 // rules together, through the public API only (files.Gather, check.Run,
 // check.Rules).
 //
-//   - TestAcceptanceHealthy: kubeadm-style file sets of healthy dual-stack
-//     clusters (testdata/files/healthy/*) yield no failing finding.
+//   - TestAcceptanceHealthy: each testdata/files/healthy/<name> set, the
+//     files of a healthy dual-stack cluster, yields no failing finding; its
+//     <name>.expect.yaml beside it lists what the audit must read from it, and where.
 //   - TestAcceptanceBroken: each testdata/files/broken/<name> set holds one
 //     deliberate mistake; its expect.yaml lists exactly the failing findings
 //     (rule, severity, file:line[:column]) the audit must report.
-//   - TestAcceptanceUpstreamCases: the upstream error cases of RULES.md
+//   - TestAcceptanceUpstreamCases: the error cases of the upstream validation
 //     (kube-apiserver service ranges, controller-manager CIDRs and masks,
 //     kubeadm subnets and masks, kube-proxy, kubelet --node-ip), each as a
 //     real manifest or configuration file, with the verdict and the upstream
@@ -36,10 +37,12 @@ import (
 const fixtures = "../../../testdata/files"
 
 // expectFile names the expectation inside a broken set; it is not an input.
-const expectFile = "expect.yaml"
-
-// ---------------------------------------------------------------------------
-// Helpers.
+// A healthy set's is beside it (healthy/<name>.expect.yaml), so that the
+// set itself stays a healthy cluster's files and nothing more.
+const (
+	expectFile          = "expect.yaml"
+	healthyExpectSuffix = ".expect.yaml"
+)
 
 // audit gathers paths with the files gatherer and runs every rule.
 func audit(t *testing.T, paths []string, opts files.Options) (*check.Facts, []check.Finding) {
@@ -232,125 +235,151 @@ func wantAt(t *testing.T, dir, what string, s check.Setting, value, file string,
 	}
 }
 
-// ---------------------------------------------------------------------------
-// 1. Healthy sets.
-
 // liveSources are the API-object sources a files-only audit cannot read.
 var liveSources = []check.Source{
 	check.SourceNodes, check.SourcePods, check.SourceServices, check.SourceSlices,
 	check.SourceServiceCIDRs, check.SourceEvents,
 }
 
-// fileRules are rules a kubeadm file set gives everything they need: they
-// must run (not skip) on the healthy sets.
-var fileRules = []string{
-	"config-files",
-	"apiserver-service-range-syntax", "apiserver-service-range-families", "apiserver-service-range-size",
-	"apiserver-service-range-default", "apiserver-advertise-address-family", "apiserver-secondary-range-flag",
-	"controller-manager-cidr-allocator-type", "controller-manager-cluster-cidr", "controller-manager-service-range",
-	"controller-manager-node-cidr-mask", "controller-manager-service-range-matches-apiserver",
-	"controller-manager-pod-service-overlap", "controller-manager-cluster-cidr-families",
-	"kube-proxy-config-valid", "kube-proxy-cluster-cidr", "kube-proxy-cluster-cidr-family", "kube-proxy-cluster-cidr-matches",
-	"kubeadm-service-subnet", "kubeadm-pod-subnet", "kubeadm-matches-control-plane",
-	"kubelet-node-ip", "kubelet-node-ip-families",
-	"cluster-stack",
+// healthyExpectation is a healthy set's <name>.expect.yaml: what the audit must
+// read from the set, and where.
+type healthyExpectation struct {
+	// Cluster says, for people, what the set is.
+	Cluster  string            `json:"cluster"`
+	Families []corev1.IPFamily `json:"families"`
+	// Stack is what the cluster-stack rule's pass says.
+	Stack string `json:"stack"`
+	// Version is the Kubernetes version the files name.
+	Version string `json:"version"`
+	// Components counts the components of each kind the files define.
+	Components map[string]int `json:"components"`
+	// Run are the rules that must run, not skip.
+	Run  []string          `json:"run"`
+	Read []expectedSetting `json:"read"`
 }
 
-func TestAcceptanceHealthy(t *testing.T) {
-	type healthy struct {
-		dir                                    string
-		families                               []corev1.IPFamily
-		stack                                  string
-		svc, pods, nodeIP, advertise, dns      string
-		proxyBind                              string
-		kubeadmPodLine, kubeadmSvcLine, column int
-	}
-	for _, h := range []healthy{{
-		dir:      "dual-ipv4",
-		families: []corev1.IPFamily{corev1.IPv4Protocol, corev1.IPv6Protocol}, stack: "dual-stack IPv4-primary",
-		svc: "10.96.0.0/16,fd00:10:96::/112", pods: "10.244.0.0/16,fd00:10:244::/56",
-		nodeIP: "192.168.10.11,2001:db8:10::11", advertise: "192.168.10.11", dns: "10.96.0.10", proxyBind: "0.0.0.0",
-	}, {
-		dir:      "dual-ipv6",
-		families: []corev1.IPFamily{corev1.IPv6Protocol, corev1.IPv4Protocol}, stack: "dual-stack IPv6-primary",
-		svc: "fd00:10:96::/112,10.96.0.0/16", pods: "fd00:10:244::/56,10.244.0.0/16",
-		nodeIP: "2001:db8:10::11,192.168.10.11", advertise: "2001:db8:10::11", dns: "fd00:10:96::a", proxyBind: "::",
-	}} {
-		t.Run(h.dir, func(t *testing.T) {
-			dir := filepath.Join(fixtures, "healthy", h.dir)
-			f, findings := auditSet(t, dir)
+// expectedSetting is a value the audit must read once from File: the flag
+// Setting of a Component kind, or, for the component "kubeadm", the field
+// of its configuration (networking.podSubnet, networking.serviceSubnet,
+// localAPIEndpoint.advertiseAddress, <component>.extraArgs <flag>).
+// Column 0 means any.
+type expectedSetting struct {
+	Component string `json:"component"`
+	Setting   string `json:"setting"`
+	Value     string `json:"value"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column,omitempty"`
+}
 
-			// No failure at warning or error.
+func readHealthyExpectation(t *testing.T, dir string) healthyExpectation {
+	t.Helper()
+	data, err := os.ReadFile(dir + healthyExpectSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e healthyExpectation
+	if err := yaml.UnmarshalStrict(data, &e); err != nil {
+		t.Fatalf("%s%s: %v", dir, healthyExpectSuffix, err)
+	}
+	if strings.TrimSpace(e.Cluster) == "" || len(e.Families) == 0 || e.Stack == "" || e.Version == "" || len(e.Read) == 0 {
+		t.Fatalf("%s%s: needs a cluster, families, a stack, a version and values to read", dir, healthyExpectSuffix)
+	}
+	return e
+}
+
+// settingsNamed are the settings of a component kind (or kubeadm) named
+// name, read from file (relative to dir).
+func settingsNamed(f *check.Facts, dir, component, name, file string) []check.Setting {
+	var all []check.Setting
+	if component == "kubeadm" {
+		if k := f.Kubeadm; k != nil {
+			fields := map[string]*check.Setting{"networking.podSubnet": k.PodSubnet, "networking.serviceSubnet": k.ServiceSubnet, "localAPIEndpoint.advertiseAddress": k.AdvertiseAddress}
+			if s := fields[name]; s != nil {
+				all = append(all, *s)
+			}
+			if c, flag, ok := strings.Cut(name, ".extraArgs "); ok {
+				if s, ok := k.ExtraArgs[c][flag]; ok {
+					all = append(all, s)
+				}
+			}
+		}
+	}
+	for _, c := range f.ComponentsOf(component) {
+		if s, ok := c.Setting(name); ok {
+			all = append(all, s)
+		}
+	}
+	var out []check.Setting
+	for _, s := range all {
+		if rel(dir, s.File) == file {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Each testdata/files/healthy/<name> set, a healthy cluster's files, is
+// audited without a failing finding; <name>.expect.yaml beside it says
+// what must be read from it, and where.
+func TestAcceptanceHealthy(t *testing.T) {
+	root := filepath.Join(fixtures, "healthy")
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, entry := range entries {
+		if !entry.IsDir() {
+			continue
+		}
+		n++
+		dir := filepath.Join(root, entry.Name())
+		t.Run(entry.Name(), func(t *testing.T) {
+			want := readHealthyExpectation(t, dir)
+			f, findings := auditSet(t, dir)
 			if bad := failing(findings); len(bad) > 0 {
-				t.Errorf("a healthy kubeadm file set fails:%s", showAll(dir, bad))
+				t.Errorf("a healthy file set fails:%s", showAll(dir, bad))
 			}
 
 			// What was read, and where.
-			if got := f.Families(); !slices.Equal(got, h.families) {
-				t.Errorf("Families() = %v, want %v", got, h.families)
+			if got := f.Families(); !slices.Equal(got, want.Families) {
+				t.Errorf("Families() = %v, want %v", got, want.Families)
 			}
-			api := f.ComponentsOf(check.APIServer)
-			for _, kind := range []string{check.APIServer, check.ControllerManager, check.Scheduler, check.KubeProxy} {
-				if n := len(f.ComponentsOf(kind)); n != 1 {
-					t.Errorf("%d %s components gathered, want 1", n, kind)
+			for kind, n := range want.Components {
+				if got := len(f.ComponentsOf(kind)); got != n {
+					t.Errorf("%d %s components gathered, want %d", got, kind, n)
 				}
 			}
-			if len(api) == 1 && api[0].Version != "v1.37.0" {
-				t.Errorf("kube-apiserver Version = %q, want the image tag v1.37.0", api[0].Version)
+			if f.ServerVersion != want.Version {
+				t.Errorf("ServerVersion = %q (from %q), want %s", f.ServerVersion, f.VersionSource, want.Version)
 			}
-			if !strings.Contains(f.ServerVersion, "1.37") {
-				t.Errorf("ServerVersion = %q (from %q), want v1.37 from the image tags and kubernetesVersion", f.ServerVersion, f.VersionSource)
-			}
-			wantAt(t, dir, "kube-apiserver --service-cluster-ip-range", setting(t, f, check.APIServer, "service-cluster-ip-range"), h.svc, "manifests/kube-apiserver.yaml", 39, 0)
-			wantAt(t, dir, "kube-apiserver --advertise-address", setting(t, f, check.APIServer, "advertise-address"), h.advertise, "manifests/kube-apiserver.yaml", 15, 0)
-			wantAt(t, dir, "kube-controller-manager --cluster-cidr", setting(t, f, check.ControllerManager, "cluster-cidr"), h.pods, "manifests/kube-controller-manager.yaml", 18, 0)
-			wantAt(t, dir, "kube-controller-manager --node-cidr-mask-size-ipv6", setting(t, f, check.ControllerManager, "node-cidr-mask-size-ipv6"), "64", "manifests/kube-controller-manager.yaml", 26, 0)
-			wantAt(t, dir, "kube-proxy clusterCIDR", setting(t, f, check.KubeProxy, "cluster-cidr"), h.pods, "kube-proxy/config.conf", 10, 14)
-			wantAt(t, dir, "kube-proxy bindAddress", setting(t, f, check.KubeProxy, "bind-address"), h.proxyBind, "kube-proxy/config.conf", 2, 0)
-			if k := f.Kubeadm; k == nil || k.PodSubnet == nil || k.ServiceSubnet == nil {
-				t.Errorf("kubeadm ClusterConfiguration networking not gathered: %+v", k)
-			} else {
-				wantAt(t, dir, "kubeadm networking.podSubnet", *k.PodSubnet, h.pods, "kubeadm.yaml", 45, 14)
-				wantAt(t, dir, "kubeadm networking.serviceSubnet", *k.ServiceSubnet, h.svc, "kubeadm.yaml", 46, 18)
-				if s := k.ExtraArgs["controllerManager"]["node-cidr-mask-size-ipv6"]; s.Value != "64" || rel(dir, s.File) != "kubeadm.yaml" || s.Line != 35 {
-					t.Errorf("kubeadm controllerManager.extraArgs node-cidr-mask-size-ipv6 = %+v, want 64 at kubeadm.yaml:35 (the value of the v1beta4 {name, value} entry)", s)
+			for _, x := range want.Read {
+				what := x.Component + " " + x.Setting
+				got := settingsNamed(f, dir, x.Component, x.Setting, x.File)
+				if len(got) != 1 {
+					t.Errorf("%s from %s gathered %d times, want once", what, x.File, len(got))
+					continue
 				}
-			}
-			// kubelet: --node-ip from kubeadm-flags.env, clusterDNS from
-			// config.yaml (possibly one component, possibly two).
-			var nodeIP, dns []check.Setting
-			for _, c := range f.ComponentsOf(check.Kubelet) {
-				if s, ok := c.Setting("node-ip"); ok && rel(dir, s.File) == "kubelet/kubeadm-flags.env" {
-					nodeIP = append(nodeIP, s)
-				}
-				if s, ok := c.Setting("cluster-dns"); ok {
-					dns = append(dns, s)
-				}
-			}
-			if len(nodeIP) != 1 {
-				t.Errorf("kubelet --node-ip from kubelet/kubeadm-flags.env gathered %d times, want once", len(nodeIP))
-			} else {
-				wantAt(t, dir, "kubelet --node-ip", nodeIP[0], h.nodeIP, "kubelet/kubeadm-flags.env", 1, 0)
-			}
-			if len(dns) != 1 || dns[0].Value != h.dns || rel(dir, dns[0].File) != "kubelet/config.yaml" {
-				t.Errorf("kubelet clusterDNS gathered as %+v, want %s from kubelet/config.yaml", dns, h.dns)
+				wantAt(t, dir, what, got[0], x.Value, x.File, x.Line, x.Column)
 			}
 
-			// The file rules ran; the rules that need API objects did not.
-			for _, id := range fileRules {
+			// The rules the files feed ran; the rules that need API
+			// objects did not.
+			for _, id := range want.Run {
 				got := ofRule(findings, id)
 				if len(got) == 0 {
 					t.Errorf("rule %s: no finding", id)
 				}
 				for _, fd := range got {
 					if fd.Result == check.Skip {
-						t.Errorf("rule %s skipped on a complete kubeadm file set: %s", id, show(dir, fd))
+						t.Errorf("rule %s skipped: %s", id, show(dir, fd))
 					}
 				}
 			}
 			stack := ofRule(findings, "cluster-stack")
-			if len(stack) != 1 || stack[0].Result != check.Pass || !strings.Contains(stack[0].Message, h.stack) {
-				t.Errorf("cluster-stack: want a pass saying %q, got%s", h.stack, showAll(dir, stack))
+			if len(stack) != 1 || stack[0].Result != check.Pass || !strings.Contains(stack[0].Message, want.Stack) {
+				t.Errorf("cluster-stack: want a pass saying %q, got%s", want.Stack, showAll(dir, stack))
 			}
 			for _, r := range check.Rules() {
 				if !slices.ContainsFunc(r.Needs, func(n check.Source) bool { return slices.Contains(liveSources, n) }) {
@@ -362,12 +391,15 @@ func TestAcceptanceHealthy(t *testing.T) {
 					}
 				}
 			}
+			if t.Failed() {
+				t.Logf("the set: %s", want.Cluster)
+			}
 		})
 	}
+	if n < 2 {
+		t.Errorf("%d healthy sets under %s, want at least 2", n, root)
+	}
 }
-
-// ---------------------------------------------------------------------------
-// 2. Broken sets.
 
 // expectation is a broken set's expect.yaml.
 type expectation struct {
@@ -483,9 +515,6 @@ func TestAcceptanceBroken(t *testing.T) {
 	}
 }
 
-// ---------------------------------------------------------------------------
-// 3. Upstream cases.
-
 // Paths of the files of an upstream case, inside its directory.
 const (
 	apiPath     = "manifests/kube-apiserver.yaml"
@@ -594,7 +623,7 @@ type upstreamCase struct {
 }
 
 var upstreamCases = []upstreamCase{
-	// --- kube-apiserver --service-cluster-ip-range (RULES.md §1.2, §1.3) ---
+	// kube-apiserver --service-cluster-ip-range.
 	{name: "apiserver/A1 primary not a cidr", files: fileSet(apiPath, apiserver("v1.37.0", "--service-cluster-ip-range=10.96.0.0/33,fd00:10:96::/112")),
 		rule: "apiserver-service-range-syntax", fail: true, sev: check.Error, message: "service-cluster-ip-range[0] is not a valid cidr", file: apiPath, at: "--service-cluster-ip-range="},
 	{name: "apiserver/A1 at least one valid cidr", files: fileSet(apiPath, apiserver("v1.37.0", "--service-cluster-ip-range=services")),
@@ -648,7 +677,7 @@ var upstreamCases = []upstreamCase{
 	{name: "apiserver/obsolete secondary flag", files: fileSet(apiPath, apiserver("v1.37.0", "--secondary-service-cluster-ip-range=fd00:10:96::/112", "--service-cluster-ip-range=10.96.0.0/16")),
 		rule: "apiserver-secondary-range-flag", fail: true, sev: check.Error, message: "--secondary-service-cluster-ip-range", file: apiPath, at: "--secondary-service-cluster-ip-range="},
 
-	// --- kube-controller-manager (RULES.md §2.1, §2.2) ---
+	// kube-controller-manager.
 	{name: "kcm/K1 CloudAllocator", files: fileSet(kcmPath, kcm("--allocate-node-cidrs=true", "--cidr-allocator-type=CloudAllocator", "--cluster-cidr=10.244.0.0/16,fd00:10:244::/56")),
 		rule: "controller-manager-cidr-allocator-type", fail: true, sev: check.Error, message: "--cidr-allocator-type is set to 'CloudAllocator' but cloud provider is not configured", file: kcmPath, at: "--cidr-allocator-type="},
 	{name: "kcm/K2 invalid CIDR", files: fileSet(kcmPath, kcm("--allocate-node-cidrs=true", "--cluster-cidr=10.244.0.0/16,fd00:10:244::/129")),
@@ -690,7 +719,7 @@ var upstreamCases = []upstreamCase{
 	{name: "kcm/legacy mask on single-stack", files: fileSet(kcmPath, kcm("--allocate-node-cidrs=true", "--cluster-cidr=10.244.0.0/16", "--node-cidr-mask-size=26")),
 		rule: "controller-manager-node-cidr-mask", file: kcmPath, at: "--node-cidr-mask-size="},
 
-	// --- kubeadm ClusterConfiguration networking (RULES.md §5.2) ---
+	// kubeadm ClusterConfiguration networking.
 	{name: "kubeadm/pod subnet does not parse", files: fileSet(kubeadmPath, clusterConfig("v1beta4", "10.244.0.0/16,fd00:10:244::/129", "10.96.0.0/16,fd00:10:96::/112")),
 		rule: "kubeadm-pod-subnet", fail: true, sev: check.Error, message: "couldn't parse subnet", file: kubeadmPath, at: "podSubnet:"},
 	{name: "kubeadm/three service subnets", files: fileSet(kubeadmPath, clusterConfig("v1beta4", "", "10.96.0.0/16,fd00:10:96::/112,10.97.0.0/16")),
@@ -730,7 +759,7 @@ var upstreamCases = []upstreamCase{
 	{name: "kubeadm/node masks not checked without node IPAM", files: fileSet(kubeadmPath, clusterConfig("v1beta4", "10.244.0.0/16,fd00:10:244::/40", "10.96.0.0/16,fd00:10:96::/112", "allocate-node-cidrs", "false")),
 		rule: "kubeadm-pod-subnet", file: kubeadmPath, at: "podSubnet:"},
 
-	// --- kube-proxy (RULES.md §3.2, §3.3) ---
+	// kube-proxy.
 	{name: "kube-proxy/three cluster CIDRs", files: fileSet(proxyPath, proxyConfig("clusterCIDR: 10.244.0.0/16,fd00:10:244::/56,10.245.0.0/16")),
 		rule: "kube-proxy-cluster-cidr", fail: true, sev: check.Error, message: "must be a either a single CIDR or dual-stack pair of CIDRs (e.g. [10.100.0.0/16, fde4:8dba:82e1::/48]", file: proxyPath, at: "clusterCIDR:"},
 	{name: "kube-proxy/two IPv4 cluster CIDRs", files: fileSet(proxyPath, proxyConfig("clusterCIDR: 10.244.0.0/16,10.245.0.0/16")),
@@ -768,7 +797,7 @@ var upstreamCases = []upstreamCase{
 	{name: "kube-proxy/nodePortAddresses primary", files: fileSet(kubeadmPath, kubeadmDual4, proxyPath, proxyConfig("clusterCIDR: 10.244.0.0/16,fd00:10:244::/56", "nodePortAddresses: [primary]")),
 		rule: "kube-proxy-nodeport-addresses", file: proxyPath, at: "nodePortAddresses:"},
 
-	// --- kubelet --node-ip (RULES.md §4.1) ---
+	// kubelet --node-ip.
 	{name: "kubelet/two IPv4", files: fileSet(envPath, flagsEnv("--node-ip=192.168.10.11,192.168.20.11")),
 		rule: "kubelet-node-ip", fail: true, sev: check.Error, message: `bad --node-ip "192.168.10.11,192.168.20.11": must contain either a single IP or a dual-stack pair of IPs`, file: envPath, at: "--node-ip"},
 	{name: "kubelet/three IPs", files: fileSet(envPath, flagsEnv("--node-ip=192.168.10.11,2001:db8:10::11,192.168.20.11")),

@@ -11,6 +11,7 @@ import (
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/files"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/report"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
 )
 
 // writeFiles writes name -> content under a fresh directory, which
@@ -81,7 +82,7 @@ func TestSecretsRedacted(t *testing.T) {
 				t.Errorf("setting %s holds the secret %q", st.Source, s)
 			}
 		}
-		if strings.Contains(st.Value, check.Redacted) || strings.Contains(st.Value, ":xxxxx@") {
+		if strings.Contains(st.Value, source.Redacted) || strings.Contains(st.Value, ":xxxxx@") {
 			redacted++
 		}
 	}

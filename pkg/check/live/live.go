@@ -26,6 +26,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
 )
 
 // Gatherer reads a live cluster.
@@ -187,14 +188,17 @@ func listAll[L interface {
 	}
 }
 
-// pods streams every pod, page by page. The visitor's error, when Fatal,
-// must end the audit too: check.Run only skips the pod rules.
+// pods streams every pod, page by page. A Fatal error ends the audit
+// (check.Run returns it); any other only makes the pod rules skip.
 func (g Gatherer) pods(ctx context.Context) check.PodVisitor {
 	return func(visit func(*corev1.Pod) error) error {
 		opts := g.listOptions(g.ChunkSize)
 		for {
 			l, err := g.Client.CoreV1().Pods("").List(ctx, opts)
 			if err != nil {
+				if !Fatal(err) {
+					err = check.UnavailableError{Err: err}
+				}
 				return err
 			}
 			for i := range l.Items {
@@ -245,7 +249,7 @@ func componentFromPod(pod *corev1.Pod, kind string) (check.Component, bool) {
 			continue
 		}
 		where := fmt.Sprintf("pod %s/%s", pod.Namespace, pod.Name)
-		comp := check.Component{Kind: kind, Instance: pod.Name, Source: where, Settings: check.ParseFlags(args, where), Version: check.ImageTag(c.Image)}
+		comp := check.Component{Kind: kind, Instance: pod.Name, Source: where, Settings: source.ParseFlags(args, where), Version: source.ImageTag(c.Image)}
 		return comp, true
 	}
 	return check.Component{}, false
@@ -269,7 +273,7 @@ func (s *gathering) kubeadm(ctx context.Context) {
 		s.unavailable(check.SourceKubeadm, err)
 		return
 	}
-	k, err := check.ParseClusterConfiguration([]byte(cm.Data["ClusterConfiguration"]), "ConfigMap kube-system/kubeadm-config ClusterConfiguration")
+	k, err := source.ParseClusterConfiguration([]byte(cm.Data["ClusterConfiguration"]), "ConfigMap kube-system/kubeadm-config ClusterConfiguration")
 	if err != nil {
 		s.f.MarkUnavailable(check.SourceKubeadm, "ConfigMap kube-system/kubeadm-config: "+err.Error())
 		return
@@ -289,7 +293,7 @@ func (s *gathering) kubeProxy(ctx context.Context) {
 		return
 	}
 	where := "ConfigMap kube-system/kube-proxy config.conf"
-	c, err := check.ParseKubeProxyConfiguration([]byte(cm.Data["config.conf"]), where)
+	c, err := source.ParseKubeProxyConfiguration([]byte(cm.Data["config.conf"]), where)
 	if err != nil {
 		s.f.MarkUnavailable(check.SourceKubeProxy, where+": "+err.Error())
 		return
@@ -309,7 +313,7 @@ func (s *gathering) kubelet(ctx context.Context) {
 		return
 	}
 	where := "ConfigMap kube-system/kubelet-config kubelet"
-	c, err := check.ParseKubeletConfiguration([]byte(cm.Data["kubelet"]), where)
+	c, err := source.ParseKubeletConfiguration([]byte(cm.Data["kubelet"]), where)
 	if err != nil {
 		s.f.MarkUnavailable(check.SourceKubelet, "ConfigMap kube-system/kubelet-config: "+err.Error())
 		return

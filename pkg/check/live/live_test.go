@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -70,5 +71,61 @@ func TestGatherMergesSources(t *testing.T) {
 	}
 	if f.Pods == nil {
 		t.Error("no pod visitor")
+	}
+}
+
+// The configuration ConfigMaps are read with package source, as files
+// are, but name their settings by ConfigMap and locate none.
+func TestGatherReadsConfigMaps(t *testing.T) {
+	cm := func(name, key, text string) *corev1.ConfigMap {
+		return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: name}, Data: map[string]string{key: text}}
+	}
+	client := fake.NewClientset(
+		cm("kubeadm-config", "ClusterConfiguration", "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nnetworking:\n  podSubnet: 10.244.0.0/16,fd00:10:244::/56\n  serviceSubnet: \"\"\ncontrollerManager:\n  extraArgs:\n  - name: node-cidr-mask-size-ipv6\n    value: \"64\"\n"),
+		cm("kube-proxy", "config.conf", "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nclusterCIDR: 10.244.0.0/16,fd00:10:244::/56\nnodePortAddresses: [primary]\n"),
+		cm("kubelet-config", "kubelet", "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nclusterDNS: [10.96.0.10]\n"),
+	)
+	f, err := Gatherer{Client: client, ChunkSize: 500}.Gather(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const kubeadm = "ConfigMap kube-system/kubeadm-config ClusterConfiguration"
+	wantKubeadm := &check.Kubeadm{
+		Source:    kubeadm,
+		PodSubnet: &check.Setting{Value: "10.244.0.0/16,fd00:10:244::/56", Source: kubeadm + " networking.podSubnet"},
+		ExtraArgs: map[string]map[string]check.Setting{"controllerManager": {
+			"node-cidr-mask-size-ipv6": {Value: "64", Source: kubeadm + " controllerManager.extraArgs node-cidr-mask-size-ipv6"},
+		}},
+	}
+	if !reflect.DeepEqual(f.Kubeadm, wantKubeadm) {
+		t.Errorf("kubeadm:\n  got  %+v\n  want %+v", f.Kubeadm, wantKubeadm)
+	}
+	const proxy, kubelet = "ConfigMap kube-system/kube-proxy config.conf", "ConfigMap kube-system/kubelet-config kubelet"
+	wantComponents := []check.Component{
+		{Kind: check.KubeProxy, Instance: proxy, Source: proxy, Settings: map[string]check.Setting{
+			"cluster-cidr":       {Value: "10.244.0.0/16,fd00:10:244::/56", Source: proxy + " clusterCIDR"},
+			"nodeport-addresses": {Value: "primary", Source: proxy + " nodePortAddresses"},
+		}},
+		{Kind: check.Kubelet, Instance: "kubelet-config", Source: kubelet, Settings: map[string]check.Setting{
+			"cluster-dns": {Value: "10.96.0.10", Source: kubelet + " clusterDNS"},
+		}},
+	}
+	if !reflect.DeepEqual(f.Components, wantComponents) {
+		t.Errorf("components:\n  got  %+v\n  want %+v", f.Components, wantComponents)
+	}
+}
+
+// A configuration the ConfigMap holds wrongly makes its source
+// unavailable, with the problem.
+func TestGatherConfigMapProblem(t *testing.T) {
+	client := fake.NewClientset(&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "kube-proxy"},
+		Data: map[string]string{"config.conf": "kind: KubeProxyConfiguration\nclusterCIDR: [10.244.0.0/16]\n"}})
+	f, err := Gatherer{Client: client, ChunkSize: 500}.Gather(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "ConfigMap kube-system/kube-proxy config.conf: wrong type: clusterCIDR must be a string, not a list"
+	if got := f.Unavailable[check.SourceKubeProxy]; got != want || len(f.ComponentsOf(check.KubeProxy)) != 0 {
+		t.Errorf("unavailable %q, want %q; components %+v", got, want, f.Components)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
 )
 
 // kindSubnets are kind's defaults for the subnets a Cluster leaves unset,
@@ -15,10 +16,16 @@ import (
 // lists are the IPv4 and IPv6 defaults joined); the user guide,
 // site/content/docs/user/configuration.md ("Pod Subnet", "Service
 // Subnet"), states the IPv4 and IPv6 ones.
-var kindSubnets = map[string]struct{ pods, services string }{
-	"ipv4": {"10.244.0.0/16", "10.96.0.0/16"},
-	"ipv6": {"fd00:10:244::/56", "fd00:10:96::/112"},
-	"dual": {"10.244.0.0/16,fd00:10:244::/56", "10.96.0.0/16,fd00:10:96::/112"},
+func kindSubnets(family string) (pods, services string, known bool) {
+	switch family {
+	case "ipv4":
+		return "10.244.0.0/16", "10.96.0.0/16", true
+	case "ipv6":
+		return "fd00:10:244::/56", "fd00:10:96::/112", true
+	case "dual":
+		return "10.244.0.0/16,fd00:10:244::/56", "10.96.0.0/16,fd00:10:96::/112", true
+	}
+	return "", "", false
 }
 
 // kindCluster reads a kind Cluster: kind turns its networking into a
@@ -28,45 +35,45 @@ func (d *doc) kindCluster() {
 	k := d.kubeadmFor(true)
 	d.r.kubeadm = true
 	family := "ipv4"
-	anchor := d.root // where kind's defaults are said to come from
-	if n := d.get("networking"); n != nil {
+	anchor := d.Root // where kind's defaults are said to come from
+	if n := d.Get("networking"); n != nil {
 		anchor = n
 	}
-	if n := d.get("networking.ipFamily"); n != nil {
+	if n := d.Get("networking.ipFamily"); n != nil {
 		anchor = n
-		if v, ok := d.str(n, "networking.ipFamily"); ok && v != "" {
+		if v, ok := d.Str(n, "networking.ipFamily"); ok && v != "" {
 			family = v
 		}
 	}
-	defaults, known := kindSubnets[family]
+	pods, services, known := kindSubnets(family)
 	if !known {
-		d.note(anchor, check.Error, "networking.ipFamily %q is not one kind accepts (ipv4, ipv6 or dual)", family)
+		d.Note(anchor, check.Error, "networking.ipFamily %q is not one kind accepts (ipv4, ipv6 or dual)", family)
 	}
 	for _, sub := range []struct {
 		field, def string
 		dst        **check.Setting
 	}{
-		{"networking.podSubnet", defaults.pods, &k.PodSubnet},
-		{"networking.serviceSubnet", defaults.services, &k.ServiceSubnet},
+		{"networking.podSubnet", pods, &k.PodSubnet},
+		{"networking.serviceSubnet", services, &k.ServiceSubnet},
 	} {
-		if s, ok := d.field(sub.field); ok && s.Value != "" {
+		if s, ok := d.Field(sub.field); ok && s.Value != "" {
 			*sub.dst = &s
 		} else if known {
-			s := d.setting(anchor, sub.def, fmt.Sprintf("%s (unset: kind's default for ipFamily %s)", sub.field, family))
+			s := d.Setting(anchor, sub.def, fmt.Sprintf("%s (unset: kind's default for ipFamily %s)", sub.field, family))
 			*sub.dst = &s
 		}
 	}
-	d.patches(d.get("kubeadmConfigPatches"), "kubeadmConfigPatches")
-	for i, node := range d.list(d.get("nodes"), "nodes") {
+	d.patches(d.Get("kubeadmConfigPatches"), "kubeadmConfigPatches")
+	for i, node := range d.List(d.Get("nodes"), "nodes") {
 		field := fmt.Sprintf("nodes[%d]", i)
 		if node.Kind != yaml.MappingNode {
-			d.wrongType(node, field, "a mapping")
+			d.WrongType(node, field, "a mapping")
 			continue
 		}
-		if image, ok := d.str(lookup(node, "image"), field+".image"); ok {
-			d.r.g.version(rankKindImage, check.ImageTag(image), fmt.Sprintf("node image %s (%s %s)", image, d.where, field))
+		if image, ok := d.Str(source.Lookup(node, "image"), field+".image"); ok {
+			d.r.g.version(rankKindImage, source.ImageTag(image), fmt.Sprintf("node image %s (%s %s)", image, d.Where, field))
 		}
-		d.patches(lookup(node, "kubeadmConfigPatches"), field+".kubeadmConfigPatches")
+		d.patches(source.Lookup(node, "kubeadmConfigPatches"), field+".kubeadmConfigPatches")
 	}
 }
 
@@ -74,25 +81,25 @@ func (d *doc) kindCluster() {
 // or kubelet configuration documents (often without apiVersion), whose
 // positions are mapped into the file.
 func (d *doc) patches(n *yaml.Node, field string) {
-	for i, p := range d.list(n, field) {
+	for i, p := range d.List(n, field) {
 		pf := fmt.Sprintf("%s[%d]", field, i)
-		text, ok := d.str(p, pf)
+		text, ok := d.Str(p, pf)
 		if !ok {
 			continue
 		}
-		d.r.documents([]byte(text), d.r.embedded(d.o, p), d.where+" "+pf+" ", true)
+		d.r.documents([]byte(text), d.r.embedded(d.Origin, p), d.Where+" "+pf+" ", true)
 	}
 }
 
 // embedded is the origin of a document written in string node p.
-func (r *fileReader) embedded(outer origin, p *yaml.Node) origin {
-	line, col := outer.pos(p.Line, p.Column)
-	if p.Style&yaml.LiteralStyle == 0 || outer.fixed {
-		return origin{line: line, col: col, fixed: true}
+func (r *fileReader) embedded(outer source.Origin, p *yaml.Node) source.Origin {
+	line, col := outer.Pos(p.Line, p.Column)
+	if p.Style&yaml.LiteralStyle == 0 || outer.Fixed {
+		return source.Origin{Line: line, Col: col, Fixed: true}
 	}
 	// A literal block's content starts on the line after its "|", its
 	// indentation stripped.
-	return origin{line: line, col: r.indentAfter(line)}
+	return source.Origin{Line: line, Col: r.indentAfter(line)}
 }
 
 // indentAfter is the indentation of the first non-blank line after line

@@ -8,20 +8,21 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
 )
 
 // podPrograms are the programs whose static pod manifests are read.
 var podPrograms = []string{check.APIServer, check.ControllerManager, check.Scheduler, check.KubeProxy}
 
-// pod reads a static pod manifest: each container that runs one of
+// staticPod reads a static pod manifest: each container that runs one of
 // podPrograms is a component whose settings are its flags.
-func (d *doc) pod() {
-	name, _ := d.str(d.get("metadata.name"), "metadata.name")
+func (d *doc) staticPod() {
+	name, _ := d.Str(d.Get("metadata.name"), "metadata.name")
 	read := false
-	for i, c := range d.list(d.get("spec.containers"), "spec.containers") {
+	for i, c := range d.List(d.Get("spec.containers"), "spec.containers") {
 		field := fmt.Sprintf("spec.containers[%d]", i)
 		if c.Kind != yaml.MappingNode {
-			d.wrongType(c, field, "a mapping")
+			d.WrongType(c, field, "a mapping")
 			continue
 		}
 		if d.container(c, field) {
@@ -29,20 +30,20 @@ func (d *doc) pod() {
 		}
 	}
 	if !read {
-		d.note(d.root, check.Info, "Pod %s runs no kube-apiserver, kube-controller-manager, kube-scheduler or kube-proxy container: not read", name)
+		d.Note(d.Root, check.Info, "Pod %s runs no kube-apiserver, kube-controller-manager, kube-scheduler or kube-proxy container: not read", name)
 	}
 }
 
 // container reads one container, if it runs one of podPrograms.
 func (d *doc) container(c *yaml.Node, field string) bool {
-	name, _ := d.str(d.under(c, field, "name"), field+".name")
+	name, _ := d.Str(d.Under(c, field, "name"), field+".name")
 	// The command line, and the node of each item: a setting points at
 	// the item that holds its value.
 	var args []string
 	var nodes []*yaml.Node
 	for _, key := range []string{"command", "args"} {
-		for j, item := range d.list(d.under(c, field, key), field+"."+key) {
-			if s, ok := d.str(item, fmt.Sprintf("%s.%s[%d]", field, key, j)); ok {
+		for j, item := range d.List(d.Under(c, field, key), field+"."+key) {
+			if s, ok := d.Str(item, fmt.Sprintf("%s.%s[%d]", field, key, j)); ok {
 				args, nodes = append(args, s), append(nodes, item)
 			}
 		}
@@ -52,16 +53,16 @@ func (d *doc) container(c *yaml.Node, field string) bool {
 		return false
 	}
 	where := fmt.Sprintf("file %s, container %s", d.r.name, name)
-	settings := check.ParseFlagsAt(args, where, func(i int) check.Setting { return d.at(nodes[i]) })
+	settings := source.ParseFlagsAt(args, where, func(i int) check.Setting { return d.At(nodes[i]) })
 	if cfg, ok := settings["config"]; ok && kind == check.KubeProxy {
 		// cmd/kube-proxy/app/options.go: with --config the flags that
-		// matter here are ignored (RULES.md §3.1).
-		d.note(c, check.Info, "kube-proxy container %s reads its configuration from --config=%s, which its flags do not override: give that file to read it", name, cfg.Value)
+		// matter here are ignored.
+		d.Note(c, check.Info, "kube-proxy container %s reads its configuration from --config=%s, which its flags do not override: give that file to read it", name, cfg.Value)
 		return true
 	}
-	image, _ := d.str(d.under(c, field, "image"), field+".image")
-	at := d.at(c)
-	comp := check.Component{Kind: kind, Instance: d.r.name, Source: where, Settings: settings, Version: check.ImageTag(image), File: at.File, Line: at.Line}
+	image, _ := d.Str(d.Under(c, field, "image"), field+".image")
+	at := d.At(c)
+	comp := check.Component{Kind: kind, Instance: d.r.name, Source: where, Settings: settings, Version: source.ImageTag(image), File: at.File, Line: at.Line}
 	rank := rankImage
 	if kind == check.APIServer {
 		rank = rankAPIServerImage

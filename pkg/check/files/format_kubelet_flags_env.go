@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
 )
 
 // envLine is a shell-style variable assignment.
@@ -57,7 +58,7 @@ func (r *fileReader) env() {
 		}
 		args, cols := words(line, m[1])
 		at := func(j int) check.Setting { return check.Setting{File: r.name, Line: i + 1, Column: cols[j]} }
-		maps.Copy(c.Settings, check.ParseFlagsAt(args, fmt.Sprintf("file %s, %s", r.name, line[m[2]:m[3]]), at))
+		maps.Copy(c.Settings, source.ParseFlagsAt(args, fmt.Sprintf("file %s, %s", r.name, line[m[2]:m[3]]), at))
 	}
 	if c.Line == 0 {
 		r.g.note(fileAt(r.name), check.Info, "no KUBELET_KUBEADM_ARGS or KUBELET_EXTRA_ARGS variable: not a kubelet flag file check reads")

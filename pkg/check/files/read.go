@@ -1,0 +1,119 @@
+package files
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
+)
+
+// fileReader reads one file's content.
+type fileReader struct {
+	g    *gatherer
+	name string
+	data []byte
+
+	// kubeadm says the file holds a kubeadm ClusterConfiguration or a kind
+	// Cluster: kubeadm then gives the file's KubeProxyConfigurations
+	// (proxies, indexes in Facts.Components) its podSubnet as clusterCIDR
+	// when they set none.
+	kubeadm bool
+	proxies []int
+
+	lines []string // data split into lines, when a patch needs them
+}
+
+// add reads a file's content by what it holds.
+func (g *gatherer) add(name string, data []byte) {
+	defer func() {
+		// A parser's bug must not end the audit (or a fuzzer): the file
+		// becomes a note like any other it cannot parse.
+		if p := recover(); p != nil {
+			g.note(fileAt(name), check.Error, "cannot parse (internal error: %v)", p)
+		}
+	}()
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
+	r := &fileReader{g: g, name: name, data: data}
+	switch {
+	case len(bytes.TrimSpace(data)) == 0:
+		g.note(fileAt(name), check.Info, "empty file")
+	case bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data):
+		g.note(fileAt(name), check.Error, "binary file (NUL bytes or invalid UTF-8): not read")
+	default:
+		r.read()
+	}
+	r.done()
+}
+
+// read reads the file as the format that recognises it by its name and
+// shape, else as YAML documents.
+func (r *fileReader) read() {
+	for _, f := range r.g.formats {
+		if f.matchFile != nil && f.matchFile(r.name, r.data) {
+			f.readFile(r)
+			return
+		}
+	}
+	if n, ok := r.documents(r.data, source.Origin{}, "file "+r.name+", ", false); n == 0 && ok {
+		r.g.note(fileAt(r.name), check.Info, "no YAML document (only comments)")
+	}
+}
+
+// yamlErrorLine splits yaml's "yaml: line 3: message".
+var yamlErrorLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// documents reads the YAML documents in data, each an object check may
+// know; prefix starts each document's provenance ("file kind.yaml, ").
+// It returns how many documents it read and false when the YAML is
+// invalid (the documents before the error are kept).
+func (r *fileReader) documents(data []byte, o source.Origin, prefix string, patch bool) (int, bool) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	n := 0
+	for i := 1; ; i++ {
+		var node yaml.Node
+		err := dec.Decode(&node)
+		if errors.Is(err, io.EOF) {
+			return n, true
+		}
+		if err != nil {
+			at, msg := check.Setting{File: r.name, Source: strings.TrimRight(prefix, ", ")}, err.Error()
+			if m := yamlErrorLine.FindStringSubmatch(msg); m != nil {
+				line, _ := strconv.Atoi(m[1])
+				at.Line, _ = o.Pos(line, 0)
+				msg = m[2]
+			}
+			r.g.note(at, check.Error, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+			return n, false
+		}
+		if len(node.Content) == 0 || source.IsNull(node.Content[0]) {
+			continue // an empty document (only comments, or ---)
+		}
+		n++
+		r.object(node.Content[0], o, prefix, patch, i)
+	}
+}
+
+// done finishes a file: kubeadm defaults kube-proxy's clusterCIDR to its
+// podSubnet (cmd/kubeadm/app/componentconfigs/kubeproxy.go Default).
+func (r *fileReader) done() {
+	k := r.g.f.Kubeadm
+	if !r.kubeadm || k == nil || k.PodSubnet == nil {
+		return
+	}
+	for _, i := range r.proxies {
+		c := &r.g.f.Components[i]
+		if _, ok := c.Settings["cluster-cidr"]; !ok {
+			s := *k.PodSubnet
+			s.Source += " (kube-proxy clusterCIDR unset: kubeadm sets it to the pod subnet)"
+			c.Settings["cluster-cidr"] = s
+		}
+	}
+}

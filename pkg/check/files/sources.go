@@ -1,0 +1,59 @@
+package files
+
+import (
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+)
+
+// apiObjectsReason is why an audit of files alone has no API objects.
+const apiObjectsReason = "not in configuration files (--from-file audits configuration, not API objects)"
+
+// component adds a component the files define, and the source it
+// supplies.
+func (g *gatherer) component(c check.Component) int {
+	switch c.Kind {
+	case check.APIServer, check.ControllerManager, check.Scheduler:
+		g.found[check.SourceControlPlane] = true
+	case check.KubeProxy:
+		g.found[check.SourceKubeProxy] = true
+	case check.Kubelet:
+		g.found[check.SourceKubelet] = true
+	}
+	g.f.Components = append(g.f.Components, c)
+	return len(g.f.Components) - 1
+}
+
+// fileSources are the sources files may supply, and what a files-only
+// audit lacks when they do not.
+var fileSources = []struct {
+	source check.Source
+	what   string
+}{
+	{check.SourceControlPlane, "kube-apiserver, kube-controller-manager or kube-scheduler manifest"},
+	{check.SourceKubeadm, "kubeadm configuration or kind Cluster"},
+	{check.SourceKubeProxy, "kube-proxy configuration or manifest"},
+	{check.SourceKubelet, "kubelet configuration or flags"},
+}
+
+// finish says which sources the audit lacks and which version it assumes.
+func (g *gatherer) finish(live bool) {
+	f := g.f
+	if !live {
+		for _, s := range []check.Source{check.SourceNodes, check.SourcePods, check.SourceServices, check.SourceSlices, check.SourceServiceCIDRs, check.SourceEvents} {
+			f.MarkUnavailable(s, apiObjectsReason)
+		}
+		if f.Pods == nil {
+			f.Pods = func(func(*corev1.Pod) error) error { return nil }
+		}
+		for _, s := range fileSources {
+			if !g.found[s.source] {
+				f.MarkUnavailable(s.source, "no "+s.what+" in the files")
+			}
+		}
+	}
+	for s := range g.found { // the files supply what the cluster did not
+		delete(f.Unavailable, s)
+	}
+	g.setVersion(live)
+}
