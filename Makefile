@@ -117,9 +117,12 @@ bench: build tools $(BIN)/bench
 $(BIN)/bench: $(GO_SOURCES)
 	go build -o $@ ./hack/bench
 
-## readme: regenerate the README's rules table from the rule registry
+## readme: regenerate the README's generated tables and docs/rules.md from the
+## registries (docs/rules.md needs every test of pkg/check: its examples are
+## their failing cases)
 readme:
 	go test ./pkg/cmd -run TestREADMERulesTable -update-readme -count=1
+	go test ./pkg/check -update-docs -count=1
 
 ## check-leftovers: fail if any process started from bin/ still runs
 check-leftovers:

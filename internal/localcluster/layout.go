@@ -89,7 +89,8 @@ func (l Layout) ClusterCIDRs() string {
 func (l Layout) NodeIPs(n int) []string { return l.hostAddrs(n + 1) }
 
 // AdvertiseAddress is the apiserver's --advertise-address, address 1 of the
-// node network. It must be of the primary service family (RULES.md §1.3,
+// node network. It must be of the primary service family
+// (cmd/kube-apiserver/app/options/validation.go
 // validatePublicIPServiceClusterIPRangeIPFamilies).
 func (l Layout) AdvertiseAddress() string { return l.hostAddrs(1)[0] }
 
@@ -137,7 +138,8 @@ func (l Layout) join(field func(familyRanges) string) string {
 }
 
 // nodeMaskArgs are the controller-manager's mask flags. Single-stack clusters
-// may only name their own family's flag (RULES.md §2.2, K8/K9).
+// may only name their own family's flag (cmd/kube-controller-manager/app/core.go
+// setNodeCIDRMaskSizes).
 func (l Layout) nodeMaskArgs() []string {
 	var out []string
 	for _, f := range l.families() {

@@ -47,7 +47,7 @@ func TestLayouts(t *testing.T) {
 				t.Errorf("nodeMaskArgs = %v, want %v", got, tt.maskArgs)
 			}
 			// The apiserver refuses an advertise address of another family
-			// than the primary service range (RULES.md §1.3).
+			// than the primary service range (validatePublicIPServiceClusterIPRangeIPFamilies).
 			primary := netip.MustParsePrefix(strings.Split(l.ServiceCIDRs(), ",")[0])
 			if netip.MustParseAddr(l.AdvertiseAddress()).Is4() != primary.Addr().Is4() {
 				t.Errorf("advertise address %s is not of the primary service family %s", l.AdvertiseAddress(), primary)

@@ -8,7 +8,7 @@ var configFiles = Rule{
 	Area:      AreaFiles,
 	Title:     "Configuration files are readable and of a known kind",
 	Severity:  Error,
-	Reference: "kubectl-dualstack README.md \"Configuration files (--from-file)\": static pod manifests, kubeadm, kube-proxy, kubelet and kind configurations, kubelet flag files",
+	Reference: "README.md, \"Configuration files (--from-file)\": the formats --from-file reads, listed from its format registry (pkg/check/files/formats.go)",
 	Why:       "Files given to `--from-file` are the audit's input when no cluster is read. A file that does not parse, or whose kind the checker does not know, gives the rules nothing to check, so their passes say nothing about what that file configures.",
 	Fix:       "fix the file's syntax or types, or leave it out of --from-file",
 	Check: func(f *Facts, r *Reporter) {

@@ -202,7 +202,7 @@ func TestComponentFailure(t *testing.T) {
 	_, err := localcluster.Start(context.Background(), localcluster.Config{
 		BinDir:   binDir(t),
 		StateDir: stateDir,
-		// Two ranges of one family: the apiserver refuses to start (RULES.md §1.3, A4).
+		// Two ranges of one family: the apiserver refuses to start (cmd/kube-apiserver/app/options/validation.go validateClusterIPFlags).
 		ExtraArgs: map[string][]string{localcluster.APIServer: {"--service-cluster-ip-range=10.96.0.0/16,10.97.0.0/16"}},
 	})
 	if err == nil {
