@@ -1,6 +1,7 @@
 package check
 
 import (
+	"cmp"
 	"errors"
 	"slices"
 
@@ -40,9 +41,14 @@ func Run(f *Facts, rules []Rule, opts Options) ([]Finding, error) {
 			r.Skip(string(rule.Area), reason)
 			continue
 		}
-		if rule.Scope != nil {
-			if why := rule.Scope.Empty(f); why != "" {
-				r.Pass(rule.Scope.Subject, Setting{}, "%s: nothing to check", why)
+		if scope := rule.Scope; scope != nil {
+			if why := scope.Empty(f); why != "" {
+				subject := cmp.Or(scope.Subject, string(rule.Area))
+				if scope.Skip {
+					r.Skip(subject, why)
+				} else {
+					r.Pass(subject, Setting{}, "%s: nothing to check", why)
+				}
 				continue
 			}
 		}

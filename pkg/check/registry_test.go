@@ -109,8 +109,8 @@ func TestRegistry(t *testing.T) {
 		if r.CheckPod != nil && !slices.Contains(r.Needs, SourcePods) {
 			t.Errorf("%s: a pod rule must need %s", r.ID, SourcePods)
 		}
-		if r.Scope != nil && (r.Scope.Subject == "" || r.Scope.Empty == nil) {
-			t.Errorf("%s: a scope needs a subject and Empty", r.ID)
+		if r.Scope != nil && r.Scope.Empty == nil {
+			t.Errorf("%s: a scope needs Empty", r.ID)
 		}
 		for _, n := range r.Needs {
 			if !slices.Contains(Sources(), n) {

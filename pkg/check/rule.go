@@ -69,7 +69,7 @@ type Rule struct {
 	// engine skips the rule with the reason.
 	Needs []Source
 	// Scope, when set, is what the rule inspects: when the facts hold
-	// none of it, the engine passes the rule without running it.
+	// none of it, the engine passes (or skips) the rule without running it.
 	Scope *Scope
 	// Check inspects the whole cluster.
 	Check func(f *Facts, r *Reporter)
@@ -79,10 +79,14 @@ type Rule struct {
 
 // Scope is what a rule inspects (the kube-apiserver instances, say).
 type Scope struct {
-	// Subject is the finding's subject when there is nothing to inspect.
+	// Subject is the finding's subject when there is nothing to inspect;
+	// "" is the rule's area.
 	Subject string
 	// Empty says why there is nothing to inspect, "" when there is.
 	Empty func(f *Facts) string
+	// Skip: the facts could not tell (rather than there being nothing),
+	// so the rule is skipped instead of passed.
+	Skip bool
 }
 
 // Finding is one result of one rule about one subject.

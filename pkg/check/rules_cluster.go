@@ -13,16 +13,13 @@ var clusterStack = Rule{
 	Reference: "KEP-563 (the primary family is that of the first --service-cluster-ip-range entry); https://kubernetes.io/docs/concepts/services-networking/dual-stack/",
 	Why:       "A cluster is dual-stack when kube-apiserver has a service range of each family (and kube-controller-manager a cluster CIDR of each); the family of the first `--service-cluster-ip-range` entry is the primary one, which Services get by default. Kubernetes runs single-stack clusters without complaint, so a single stack is only reported, unless `--expect` asks for another.",
 	Fix:       "give kube-apiserver and kube-controller-manager one range of each family (--service-cluster-ip-range, --cluster-cidr), or correct --expect",
+	Scope:     knownFamilies,
 	Check:     checkClusterStack,
 }
 
 func checkClusterStack(f *Facts, r *Reporter) {
 	const subject = "cluster"
 	fams := f.Families()
-	if fams == nil {
-		r.Skip(subject, familiesUnknown(f))
-		return
-	}
 	_, at, _ := f.ServiceRanges()
 	stack := stackName(fams)
 	got := "invalid"

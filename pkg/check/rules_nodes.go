@@ -212,15 +212,12 @@ var nodesInternalIPPerFamily = Rule{
 	Why:       "kubelet publishes one InternalIP per `--node-ip` entry, and without `--node-ip` a single address it looks up itself, so a Node has addresses of both families only with a dual-stack `--node-ip` or a cloud provider that reports both. A node without both has single-stack hostNetwork pods and `status.hostIPs`, and the validate-dual-stack procedure expects an InternalIP of each family.",
 	Fix:       "start kubelet with --node-ip=<IPv4>,<IPv6> (primary family first), or use a cloud provider that reports both families",
 	Needs:     []Source{SourceNodes},
+	Scope:     knownFamilies,
 	Check:     checkNodeInternalIPs,
 }
 
 func checkNodeInternalIPs(f *Facts, r *Reporter) {
 	fams := f.Families()
-	if fams == nil {
-		r.Skip("nodes", familiesUnknown(f))
-		return
-	}
 	if !f.DualStack() {
 		return
 	}
@@ -269,15 +266,12 @@ var nodesPrimaryFamily = Rule{
 	Why:       "kubelet orders each pod's IPs by the family of the node's first IP, and kube-proxy takes its primary family from the node's first IP unless `bindAddress` is set. A node whose first InternalIP is not of the primary service family gives its pods a podIPs[0] of the other family, which probes and single-family consumers then use.",
 	Fix:       "list the primary family's address first in kubelet --node-ip",
 	Needs:     []Source{SourceNodes},
+	Scope:     knownFamilies,
 	Check:     checkNodePrimaryFamily,
 }
 
 func checkNodePrimaryFamily(f *Facts, r *Reporter) {
 	fams := f.Families()
-	if fams == nil {
-		r.Skip("nodes", familiesUnknown(f))
-		return
-	}
 	_, at, _ := f.ServiceRanges()
 	primary := fams[0]
 	for i := range f.Nodes {

@@ -65,7 +65,7 @@ var podsDualStackIPs = Rule{
 	Why:       "The network plugin, not Kubernetes, assigns pod addresses: kubelet publishes at most one IP per family of what the runtime reports, and nothing fails when a family is missing. The upstream dual-stack e2e tests and the validate-dual-stack procedure expect every pod on a dual-stack node to have an IPv4 and an IPv6 address; a pod without one is unreachable through Services of that family.",
 	Fix:       "configure the network plugin (CNI IPAM) for both families, then recreate the pods",
 	Needs:     []Source{SourcePods, SourceNodes},
-	Check:     skipUnlessFamiliesKnown,
+	Scope:     knownFamilies,
 	CheckPod:  checkPodDualStackIPs,
 }
 
@@ -96,14 +96,6 @@ func checkPodDualStackIPs(f *Facts, pod *corev1.Pod, r *Reporter) {
 	}
 }
 
-// skipUnlessFamiliesKnown skips a pod rule that compares pods with the
-// cluster's families when those are unknown.
-func skipUnlessFamiliesKnown(f *Facts, r *Reporter) {
-	if r.run.nodeIndex().families == nil {
-		r.Skip("pods", familiesUnknown(f))
-	}
-}
-
 var podsPrimaryFamily = Rule{
 	ID:        "pods-primary-family",
 	Area:      AreaPods,
@@ -113,7 +105,7 @@ var podsPrimaryFamily = Rule{
 	Why:       "kubelet puts first the pod IP of the family of the node's first IP (IPv4 when it has none), and KEP-563 expects that default IP to be of the primary service family. Probes, lifecycle hooks without a `host` and consumers of `status.podIP` use only podIPs[0], so a pod whose first IP is of the other family is probed and reached over that family.",
 	Fix:       "list the primary family first in the node's kubelet --node-ip (kubelet orders pod IPs by it), then recreate the pods",
 	Needs:     []Source{SourcePods},
-	Check:     skipUnlessFamiliesKnown,
+	Scope:     knownFamilies,
 	CheckPod:  checkPodPrimaryFamily,
 }
 

@@ -235,15 +235,11 @@ var servicesPreferDualStackSingleFamily = Rule{
 	Why:       "The API server chooses a Service's families when it is created or when its `ipFamilies` or `clusterIPs` change; an update that leaves those of a PreferDualStack Service alone keeps them as they are. A Service created while the cluster was single-stack therefore keeps one family after the cluster becomes dual-stack, until its families are set again or it is recreated.",
 	Fix:       "set ipFamilies/clusterIPs or recreate",
 	Needs:     []Source{SourceServices},
+	Scope:     knownFamilies,
 	Check:     checkServiceNotUpgraded,
 }
 
 func checkServiceNotUpgraded(f *Facts, r *Reporter) {
-	fams := f.Families()
-	if fams == nil {
-		r.Skip("services", familiesUnknown(f))
-		return
-	}
 	if !f.DualStack() {
 		return // on a single-stack cluster a dual-stack policy is one family by design
 	}

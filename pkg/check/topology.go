@@ -68,6 +68,15 @@ func stackName(fams []corev1.IPFamily) string {
 	return "not a dual-stack pair (" + joinFamilies(fams) + ")"
 }
 
+// knownFamilies scopes the rules that compare objects with the cluster's
+// families: when no source told them, those rules are skipped.
+var knownFamilies = &Scope{Skip: true, Empty: func(f *Facts) string {
+	if f.Families() != nil {
+		return ""
+	}
+	return familiesUnknown(f)
+}}
+
 // familiesUnknown says why the cluster's families are unknown.
 func familiesUnknown(f *Facts) string {
 	reason := "the cluster's IP families are unknown: no kube-apiserver --service-cluster-ip-range, ServiceCIDR kubernetes or kubeadm serviceSubnet could be read"
