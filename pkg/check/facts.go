@@ -120,6 +120,13 @@ type Facts struct {
 	// Unavailable maps a source to why it could not be read.
 	Unavailable map[Source]string
 
+	// Distribution names the Kubernetes distribution the facts come from
+	// ("k3s", "rke2", "k0s", "talos", "openshift", "eks", "gke", …), and
+	// DistributionSource says how it was told; "" when nothing said (a
+	// kubeadm-shaped or unknown cluster).
+	Distribution       string
+	DistributionSource string
+
 	// Expect is the stack the user expects ("dual", "ipv4", "ipv6"), or ""
 	// to accept any stack the cluster is consistently configured for.
 	Expect string
