@@ -319,23 +319,30 @@ func settingsNamed(f *check.Facts, dir, component, name, file string) []check.Se
 	return out
 }
 
-// Each testdata/files/healthy/<name> set, a healthy cluster's files, is
-// audited without a failing finding; <name>.expect.yaml beside it says
-// what must be read from it, and where.
-func TestAcceptanceHealthy(t *testing.T) {
-	root := filepath.Join(fixtures, "healthy")
+// fixtureSets lists the sets of testdata/files/<group>: its directories.
+func fixtureSets(t *testing.T, group string) []string {
+	t.Helper()
+	root := filepath.Join(fixtures, group)
 	entries, err := os.ReadDir(root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
-	for _, entry := range entries {
-		if !entry.IsDir() {
-			continue
+	var dirs []string
+	for _, e := range entries {
+		if e.IsDir() {
+			dirs = append(dirs, filepath.Join(root, e.Name()))
 		}
-		n++
-		dir := filepath.Join(root, entry.Name())
-		t.Run(entry.Name(), func(t *testing.T) {
+	}
+	return dirs
+}
+
+// Each testdata/files/healthy/<name> set, a healthy cluster's files, is
+// audited without a failing finding; <name>.expect.yaml beside it says
+// what must be read from it, and where.
+func TestAcceptanceHealthy(t *testing.T) {
+	sets := fixtureSets(t, "healthy")
+	for _, dir := range sets {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
 			want := readHealthyExpectation(t, dir)
 			f, findings := auditSet(t, dir)
 			if bad := failing(findings); len(bad) > 0 {
@@ -396,8 +403,8 @@ func TestAcceptanceHealthy(t *testing.T) {
 			}
 		})
 	}
-	if n < 2 {
-		t.Errorf("%d healthy sets under %s, want at least 2", n, root)
+	if len(sets) < 2 {
+		t.Errorf("%d healthy sets, want at least 2", len(sets))
 	}
 }
 
@@ -467,19 +474,9 @@ func readExpectation(t *testing.T, dir string) expectation {
 }
 
 func TestAcceptanceBroken(t *testing.T) {
-	root := filepath.Join(fixtures, "broken")
-	entries, err := os.ReadDir(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, entry := range entries {
-		if !entry.IsDir() {
-			continue
-		}
-		n++
-		dir := filepath.Join(root, entry.Name())
-		t.Run(entry.Name(), func(t *testing.T) {
+	sets := fixtureSets(t, "broken")
+	for _, dir := range sets {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
 			want := readExpectation(t, dir)
 			_, findings := auditSet(t, dir)
 			got := failing(findings)
@@ -510,8 +507,8 @@ func TestAcceptanceBroken(t *testing.T) {
 			}
 		})
 	}
-	if n < 10 {
-		t.Errorf("%d broken sets under %s, want at least 10", n, root)
+	if len(sets) < 10 {
+		t.Errorf("%d broken sets, want at least 10", len(sets))
 	}
 }
 
