@@ -96,14 +96,8 @@ func (textWriter) Write(w io.Writer, r Report, opts Options) error {
 		if _, err := fmt.Fprintln(w, nothingFailed(r.Findings)); err != nil {
 			return err
 		}
-	} else if err := table.Render(); err != nil {
+	} else if err := renderTable(w, table, &buf); err != nil {
 		return err
-	}
-	// tablewriter pads the last column; kubectl's tables end lines cleanly.
-	for _, line := range strings.SplitAfter(buf.String(), "\n") {
-		if _, err := io.WriteString(w, strings.TrimRight(line, " \n")+strings.Repeat("\n", strings.Count(line, "\n"))); err != nil {
-			return err
-		}
 	}
 	if len(details) > 0 {
 		fmt.Fprintf(w, "\n%s\n", strings.Join(details, "\n"))
@@ -129,6 +123,20 @@ func (textWriter) Write(w io.Writer, r Report, opts Options) error {
 	s := r.Summary
 	fmt.Fprintf(w, "\n%s: %d error(s), %d warning(s), %d info, %d passed, %d skipped\n",
 		summaryWord(s, paint), s.Error, s.Warning, s.Info, s.Pass, s.Skip)
+	return nil
+}
+
+// renderTable renders table into buf, then copies it to w: tablewriter
+// pads the last column; kubectl's tables end lines cleanly.
+func renderTable(w io.Writer, table *tablewriter.Table, buf *bytes.Buffer) error {
+	if err := table.Render(); err != nil {
+		return err
+	}
+	for _, line := range strings.SplitAfter(buf.String(), "\n") {
+		if _, err := io.WriteString(w, strings.TrimRight(line, " \n")+strings.Repeat("\n", strings.Count(line, "\n"))); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
