@@ -18,18 +18,22 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/files"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/report"
 )
 
-// k3sConfig is the configuration of k3s issue #5491, which k3s refuses to
-// start with (cluster-cidr IPv4, service-cidr IPv6).
-const k3sConfig = "cluster-cidr: 10.42.0.0/16\nservice-cidr: 2001:cafe:43:1::/112\n"
+// Configurations of formats no reader is meant for: a custom resource,
+// and a kubeadm configuration of an API version kubeadm removed long ago.
+const (
+	widgetConfig  = "apiVersion: example.com/v1\nkind: Widget\n"
+	ancientConfig = "apiVersion: kubeadm.k8s.io/v1alpha3\nkind: ClusterConfiguration\n"
+)
 
 // writeFiles writes name -> content under a fresh directory, returned.
-func writeFiles(t *testing.T, files map[string]string) string {
+func writeFiles(t *testing.T, contents map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for name, content := range files {
+	for name, content := range contents {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -44,16 +48,20 @@ func writeFiles(t *testing.T, files map[string]string) string {
 // Files of which none is a configuration check reads leave nothing to
 // audit: exit 2 and one line naming the formats check reads, never PASS.
 func TestCheckNothingToAudit(t *testing.T) {
-	unknown := writeFiles(t, map[string]string{"config.yaml": k3sConfig, "service.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"})
-	single := writeFiles(t, map[string]string{"config.yaml": k3sConfig})
-	formats := "it reads static-pod, kubeadm, kube-proxy-config, kubelet-config, kind-config, kubelet-flags-env (check --help describes them)"
+	unknown := writeFiles(t, map[string]string{"widget.yaml": widgetConfig, "service.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"})
+	single := writeFiles(t, map[string]string{"kubeadm.yaml": ancientConfig})
+	var names []string
+	for _, f := range files.Formats() {
+		names = append(names, f.Name)
+	}
+	formats := "it reads " + strings.Join(names, ", ") + " (check --help describes them)"
 	for _, tc := range []struct {
 		name string
 		args []string
 		err  string
 	}{
 		{"unknown YAML only", []string{"--from-file", unknown}, "error: nothing to audit: none of the 2 files is a configuration check reads; " + formats + "\n"},
-		{"a k3s config.yaml", []string{"--from-file", filepath.Join(single, "config.yaml")}, "error: nothing to audit: " + filepath.Join(single, "config.yaml") + " is not a configuration check reads; " + formats + "\n"},
+		{"an old kubeadm configuration", []string{"--from-file", filepath.Join(single, "kubeadm.yaml")}, "error: nothing to audit: " + filepath.Join(single, "kubeadm.yaml") + " is not a configuration check reads; " + formats + "\n"},
 		{"API objects", []string{"--from-file", "../../testdata/odd/objects.yaml", "-o", "json"}, "error: nothing to audit: ../../testdata/odd/objects.yaml is not a configuration check reads; " + formats + "\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -68,7 +76,7 @@ func TestCheckNothingToAudit(t *testing.T) {
 // A file of an unknown format among configurations is a warning of the
 // audit of the others.
 func TestCheckFromFileMixed(t *testing.T) {
-	extra := writeFiles(t, map[string]string{"config.yaml": k3sConfig})
+	extra := writeFiles(t, map[string]string{"kubeadm.yaml": ancientConfig})
 	args := []string{"check", "--from-file", filesDir + "/healthy/dual-ipv4", "--from-file", extra}
 	out, _, code := execute(t, append(args, "-o", "json")...)
 	var r report.Report
@@ -81,11 +89,11 @@ func TestCheckFromFileMixed(t *testing.T) {
 			warned = append(warned, f.ID+" "+f.Message)
 		}
 	}
-	want := "config-files document 1 has no kind: not a configuration check reads; it looks like a k3s or RKE2 config.yaml"
-	if len(warned) != 1 || warned[0] != want {
-		t.Errorf("warnings %q, want %q", warned, want)
+	prefix, suffix := "config-files kind ClusterConfiguration apiVersion kubeadm.k8s.io/v1alpha3 is not a configuration check reads (it reads ", "); it is a kubeadm v1alpha3 configuration, which kubeadm removed in v1.15"
+	if len(warned) != 1 || !strings.HasPrefix(warned[0], prefix) || !strings.HasSuffix(warned[0], suffix) {
+		t.Errorf("warnings %q, want %q...%q", warned, prefix, suffix)
 	}
-	if last := r.Inputs[len(r.Inputs)-1]; last.Format != check.UnknownFormat || last.Documents != 1 || !strings.HasSuffix(last.File, "config.yaml") {
+	if last := r.Inputs[len(r.Inputs)-1]; last.Format != check.UnknownFormat || last.Documents != 1 || !strings.HasSuffix(last.File, "kubeadm.yaml") {
 		t.Errorf("inputs %+v", r.Inputs)
 	}
 	if _, _, code := execute(t, append(args, "--fail-on=warning")...); code != ExitCheckFailed {
