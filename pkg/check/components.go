@@ -15,10 +15,10 @@ func flagValue(c Component, flag string) string {
 }
 
 // componentVersion is the Kubernetes version a component runs: its image tag when
-// that parses, else the server's version; nil when neither is known.
+// that is a release, else the server's version; nil when neither is known.
 func componentVersion(c Component, serverVersion string) *version.Version {
 	for _, s := range []string{c.Version, serverVersion} {
-		if v, err := version.ParseGeneric(s); err == nil {
+		if v, ok := releaseVersion(s); ok {
 			return v
 		}
 	}

@@ -71,7 +71,9 @@ type Kubeadm struct {
 
 // FileNote is one remark about an input file: At locates it (File, Line,
 // Column; Source names the document), Severity is Error for a file that
-// could not be read or parsed, Info for one skipped on purpose.
+// could not be read or parsed, Warning for a document of a format check
+// does not read, Info for one skipped on purpose (an API object, an empty
+// file).
 type FileNote struct {
 	At       Setting
 	Severity Severity
@@ -113,6 +115,8 @@ type Facts struct {
 	// file it could not read or parse, a document of a kind it does not
 	// know. The config-files rule reports them.
 	FileNotes []FileNote
+	// Inputs are the files a files gatherer read, in reading order.
+	Inputs []Input
 
 	// Probe is the outcome of --probe, nil when not asked for.
 	Probe *Probe

@@ -114,6 +114,9 @@ type Reporter struct {
 }
 
 func (r *Reporter) add(result Result, sev Severity, subject string, at Setting, format string, args ...any) {
+	if result == Fail {
+		at = objectAt(r.rule.Area, subject, at)
+	}
 	r.findings = append(r.findings, Finding{
 		ID: r.rule.ID, Title: r.rule.Title, Severity: sev, Result: result, Area: string(r.rule.Area),
 		Subject: subject, Source: at.Source, Message: fmt.Sprintf(format, args...),

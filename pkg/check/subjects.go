@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -48,4 +49,18 @@ func serviceSubject(svc *corev1.Service, fieldName string) string {
 
 func nodeSubject(node *corev1.Node, fieldName string) string {
 	return "node/" + node.Name + " " + fieldName
+}
+
+// objectAreas are the areas whose rules inspect API objects (read from a
+// cluster), each finding's subject naming the object and the field read.
+var objectAreas = []Area{AreaServiceCIDR, AreaNodes, AreaPods, AreaServices, AreaEndpointSlices}
+
+// objectAt is where a finding's value was read: at, or, when at says
+// nothing and the rule inspects API objects, the object and field its
+// subject names ("API object pod/demo/web status.podIPs").
+func objectAt(area Area, subject string, at Setting) Setting {
+	if at.Source == "" && at.File == "" && subject != "" && slices.Contains(objectAreas, area) {
+		at.Source = "API object " + subject
+	}
+	return at
 }

@@ -37,7 +37,10 @@ type CheckOptions struct {
 	ListRules  bool
 	Probe      bool
 	ShowPassed bool
-	ChunkSize  int64
+	// ShowSkipped lists the rules an audit of files alone skips for want
+	// of a live cluster, by default counted in one line.
+	ShowSkipped bool
+	ChunkSize   int64
 	// FromFiles are configuration files to audit (--from-file); without
 	// Live, no cluster is contacted.
 	FromFiles         []string
@@ -66,11 +69,14 @@ missing) is reported as skip with the reason.
 With --from-file, audit configuration files instead, before a cluster exists, in these
 formats:
 ` + inputFormatsHelp(files.Formats()) + `
-Findings point at file:line. Add --live to audit the cluster too, with the files added
-to what it reads.
+Findings point at file:line. A document of another format is a warning, saying what it
+looks like when that is guessable. Rules that need API objects (nodes, pods, Services...)
+are skipped, counted in one line (--show-skipped lists them). Add --live to audit the
+cluster too, with the files added to what it reads.
 
 Exit codes: 0 no failing finding at or above --fail-on; 1 failing findings; 2 the audit
-could not run (bad flags, unreachable cluster, no file readable).`,
+could not run (bad flags, unreachable cluster, no file readable, or, without --live, no
+file in a format check reads: nothing to audit).`,
 		Example: `  # Audit the current cluster
   kubectl dualstack check
 
@@ -108,6 +114,7 @@ could not run (bad flags, unreachable cluster, no file readable).`,
 	f.BoolVar(&o.ListRules, "list-rules", false, "List the rules (ID, severity, title, reference) and exit.")
 	f.BoolVar(&o.Probe, "probe", false, "Ask the apiserver to allocate a RequireDualStack Service in a server-side dry run (nothing is stored).")
 	f.BoolVar(&o.ShowPassed, "show-passed", false, "List passing rules in the text report too.")
+	f.BoolVar(&o.ShowSkipped, "show-skipped", false, "With --from-file, list the rules skipped for want of a live cluster in the text report (by default counted in one line).")
 	f.Int64Var(&o.ChunkSize, "chunk-size", o.ChunkSize, "Page size when listing objects.")
 	f.StringArrayVar(&o.FromFiles, "from-file", nil, "Audit this configuration file or directory (recursively; - for stdin) instead of a cluster. Repeatable.")
 	f.BoolVar(&o.Live, "live", false, "With --from-file, also audit the cluster, adding the files to what it reads.")
@@ -214,7 +221,9 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 	}
 	r := report.New(findings)
 	r.KubernetesVersion, r.VersionSource = facts.ServerVersion, facts.VersionSource
-	opts := report.Options{Color: o.useColor(), Verbose: o.ShowPassed, Rules: check.Rules(), ToolVersion: o.Version}
+	r.Inputs = facts.Inputs
+	opts := report.Options{Color: o.useColor(), Verbose: o.ShowPassed, NeedLive: needLiveCluster(facts), ShowSkipped: o.ShowSkipped,
+		Rules: check.Rules(), ToolVersion: o.Version}
 	if err := writer.Write(o.Out, r, opts); err != nil {
 		return exitError{code: ExitCheckError, err: err}
 	}
@@ -250,6 +259,18 @@ func (o *CheckOptions) gather(ctx context.Context) (*check.Facts, error) {
 		}
 	}
 	return facts, nil
+}
+
+// needLiveCluster names the rules the facts make skip only for want of a
+// live cluster (an audit of files alone has no API objects).
+func needLiveCluster(facts *check.Facts) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range check.Rules() {
+		if files.NeedsLiveCluster(facts, r.Needs) {
+			out[r.ID] = true
+		}
+	}
+	return out
 }
 
 // useColor: --color=auto colours a terminal only, as kubectl decides it.

@@ -1,6 +1,7 @@
 package files
 
 import (
+	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -25,7 +26,7 @@ func (r *fileReader) object(root *yaml.Node, o source.Origin, prefix string, pat
 		Root: source.Resolve(root), Where: strings.TrimRight(prefix, ", "), File: r.name, Origin: o, OnNote: r.g.addNote,
 	}}
 	if d.Root == nil || d.Root.Kind != yaml.MappingNode {
-		d.Note(root, check.Info, "document %d is not a mapping: not a configuration check reads", index)
+		d.Note(root, check.Warning, "document %d is not a mapping: not a configuration check reads", index)
 		return
 	}
 	d.kind, _ = source.Scalar(source.Lookup(d.Root, "kind"))
@@ -35,16 +36,19 @@ func (r *fileReader) object(root *yaml.Node, o source.Origin, prefix string, pat
 	d.Where = prefix + label(r.g.formats, reader, d.kind)
 	switch {
 	case d.kind == "":
-		d.Note(d.Root, check.Info, "document %d has no kind: not a configuration check reads", index)
+		d.unknown(fmt.Sprintf("document %d has no kind: not a configuration check reads", index))
 	case len(formats) == 0:
-		d.Note(d.Root, check.Info, "%s is not a configuration check reads", d.kindName())
+		d.unknown(d.kindName() + " is not a configuration check reads")
 	case reader == nil:
 		var versions []string
 		for _, f := range formats {
 			versions = append(versions, f.APIVersions...)
 		}
-		d.Note(d.Root, check.Info, "%s is not a configuration check reads (it reads %s)", d.kindName(), strings.Join(versions, ", "))
+		d.unknown(fmt.Sprintf("%s is not a configuration check reads (it reads %s)", d.kindName(), strings.Join(versions, ", ")))
 	default:
+		if !patch {
+			r.readAs(reader.Name)
+		}
 		reader.readDocument(d)
 	}
 }

@@ -39,6 +39,17 @@ func gather(t *testing.T, opts Options, paths ...string) *check.Facts {
 	return f
 }
 
+// gatherNothingToAudit reads paths that hold no configuration check
+// reads: Gather says so, and the facts keep the notes about them.
+func gatherNothingToAudit(t *testing.T, opts Options, paths ...string) *check.Facts {
+	t.Helper()
+	f := &check.Facts{}
+	if err := Gather(f, paths, opts); err == nil || !strings.HasPrefix(err.Error(), "nothing to audit: ") {
+		t.Fatalf("Gather(%q): %v, want nothing to audit", paths, err)
+	}
+	return f
+}
+
 // component is the only component of kind, failing the test otherwise.
 func component(t *testing.T, f *check.Facts, kind string) check.Component {
 	t.Helper()
@@ -235,14 +246,16 @@ spec:
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			inDir(t, map[string]string{"pod.yaml": tc.manifest})
-			f := gather(t, Options{}, "pod.yaml")
-			wantNotes(t, f, tc.notes...)
 			if tc.kind == "" {
+				f := gatherNothingToAudit(t, Options{}, "pod.yaml")
+				wantNotes(t, f, tc.notes...)
 				if len(f.Components) != 0 {
 					t.Errorf("components %+v", f.Components)
 				}
 				return
 			}
+			f := gather(t, Options{}, "pod.yaml")
+			wantNotes(t, f, tc.notes...)
 			c := component(t, f, tc.kind)
 			got := map[string]string{}
 			for name, s := range c.Settings {
@@ -438,8 +451,8 @@ nodeRegistration:
 	})
 	t.Run("an older kubeadm version", func(t *testing.T) {
 		inDir(t, map[string]string{"old.yaml": "apiVersion: kubeadm.k8s.io/v1beta2\nkind: ClusterConfiguration\n"})
-		f := gather(t, Options{}, "old.yaml")
-		wantNotes(t, f, note{"old.yaml", 1, 1, check.Info, "kind ClusterConfiguration apiVersion kubeadm.k8s.io/v1beta2 is not a configuration check reads (it reads kubeadm.k8s.io/v1beta3, kubeadm.k8s.io/v1beta4)"})
+		f := gatherNothingToAudit(t, Options{}, "old.yaml")
+		wantNotes(t, f, note{"old.yaml", 1, 1, check.Warning, "kind ClusterConfiguration apiVersion kubeadm.k8s.io/v1beta2 is not a configuration check reads (it reads kubeadm.k8s.io/v1beta3, kubeadm.k8s.io/v1beta4); it is a kubeadm v1beta2 configuration, which kubeadm removed in v1.27"})
 		if f.Kubeadm != nil {
 			t.Errorf("kubeadm %+v", f.Kubeadm)
 		}
@@ -632,7 +645,7 @@ kubeadmConfigPatches:
 		note{"kind.yaml", 4, 13, check.Error, `networking.ipFamily "both" is not one kind accepts (ipv4, ipv6 or dual)`},
 		note{"kind.yaml", 10, 20, check.Error, "wrong type: networking.serviceSubnet must be a string, not a list"},
 		note{"kind.yaml", 13, 0, check.Error, "invalid YAML: did not find expected node content"},
-		note{"kind.yaml", 15, 3, check.Info, "kind Deployment without apiVersion is not a configuration check reads"},
+		note{"kind.yaml", 15, 3, check.Warning, "kind Deployment without apiVersion is not a configuration check reads"},
 	)
 	k := f.Kubeadm
 	if k.PodSubnet.Value != "10.244.0.0/16" || k.ServiceSubnet != nil {
@@ -676,14 +689,16 @@ func TestKubeletFlagFiles(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			inDir(t, map[string]string{tc.file: tc.content})
-			f := gather(t, Options{}, tc.file)
-			wantNotes(t, f, tc.notes...)
 			if tc.want == nil {
+				f := gatherNothingToAudit(t, Options{}, tc.file)
+				wantNotes(t, f, tc.notes...)
 				if len(f.Components) != 0 {
 					t.Errorf("components %+v", f.Components)
 				}
 				return
 			}
+			f := gather(t, Options{}, tc.file)
+			wantNotes(t, f, tc.notes...)
 			c := component(t, f, check.Kubelet)
 			if c.Instance != tc.file || c.File != tc.file || c.Line == 0 {
 				t.Errorf("kubelet %+v", c)
@@ -823,7 +838,7 @@ func TestBadInput(t *testing.T) {
 		{"binary: invalid UTF-8", "kind: \xff\xfe", Options{}, []note{{"bad.yaml", 0, 0, check.Error, "binary file (NUL bytes or invalid UTF-8): not read"}}},
 		{"invalid YAML", "apiVersion: v1\nkind: Pod\nspec:\n  containers: [\n", Options{}, []note{{"bad.yaml", 4, 0, check.Error, "invalid YAML: did not find expected node content"}}},
 		{"invalid YAML in a later document", "kind: A\napiVersion: x/v1\n---\na: b\n  c: d\n", Options{}, []note{
-			{"bad.yaml", 1, 1, check.Info, "kind A apiVersion x/v1 is not a configuration check reads"},
+			{"bad.yaml", 1, 1, check.Warning, "kind A apiVersion x/v1 is not a configuration check reads"},
 			{"bad.yaml", 5, 0, check.Error, "invalid YAML: mapping values are not allowed in this context"},
 		}},
 		{"too large", apiserverManifest, Options{MaxFileSize: 100}, []note{{"bad.yaml", 0, 0, check.Error, "larger than 100 bytes (the limit of one file): not read"}}},
@@ -835,9 +850,10 @@ func TestBadInput(t *testing.T) {
 		}},
 		{"empty", "\n  \n", Options{}, []note{{"bad.yaml", 0, 0, check.Info, "empty file"}}},
 		{"only comments", "# nothing yet\n---\n", Options{}, []note{{"bad.yaml", 0, 0, check.Info, "no YAML document (only comments)"}}},
-		{"unknown kind", "apiVersion: apps/v1\nkind: Deployment\n", Options{}, []note{{"bad.yaml", 1, 1, check.Info, "kind Deployment apiVersion apps/v1 is not a configuration check reads"}}},
-		{"no kind", "replicas: 3\n", Options{}, []note{{"bad.yaml", 1, 1, check.Info, "document 1 has no kind: not a configuration check reads"}}},
-		{"not a mapping", "- a\n- b\n", Options{}, []note{{"bad.yaml", 1, 1, check.Info, "document 1 is not a mapping: not a configuration check reads"}}},
+		{"unknown kind", "apiVersion: example.com/v1\nkind: Widget\n", Options{}, []note{{"bad.yaml", 1, 1, check.Warning, "kind Widget apiVersion example.com/v1 is not a configuration check reads"}}},
+		{"an API object", "apiVersion: apps/v1\nkind: Deployment\n", Options{}, []note{{"bad.yaml", 1, 1, check.Info, "kind Deployment apiVersion apps/v1 is a Kubernetes API object, not configuration: not read"}}},
+		{"no kind", "replicas: 3\n", Options{}, []note{{"bad.yaml", 1, 1, check.Warning, "document 1 has no kind: not a configuration check reads"}}},
+		{"not a mapping", "- a\n- b\n", Options{}, []note{{"bad.yaml", 1, 1, check.Warning, "document 1 is not a mapping: not a configuration check reads"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			inDir(t, map[string]string{"bad.yaml": tc.content, "good.yaml": "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"})

@@ -30,7 +30,8 @@ const StdinName = "<stdin>"
 // Gather reads paths (files; directories, recursively; "-" for Stdin) into
 // f, which may already hold a live cluster's facts. A file that cannot be
 // read or parsed becomes a check.FileNote and the others are still read;
-// the error is only for when nothing at all could be read.
+// the error is for when nothing at all could be read, or, without a live
+// cluster, nothing in what was read is a configuration check reads.
 //
 // Facts without a server version hold no live data: Gather then marks the
 // API objects (nodes, pods, Services...) unavailable, and the sources no
@@ -46,6 +47,9 @@ func Gather(f *check.Facts, paths []string, opts Options) error {
 	}
 	if g.read == 0 {
 		return g.nothingRead(paths)
+	}
+	if !live && !g.understood() {
+		return g.nothingToAudit()
 	}
 	g.finish(live)
 	return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -29,6 +30,11 @@ type fileReader struct {
 	proxies []int
 
 	lines []string // data split into lines, when a patch needs them
+
+	// formats are the names of the formats that read the file, in order;
+	// documentCount counts its YAML documents.
+	formats       []string
+	documentCount int
 }
 
 // add reads a file's content by what it holds.
@@ -51,6 +57,7 @@ func (g *gatherer) add(name string, data []byte) {
 		r.read()
 	}
 	r.done()
+	g.f.Inputs = append(g.f.Inputs, r.input())
 }
 
 // read reads the file as the format that recognises it by its name and
@@ -58,13 +65,33 @@ func (g *gatherer) add(name string, data []byte) {
 func (r *fileReader) read() {
 	for _, f := range r.g.formats {
 		if f.matchFile != nil && f.matchFile(r.name, r.data) {
+			r.readAs(f.Name)
+			r.documentCount = 1
 			f.readFile(r)
 			return
 		}
 	}
-	if n, ok := r.documents(r.data, source.Origin{}, "file "+r.name+", ", false); n == 0 && ok {
+	n, ok := r.documents(r.data, source.Origin{}, "file "+r.name+", ", false)
+	r.documentCount = n
+	if n == 0 && ok {
 		r.g.note(fileAt(r.name), check.Info, "no YAML document (only comments)")
 	}
+}
+
+// readAs records that the format named name reads (part of) the file.
+func (r *fileReader) readAs(name string) {
+	if !slices.Contains(r.formats, name) {
+		r.formats = append(r.formats, name)
+	}
+}
+
+// input is the file as Facts.Inputs lists it.
+func (r *fileReader) input() check.Input {
+	format := strings.Join(r.formats, "+")
+	if format == "" {
+		format = check.UnknownFormat
+	}
+	return check.Input{File: r.name, Format: format, Documents: r.documentCount}
 }
 
 // yamlErrorLine splits yaml's "yaml: line 3: message".

@@ -36,11 +36,30 @@ var fileSources = []struct {
 	{check.SourceKubelet, "kubelet configuration or flags"},
 }
 
+// apiObjectSources are what only a live cluster has: a files-only audit
+// marks them unavailable, with apiObjectsReason.
+var apiObjectSources = []check.Source{check.SourceNodes, check.SourcePods, check.SourceServices, check.SourceSlices, check.SourceServiceCIDRs, check.SourceEvents}
+
+// NeedsLiveCluster says whether a rule that needs these sources is
+// skipped only for want of a live cluster: some of them are unavailable,
+// all because an audit of files alone has no API objects.
+func NeedsLiveCluster(f *check.Facts, needs []check.Source) bool {
+	missing := false
+	for _, s := range needs {
+		reason, unavailable := f.Unavailable[s]
+		if unavailable && reason != apiObjectsReason {
+			return false
+		}
+		missing = missing || unavailable
+	}
+	return missing
+}
+
 // finish says which sources the audit lacks and which version it assumes.
 func (g *gatherer) finish(live bool) {
 	f := g.f
 	if !live {
-		for _, s := range []check.Source{check.SourceNodes, check.SourcePods, check.SourceServices, check.SourceSlices, check.SourceServiceCIDRs, check.SourceEvents} {
+		for _, s := range apiObjectSources {
 			f.MarkUnavailable(s, apiObjectsReason)
 		}
 		if f.Pods == nil {

@@ -5,12 +5,12 @@ import (
 	"slices"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/util/version"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 )
 
 // NewestVersion is the version assumed when neither --kubernetes-version
 // nor the files name one: the newest this checker knows.
-const NewestVersion = "v1.37.0"
+const NewestVersion = check.NewestVersion
 
 // Preference of the versions files name: what runs, then what kubeadm or
 // kind would deploy.
@@ -26,10 +26,10 @@ type versionFrom struct {
 	version, source string
 }
 
-// version records a version a file names, when it is one ("latest" and
-// kubeadm's "stable-1" are not).
+// version records a version a file names, when it is a release ("latest",
+// kubeadm's "stable-1" and a development build's v0.0.0-master are not).
 func (g *gatherer) version(rank int, v, source string) {
-	if _, err := version.ParseGeneric(v); err != nil {
+	if !check.IsRelease(v) {
 		return
 	}
 	if !strings.HasPrefix(v, "v") {

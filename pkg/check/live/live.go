@@ -99,7 +99,8 @@ func (g Gatherer) Gather(ctx context.Context) (*check.Facts, error) {
 	}
 	wg.Wait()
 
-	f := &check.Facts{ServerVersion: version.GitVersion, VersionSource: "the API server's /version"}
+	f := &check.Facts{}
+	f.ServerVersion, f.VersionSource = serverVersion(version.GitVersion)
 	for _, p := range parts {
 		if p.err != nil {
 			return nil, p.err

@@ -20,6 +20,11 @@ type Options struct {
 	// failures, and skips follow grouped by reason).
 	Color   bool
 	Verbose bool
+	// NeedLive names the rules skipped only for want of a live cluster (in
+	// an audit of files alone): the text report counts them in one line,
+	// unless ShowSkipped, which lists them with the other skips.
+	NeedLive    map[string]bool
+	ShowSkipped bool
 	// Rules is the registry a SARIF log describes, normally check.Rules()
 	// whatever --only and --skip selected, so that rule indexes do not
 	// depend on flags.

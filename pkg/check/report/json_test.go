@@ -25,3 +25,23 @@ func TestWriteJSONContract(t *testing.T) {
 		}
 	}
 }
+
+// An audit of files lists its inputs; a live audit has none.
+func TestWriteJSONInputs(t *testing.T) {
+	var got struct {
+		Inputs []map[string]json.RawMessage `json:"inputs"`
+	}
+	if err := json.Unmarshal(write(t, jsonWriter{}, filesReport(), Options{}), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Inputs) != 5 || string(got.Inputs[2]["format"]) != `"static-pod"` || string(got.Inputs[1]["documents"]) != "2" || string(got.Inputs[4]["file"]) != `"notes.yaml"` {
+		t.Errorf("inputs %s", got.Inputs)
+	}
+	var live map[string]json.RawMessage
+	if err := json.Unmarshal(write(t, jsonWriter{}, smallReport(), Options{}), &live); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := live["inputs"]; ok {
+		t.Error("a live audit lists inputs")
+	}
+}

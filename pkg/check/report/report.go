@@ -28,6 +28,9 @@ type Report struct {
 	// --kubernetes-version, or an assumption).
 	KubernetesVersion string `json:"kubernetesVersion,omitempty"`
 	VersionSource     string `json:"kubernetesVersionSource,omitempty"`
+	// Inputs are the files an audit of files read, each with the input
+	// format that read it ("unknown" when none did).
+	Inputs []check.Input `json:"inputs,omitempty"`
 }
 
 // New orders findings (failures first, by severity, then area and rule)

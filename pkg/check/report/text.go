@@ -17,10 +17,12 @@ import (
 )
 
 // textWriter prints a kubectl-like table (AREA, ID, SEVERITY, RESULT,
-// SUBJECT, MESSAGE), then each failing finding's source and fix, then the
-// summary line. Subjects, messages and sources quote object names, event
-// messages, file names and file contents: they are escaped
-// (printers.EscapeTerminal) and kept on one line.
+// SUBJECT, MESSAGE), or one line when nothing failed; then each failing
+// finding's source and fix, the skips by reason (those for want of a live
+// cluster counted in one line), the files read by format, the Kubernetes
+// version assumed, and the summary line. Subjects, messages and sources
+// quote object names, event messages, file names and file contents: they
+// are escaped (printers.EscapeTerminal) and kept on one line.
 type textWriter struct{}
 
 func (textWriter) Write(w io.Writer, r Report, opts Options) error {
@@ -58,8 +60,14 @@ func (textWriter) Write(w io.Writer, r Report, opts Options) error {
 	var details []string
 	var skipReasons []string // in report order, each once
 	skippedBy := map[string][]string{}
+	needLive := map[string]bool{} // rules skipped for want of a live cluster
+	rows := 0
 	for _, f := range r.Findings {
 		if f.Result == check.Skip && !opts.Verbose {
+			if opts.NeedLive[f.ID] && !opts.ShowSkipped {
+				needLive[f.ID] = true
+				continue
+			}
 			// Skips share few reasons (a source not readable, not in the
 			// files): one line per reason, after the table.
 			if _, seen := skippedBy[f.Message]; !seen {
@@ -71,6 +79,7 @@ func (textWriter) Write(w io.Writer, r Report, opts Options) error {
 		if f.Result == check.Pass && !opts.Verbose {
 			continue
 		}
+		rows++
 		result := strings.ToUpper(string(f.Result))
 		sev := string(f.Severity)
 		if f.Result == check.Fail {
@@ -82,14 +91,13 @@ func (textWriter) Write(w io.Writer, r Report, opts Options) error {
 			return err
 		}
 	}
-	if err := table.Render(); err != nil {
-		return err
-	}
-	// tablewriter pads the last column; kubectl's tables end lines cleanly.
-	for _, line := range strings.SplitAfter(buf.String(), "\n") {
-		if _, err := io.WriteString(w, strings.TrimRight(line, " \n")+strings.Repeat("\n", strings.Count(line, "\n"))); err != nil {
+	if rows == 0 {
+		// Nothing failed, and passes are not listed: no empty table.
+		if _, err := fmt.Fprintln(w, nothingFailed(r.Findings)); err != nil {
 			return err
 		}
+	} else if err := renderTable(w, table, &buf); err != nil {
+		return err
 	}
 	if len(details) > 0 {
 		fmt.Fprintf(w, "\n%s\n", strings.Join(details, "\n"))
@@ -100,12 +108,35 @@ func (textWriter) Write(w io.Writer, r Report, opts Options) error {
 			fmt.Fprintf(w, "  %s\n    %s\n", oneLine(reason), strings.Join(skippedBy[reason], ", "))
 		}
 	}
+	if n := len(needLive); n > 0 {
+		fmt.Fprintf(w, "\n%s; --show-skipped lists them\n", plural(n, "rule needs a live cluster", "rules need a live cluster"))
+	}
+	if len(r.Inputs) > 0 || r.KubernetesVersion != "" {
+		fmt.Fprintln(w)
+	}
+	if len(r.Inputs) > 0 {
+		fmt.Fprintf(w, "Read: %s\n", readFormats(r.Inputs))
+	}
 	if r.KubernetesVersion != "" {
-		fmt.Fprintf(w, "\nKubernetes version: %s (%s)\n", printers.EscapeLine(r.KubernetesVersion), printers.EscapeLine(r.VersionSource))
+		fmt.Fprintf(w, "Kubernetes version: %s (%s)\n", printers.EscapeLine(r.KubernetesVersion), printers.EscapeLine(r.VersionSource))
 	}
 	s := r.Summary
 	fmt.Fprintf(w, "\n%s: %d error(s), %d warning(s), %d info, %d passed, %d skipped\n",
 		summaryWord(s, paint), s.Error, s.Warning, s.Info, s.Pass, s.Skip)
+	return nil
+}
+
+// renderTable renders table into buf, then copies it to w: tablewriter
+// pads the last column; kubectl's tables end lines cleanly.
+func renderTable(w io.Writer, table *tablewriter.Table, buf *bytes.Buffer) error {
+	if err := table.Render(); err != nil {
+		return err
+	}
+	for _, line := range strings.SplitAfter(buf.String(), "\n") {
+		if _, err := io.WriteString(w, strings.TrimRight(line, " \n")+strings.Repeat("\n", strings.Count(line, "\n"))); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

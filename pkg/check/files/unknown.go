@@ -1,0 +1,31 @@
+package files
+
+import (
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/kubernetes/scheme"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+)
+
+// unknown notes a document that no format of the registry reads; what
+// says so. The audit then says nothing about what the document
+// configures: a warning, which says what the document looks like when
+// that is guessable (lookalike). A Kubernetes API object (a Service, a
+// Deployment) is no configuration: skipping it is only an info.
+func (d *doc) unknown(what string) {
+	switch like := lookalike(d); {
+	case like != "":
+		d.Note(d.Root, check.Warning, "%s; %s", what, like)
+	case d.apiObject():
+		d.Note(d.Root, check.Info, "%s is a Kubernetes API object, not configuration: not read", d.kindName())
+	default:
+		d.Note(d.Root, check.Warning, "%s", what)
+	}
+}
+
+// apiObject says whether the document is an object of the Kubernetes API:
+// client-go knows its kind and apiVersion.
+func (d *doc) apiObject() bool {
+	gv, err := schema.ParseGroupVersion(d.APIVersion)
+	return err == nil && d.APIVersion != "" && scheme.Scheme.Recognizes(gv.WithKind(d.kind))
+}
