@@ -214,6 +214,7 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 	}
 	r := report.New(findings)
 	r.KubernetesVersion, r.VersionSource = facts.ServerVersion, facts.VersionSource
+	r.Distribution, r.DistributionSource = facts.Distribution, facts.DistributionSource
 	opts := report.Options{Color: o.useColor(), Verbose: o.ShowPassed, Rules: check.Rules(), ToolVersion: o.Version}
 	if err := writer.Write(o.Out, r, opts); err != nil {
 		return exitError{code: ExitCheckError, err: err}

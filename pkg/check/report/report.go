@@ -28,6 +28,10 @@ type Report struct {
 	// --kubernetes-version, or an assumption).
 	KubernetesVersion string `json:"kubernetesVersion,omitempty"`
 	VersionSource     string `json:"kubernetesVersionSource,omitempty"`
+	// Distribution names the cluster's distribution (k3s, rke2, eks, …)
+	// and DistributionSource what told it; empty when nothing did.
+	Distribution       string `json:"distribution,omitempty"`
+	DistributionSource string `json:"distributionSource,omitempty"`
 }
 
 // New orders findings (failures first, by severity, then area and rule)
