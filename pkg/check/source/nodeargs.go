@@ -117,10 +117,10 @@ func k3sDefaultRanges(nodeIP string) (clusterCIDR, serviceCIDR string) {
 // runs kube-apiserver and kube-controller-manager unless disabled, and
 // every node a kubelet and kube-proxy. An agent's own command line holds
 // no cluster-wide setting: its kube-proxy (read only when --kube-proxy-arg
-// sets something) gets --cluster-cidr from the servers, and --cluster-dns
-// is left out everywhere, as its default changed between k3s releases.
-// hostIP is the node's first address, whose family k3s's default ranges
-// follow when --node-ip does not say.
+// sets something) gets --cluster-cidr from the servers. --cluster-dns is
+// read only when given: its default changed between k3s releases. hostIP
+// is the node's first address, whose family k3s's default ranges follow
+// when --node-ip does not say.
 func (a K3sArgs) Components(node, hostIP string) []check.Component {
 	nodeIP, hasNodeIP := a.list("node-ip")
 	if hasNodeIP {
@@ -165,8 +165,10 @@ func (a K3sArgs) Components(node, hostIP string) []check.Component {
 		out = append(out, component(check.KubeProxy, map[string]check.Setting{}, "kube-proxy-arg"))
 	}
 	kubelet := map[string]check.Setting{}
-	if hasNodeIP {
-		kubelet["node-ip"] = nodeIP
+	for _, flag := range []string{"node-ip", "cluster-dns"} {
+		if s, ok := a.list(flag); ok {
+			kubelet[flag] = s
+		}
 	}
 	return append(out, component(check.Kubelet, kubelet, "kubelet-arg"))
 }

@@ -79,7 +79,7 @@ func TestParseNodeArgsRedacts(t *testing.T) {
 func TestK3sServerComponents(t *testing.T) {
 	a := parseNodeArgs(t, `["server","--cluster-cidr","10.42.0.0/16,fd00:42::/56","--service-cidr","10.43.0.0/16","--service-cidr","fd00:43::/112",`+
 		`"--node-ip","192.168.1.10,2001:db8::10","--advertise-address","192.168.1.10",`+
-		`"--kube-controller-manager-arg","node-cidr-mask-size-ipv6=64","--kube-proxy-arg","cluster-cidr=10.42.0.0/16","--kubelet-arg","cluster-dns=10.43.0.10"]`)
+		`"--cluster-dns","10.43.0.10","--kube-controller-manager-arg","node-cidr-mask-size-ipv6=64","--kube-proxy-arg","cluster-cidr=10.42.0.0/16","--kubelet-arg","node-ip=192.168.1.10"]`)
 	at := func(flag string) string { return k3sWhere + ", --" + flag }
 	want := []check.Component{
 		{Kind: check.APIServer, Instance: "node-1", Source: k3sWhere, Settings: map[string]check.Setting{
@@ -96,8 +96,8 @@ func TestK3sServerComponents(t *testing.T) {
 			"cluster-cidr": {Value: "10.42.0.0/16", Source: at("kube-proxy-arg=cluster-cidr")}, // the component's own flag wins
 		}},
 		{Kind: check.Kubelet, Instance: "node-1", Source: k3sWhere, Settings: map[string]check.Setting{
-			"node-ip":     {Value: "192.168.1.10,2001:db8::10", Source: at("node-ip")},
-			"cluster-dns": {Value: "10.43.0.10", Source: at("kubelet-arg=cluster-dns")},
+			"node-ip":     {Value: "192.168.1.10", Source: at("kubelet-arg=node-ip")}, // the component's own flag wins
+			"cluster-dns": {Value: "10.43.0.10", Source: at("cluster-dns")},
 		}},
 	}
 	if got := a.Components("node-1", "192.168.1.10"); !reflect.DeepEqual(got, want) {
