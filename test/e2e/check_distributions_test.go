@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -232,6 +233,14 @@ func TestCheckKubeProxyDaemonSet(t *testing.T) {
 		r := checkWant(t, c, []string{"kube-proxy-cluster-cidr-matches"}, 0) // a warning
 		if f := findingOf(t, r, "kube-proxy-cluster-cidr-matches"); f.Source != "DaemonSet kube-system/kube-proxy, arg --cluster-cidr" {
 			t.Errorf("finding %s: %s [%s]", f.Subject, f.Message, f.Source)
+		}
+	})
+
+	t.Run("as dualstack-viewer of deploy/rbac.yaml", func(t *testing.T) {
+		kubectl(t, c.Kubeconfig, "apply", "-f", filepath.Join(repoDir, "deploy", "rbac.yaml"))
+		r, code := runCheck(t, serviceAccountKubeconfig(t, c, "kube-system", "dualstack-viewer", "default"))
+		if got := failing(r); !slices.Equal(got, []string{"kube-proxy-cluster-cidr-matches"}) || code != 0 || r.Summary.Skip > 0 {
+			t.Errorf("exit %d, failing %v, %d skipped; want the DaemonSet read with the role's permissions:\n%s", code, got, r.Summary.Skip, describeFindings(r))
 		}
 	})
 }
