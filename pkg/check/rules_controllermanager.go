@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	netutils "k8s.io/utils/net"
 )
 
@@ -307,6 +308,10 @@ func checkClusterCIDRFamilies(f *Facts, r *Reporter) {
 		pods = append(pods, podCIDR{"kubeadm networking.podSubnet", *k.PodSubnet})
 	}
 	services, servicesAt, known := f.ServiceRanges() // falls back to kubeadm's serviceSubnet
+	if inferred, at, ok := inferredPodFamilies(f); len(pods) == 0 && known && ok {
+		checkInferredPodFamilies(r, inferred, at, familiesOfCIDRs(services), servicesAt)
+		return
+	}
 	if len(pods) == 0 || !known {
 		if why := f.unavailable(SourceControlPlane, SourceKubeadm, SourceServiceCIDRs); why != "" {
 			r.Skip("cluster", "cluster CIDR or service ranges unknown: "+why)
@@ -330,6 +335,27 @@ func checkClusterCIDRFamilies(f *Facts, r *Reporter) {
 		if have[0] != want[0] && slices.Contains(want, have[0]) {
 			r.FailWith(Warning, p.subject, p.at, "%s lists %s first but the primary service family (%s) is %s: nodes' spec.podCIDR is %s while pods' podIP and Services' clusterIP are %s", p.at.Value, have[0], servicesAt.Source, want[0], have[0], want[0])
 		}
+	}
+}
+
+// checkInferredPodFamilies compares the pod families inferred from the
+// nodes' podCIDRs, when the cluster CIDR is hidden, with the service
+// ranges' families: at most a warning, as an inference is not a flag.
+func checkInferredPodFamilies(r *Reporter, pods []corev1.IPFamily, podsAt Setting, services []corev1.IPFamily, servicesAt Setting) {
+	const subject = "cluster pod ranges"
+	ok := true
+	for _, fam := range services {
+		if !slices.Contains(pods, fam) {
+			ok = false
+			r.FailWith(Warning, subject, podsAt, "the nodes' podCIDRs are %s (%s; the cluster CIDR is hidden) but the service ranges %s (%s) are %s: nodes get no %s podCIDR, so pods no %s address unless the network plugin assigns them itself", joinFamilies(pods), podsAt.Source, servicesAt.Value, servicesAt.Source, joinFamilies(services), fam, fam)
+		}
+	}
+	if pods[0] != services[0] && slices.Contains(services, pods[0]) {
+		ok = false
+		r.FailWith(Warning, subject, podsAt, "the nodes' podCIDRs list %s first (%s) but the primary service family (%s) is %s: nodes' spec.podCIDR is %s while pods' podIP and Services' clusterIP are %s", pods[0], podsAt.Source, servicesAt.Source, services[0], pods[0], services[0])
+	}
+	if ok {
+		r.Pass(subject, podsAt, "the pod ranges are %s (%s; the cluster CIDR itself is hidden), as the service ranges %s", joinFamilies(pods), podsAt.Source, servicesAt.Value)
 	}
 }
 

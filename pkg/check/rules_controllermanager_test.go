@@ -1,6 +1,13 @@
 package check
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
 
 func TestControllerManagerCIDRAllocatorType(t *testing.T) {
 	subj := cpKCM1 + " --cidr-allocator-type"
@@ -198,5 +205,33 @@ func TestClusterCIDRFamilies(t *testing.T) {
 			cpSet(f, ControllerManager, "cluster-cidr", "10.244.0.0/33")
 		}), []cpWant{cpOK("controller-manager")}},
 		{"sources unavailable", unavailable, []cpWant{cpSkip("cluster", "forbidden")}},
+		// A managed control plane: the families of the pod ranges are
+		// inferred from the nodes' podCIDRs, and the findings say so.
+		{"managed, dual-stack", managedCluster("10.96.0.0/16,fd00:10:96::/112", "10.244.1.0/24,fd00:10:244:1::/64", "10.244.2.0/24,fd00:10:244:2::/64"),
+			[]cpWant{cpPass("cluster pod ranges", "the pod ranges are IPv4,IPv6 (inferred from 2 nodes' spec.podCIDRs; the cluster CIDR itself is hidden)")}},
+		{"managed, single-stack pods, dual-stack services", managedCluster("10.96.0.0/16,fd00:10:96::/112", "10.244.1.0/24"),
+			[]cpWant{cpFail(Warning, "cluster pod ranges", "the nodes' podCIDRs are IPv4 (inferred from 1 node's spec.podCIDRs; the cluster CIDR is hidden) but the service ranges")}},
+		{"managed, pods IPv6-first", managedCluster("10.96.0.0/16,fd00:10:96::/112", "fd00:10:244:1::/64,10.244.1.0/24"),
+			[]cpWant{cpFail(Warning, "cluster pod ranges", "the nodes' podCIDRs list IPv6 first")}},
+		{"managed, nodes disagree: nothing inferred", managedCluster("10.96.0.0/16,fd00:10:96::/112", "10.244.1.0/24,fd00:10:244:1::/64", "10.244.2.0/24"),
+			[]cpWant{cpSkip("cluster", "no static control-plane pods")}},
+		{"managed, no podCIDRs: nothing inferred", managedCluster("10.96.0.0/16,fd00:10:96::/112", ""),
+			[]cpWant{cpSkip("cluster", "no static control-plane pods")}},
 	})
+}
+
+// managedCluster is what a managed control plane shows: the ServiceCIDR
+// kubernetes, nodes with these podCIDRs (one comma-separated list per
+// node), and no control-plane flags.
+func managedCluster(services string, nodePodCIDRs ...string) *Facts {
+	f := &Facts{ServiceCIDRs: []ServiceCIDR{{Name: "kubernetes", CIDRs: strings.Split(services, ",")}}}
+	f.MarkUnavailable(SourceControlPlane, "no static control-plane pods")
+	for i, cidrs := range nodePodCIDRs {
+		node := corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("node-%d", i+1)}}
+		if cidrs != "" {
+			node.Spec.PodCIDRs = strings.Split(cidrs, ",")
+		}
+		f.Nodes = append(f.Nodes, node)
+	}
+	return f
 }

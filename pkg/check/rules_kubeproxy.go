@@ -228,6 +228,10 @@ func checkKubeProxyClusterCIDRMatches(f *Facts, r *Reporter) {
 		ref, refAt, refName, fromKubeadm = normalizeCIDRs(strings.Split(f.Kubeadm.PodSubnet.Value, ",")), *f.Kubeadm.PodSubnet, "kubeadm networking.podSubnet", true
 	}
 	if ref == nil {
+		if pods, at, ok := inferredPodFamilies(f); ok {
+			checkKubeProxyPodFamilies(proxies, pods, at, r)
+			return
+		}
 		r.Pass(KubeProxy, Setting{}, "neither kube-controller-manager --cluster-cidr nor kubeadm podSubnet is known: nothing to compare")
 		return
 	}
@@ -253,6 +257,27 @@ func checkKubeProxyClusterCIDRMatches(f *Facts, r *Reporter) {
 		} else {
 			r.FailWith(sev, subject, s, "kube-proxy clusterCIDR %s differs from %s %s (%s): kube-proxy treats traffic from pod IPs outside its clusterCIDR as coming from outside the cluster", strings.Join(got, ","), refName, strings.Join(ref, ","), refAt.Source)
 		}
+	}
+}
+
+// checkKubeProxyPodFamilies compares kube-proxy's clusterCIDR with the pod
+// families inferred from the nodes' podCIDRs when the cluster CIDR is
+// hidden: only whether each family has an entry (kube-proxy uses the first
+// of each), never the ranges themselves, which cannot be inferred.
+func checkKubeProxyPodFamilies(proxies []Component, pods []corev1.IPFamily, podsAt Setting, r *Reporter) {
+	for _, c := range proxies {
+		subject := flagSubject(c, "cluster-cidr")
+		if kubeProxyLocalMode(c) != "ClusterCIDR" {
+			continue // clusterCIDR is not used in the other modes
+		}
+		s := flagAt(c, "cluster-cidr", "")
+		have := familiesOfCIDRs(parseCIDRList(s.Value))
+		missing := slices.DeleteFunc(slices.Clone(pods), func(fam corev1.IPFamily) bool { return slices.Contains(have, fam) })
+		if len(missing) == 0 {
+			r.Pass(subject, s, "kube-proxy clusterCIDR %s has a CIDR of each pod family, %s (%s; the cluster CIDR itself is hidden)", s.Value, joinFamilies(pods), podsAt.Source)
+			continue
+		}
+		r.Fail(subject, s, "kube-proxy clusterCIDR %q has no %s CIDR while the nodes' podCIDRs are %s (%s): kube-proxy treats traffic from those pods as coming from outside the cluster", s.Value, joinFamilies(missing), joinFamilies(pods), podsAt.Source)
 	}
 }
 

@@ -126,7 +126,23 @@ func TestKubeProxyClusterCIDRMatches(t *testing.T) {
 			cpFail(Info, subj, "differs from"),
 		}},
 		{"no reference", noReference, []cpWant{cpPass(KubeProxy, "nothing to compare")}},
+		// A managed control plane: compared with the pod families inferred
+		// from the nodes' podCIDRs, never with ranges.
+		{"managed, every family", managedWithProxy("10.244.0.0/16,fd00:10:244::/56"), []cpWant{
+			cpPass(subj, "has a CIDR of each pod family, IPv4,IPv6 (inferred from 1 node's spec.podCIDRs"),
+		}},
+		{"managed, a family missing", managedWithProxy("10.244.0.0/16"), []cpWant{
+			cpFail(Warning, subj, `kube-proxy clusterCIDR "10.244.0.0/16" has no IPv6 CIDR while the nodes' podCIDRs are IPv4,IPv6 (inferred from 1 node's spec.podCIDRs)`),
+		}},
 	})
+}
+
+// managedWithProxy is a managed control plane whose kube-proxy has this
+// clusterCIDR, and one node with both families' podCIDRs.
+func managedWithProxy(clusterCIDR string) *Facts {
+	f := managedCluster("10.96.0.0/16,fd00:10:96::/112", "10.244.1.0/24,fd00:10:244:1::/64")
+	f.Components = []Component{cpKubeProxy(map[string]string{"cluster-cidr": clusterCIDR})}
+	return f
 }
 
 func TestKubeProxyNodePortAddresses(t *testing.T) {

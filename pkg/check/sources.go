@@ -8,9 +8,9 @@ type Source string
 // Sources a gatherer may fail to read; a rule that needs one is skipped,
 // with the reason, when it is in Facts.Unavailable.
 const (
-	SourceControlPlane  Source = "control-plane pods"       // static pods' command lines in kube-system
+	SourceControlPlane  Source = "control-plane pods"       // static pods' command lines in kube-system (or k3s and RKE2 node-args)
 	SourceKubeadm       Source = "kubeadm-config ConfigMap" // kube-system/kubeadm-config
-	SourceKubeProxy     Source = "kube-proxy configuration" // kube-system/kube-proxy ConfigMap or pods
+	SourceKubeProxy     Source = "kube-proxy configuration" // kube-system/kube-proxy ConfigMap, else a kube-proxy DaemonSet's flags
 	SourceKubelet       Source = "kubelet configuration"    // kubelet-config ConfigMap, configz
 	SourceServiceCIDRs  Source = "ServiceCIDR objects"      // networking.k8s.io/v1 servicecidrs
 	SourceEvents        Source = "events"                   // kube-system/default events
@@ -33,9 +33,9 @@ type SourcePermission struct {
 // SourcePermissions has one entry per Source*, in the README's order: its
 // permissions table is generated from it and the rules' Needs (make readme).
 var SourcePermissions = []SourcePermission{
-	{SourceControlPlane, "list pods in kube-system", "dualstack-viewer"},
+	{SourceControlPlane, "list pods in kube-system; on k3s and RKE2, list nodes (node-args annotations)", "dualstack-viewer"},
 	{SourceKubeadm, "get ConfigMap kube-system/kubeadm-config", "dualstack-viewer (Role in kube-system)"},
-	{SourceKubeProxy, "get ConfigMap kube-system/kube-proxy", "dualstack-viewer (Role in kube-system)"},
+	{SourceKubeProxy, "get ConfigMap kube-system/kube-proxy; without it, list daemonsets.apps in kube-system", "dualstack-viewer (Role in kube-system)"},
 	{SourceKubelet, "get ConfigMap kube-system/kubelet-config", "dualstack-viewer (Role in kube-system)"},
 	{SourceServiceCIDRs, "list servicecidrs.networking.k8s.io", "dualstack-viewer"},
 	{SourceEvents, "list events in all namespaces", "dualstack-viewer"},

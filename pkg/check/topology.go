@@ -1,7 +1,9 @@
 package check
 
 import (
+	"fmt"
 	"net"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -263,4 +265,33 @@ func maskSetting(settings map[string]Setting, fam corev1.IPFamily, dual bool, wh
 		return s
 	}
 	return Setting{Value: def, Source: where + " (--" + flag + " unset: default " + def + ")"}
+}
+
+// inferredPodFamilies is what a cluster whose cluster CIDR is hidden (a
+// managed control plane) shows of its pod ranges: the families of the
+// nodes' spec.podCIDRs, primary first. Their supernets cannot be known,
+// so only the families and their order are inferred, and only when every
+// node with podCIDRs has the same; at says so ("inferred from 3 nodes'
+// spec.podCIDRs"). Rules that need the real --cluster-cidr never use it.
+func inferredPodFamilies(f *Facts) (fams []corev1.IPFamily, at Setting, ok bool) {
+	nodes := 0
+	for i := range f.Nodes {
+		if len(f.Nodes[i].Spec.PodCIDRs) == 0 {
+			continue
+		}
+		got, _, valid := podCIDRFamilies(&f.Nodes[i])
+		if !valid || (nodes > 0 && !slices.Equal(got, fams)) {
+			return nil, Setting{}, false // nodes-pod-cidrs-valid, nodes-pod-cidr-per-family
+		}
+		fams = got
+		nodes++
+	}
+	if nodes == 0 {
+		return nil, Setting{}, false
+	}
+	counted := fmt.Sprintf("%d nodes'", nodes)
+	if nodes == 1 {
+		counted = "1 node's"
+	}
+	return fams, Setting{Value: joinFamilies(fams), Source: "inferred from " + counted + " spec.podCIDRs"}, true
 }

@@ -222,6 +222,7 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 	r := report.New(findings)
 	r.KubernetesVersion, r.VersionSource = facts.ServerVersion, facts.VersionSource
 	r.Inputs = facts.Inputs
+	r.Distribution, r.DistributionSource = facts.Distribution, facts.DistributionSource
 	opts := report.Options{Color: o.useColor(), Verbose: o.ShowPassed, NeedLive: needLiveCluster(facts), ShowSkipped: o.ShowSkipped,
 		Rules: check.Rules(), ToolVersion: o.Version}
 	if err := writer.Write(o.Out, r, opts); err != nil {

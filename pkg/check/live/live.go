@@ -13,11 +13,13 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"path"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -107,6 +109,9 @@ func (g Gatherer) Gather(ctx context.Context) (*check.Facts, error) {
 		}
 		merge(f, p.f)
 	}
+	// What the nodes say about the cluster, once every source is in.
+	addNodeArgs(f)
+	f.Distribution, f.DistributionSource = distribution(f.Nodes)
 	f.Pods = g.pods(ctx)
 	return f, nil
 }
@@ -238,9 +243,16 @@ func (s *gathering) controlPlane(ctx context.Context) {
 		}
 	}
 	if !found {
-		s.f.MarkUnavailable(check.SourceControlPlane, "no static control-plane pods (labels tier=control-plane, component=kube-apiserver...) in kube-system: a managed control plane hides its flags")
+		s.f.MarkUnavailable(check.SourceControlPlane, noControlPlanePods)
 	}
 }
+
+// The reasons a source is missing that node-args annotations (addNodeArgs)
+// can make up for.
+const (
+	noControlPlanePods = "no static control-plane pods (labels tier=control-plane, component=kube-apiserver...) in kube-system, and no k3s or RKE2 node-args annotations: a managed control plane hides its flags"
+	noKubeProxyConfig  = "no ConfigMap kube-system/kube-proxy and no kube-proxy DaemonSet in kube-system (another proxy, or kube-proxy configured on the nodes)"
+)
 
 // componentFromPod reads a component's flags from its pod's container.
 func componentFromPod(pod *corev1.Pod, kind string) (check.Component, bool) {
@@ -282,12 +294,13 @@ func (s *gathering) kubeadm(ctx context.Context) {
 	s.f.Kubeadm = k
 }
 
-// kubeProxy reads kube-proxy's configuration file from its ConfigMap.
+// kubeProxy reads kube-proxy's configuration file from its ConfigMap or,
+// without one, kube-proxy's flags from its DaemonSet.
 func (s *gathering) kubeProxy(ctx context.Context) {
 	cm, err := s.Client.CoreV1().ConfigMaps(metav1.NamespaceSystem).Get(ctx, "kube-proxy", metav1.GetOptions{})
 	if err != nil {
 		if apierrors.IsNotFound(err) {
-			s.f.MarkUnavailable(check.SourceKubeProxy, "no ConfigMap kube-system/kube-proxy (another proxy, or kube-proxy configured by flags on the nodes)")
+			s.kubeProxyDaemonSets(ctx)
 			return
 		}
 		s.unavailable(check.SourceKubeProxy, err)
@@ -300,6 +313,59 @@ func (s *gathering) kubeProxy(ctx context.Context) {
 		return
 	}
 	s.f.Components = append(s.f.Components, c)
+}
+
+// kubeProxyDaemonSets reads kube-proxy's flags from the command line of
+// the kube-system DaemonSets that run it. One that reads a configuration
+// file (--config) takes its settings from the file, not from its other
+// flags (cmd/kube-proxy/app/server.go Options.Complete): it is not read.
+func (s *gathering) kubeProxyDaemonSets(ctx context.Context) {
+	list, err := s.Client.AppsV1().DaemonSets(metav1.NamespaceSystem).List(ctx, s.listOptions(0))
+	if err != nil {
+		s.unavailable(check.SourceKubeProxy, err)
+		return
+	}
+	var unread []string
+	for i := range list.Items {
+		ds := &list.Items[i]
+		container, ok := kubeProxyContainer(ds)
+		if !ok {
+			if ds.Name == "kube-proxy" {
+				unread = append(unread, fmt.Sprintf("DaemonSet %s/%s runs no container whose command is kube-proxy", ds.Namespace, ds.Name))
+			}
+			continue
+		}
+		where := fmt.Sprintf("DaemonSet %s/%s", ds.Namespace, ds.Name)
+		if len(ds.Spec.Template.Spec.Containers) > 1 {
+			where += " container " + container.Name
+		}
+		settings := source.ParseFlags(append(slices.Clone(container.Command), container.Args...), where)
+		if config, ok := settings["config"]; ok {
+			unread = append(unread, fmt.Sprintf("%s reads its configuration from --config=%s", where, config.Value))
+			continue
+		}
+		s.f.Components = append(s.f.Components, check.Component{Kind: check.KubeProxy, Instance: ds.Name, Source: where, Settings: settings, Version: source.ImageTag(container.Image)})
+	}
+	switch {
+	case len(s.f.Components) > 0:
+	case len(unread) > 0:
+		s.f.MarkUnavailable(check.SourceKubeProxy, "no ConfigMap kube-system/kube-proxy; "+strings.Join(unread, "; "))
+	default:
+		s.f.MarkUnavailable(check.SourceKubeProxy, noKubeProxyConfig)
+	}
+}
+
+// kubeProxyContainer is a DaemonSet's kube-proxy container: one whose
+// command is kube-proxy or, with no command (the image's entrypoint), one
+// named kube-proxy. One run through a shell is not: its flags are a
+// script.
+func kubeProxyContainer(ds *appsv1.DaemonSet) (corev1.Container, bool) {
+	for _, c := range ds.Spec.Template.Spec.Containers {
+		if (len(c.Command) > 0 && path.Base(c.Command[0]) == check.KubeProxy) || (len(c.Command) == 0 && c.Name == check.KubeProxy) {
+			return c, true
+		}
+	}
+	return corev1.Container{}, false
 }
 
 // kubelet reads the base KubeletConfiguration kubeadm shares with every

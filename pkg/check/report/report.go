@@ -31,6 +31,10 @@ type Report struct {
 	// Inputs are the files an audit of files read, each with the input
 	// format that read it ("unknown" when none did).
 	Inputs []check.Input `json:"inputs,omitempty"`
+	// Distribution names the cluster's distribution (k3s, rke2, eks, …)
+	// and DistributionSource what told it; empty when nothing did.
+	Distribution       string `json:"distribution,omitempty"`
+	DistributionSource string `json:"distributionSource,omitempty"`
 }
 
 // New orders findings (failures first, by severity, then area and rule)

@@ -120,6 +120,9 @@ func (textWriter) Write(w io.Writer, r Report, opts Options) error {
 	if r.KubernetesVersion != "" {
 		fmt.Fprintf(w, "Kubernetes version: %s (%s)\n", printers.EscapeLine(r.KubernetesVersion), printers.EscapeLine(r.VersionSource))
 	}
+	if r.Distribution != "" {
+		fmt.Fprintf(w, "Distribution: %s (%s)\n", printers.EscapeLine(r.Distribution), printers.EscapeLine(r.DistributionSource))
+	}
 	s := r.Summary
 	fmt.Fprintf(w, "\n%s: %d error(s), %d warning(s), %d info, %d passed, %d skipped\n",
 		summaryWord(s, paint), s.Error, s.Warning, s.Info, s.Pass, s.Skip)

@@ -21,6 +21,21 @@ func ParseFlags(args []string, where string) map[string]check.Setting {
 // `--flag=value` and booleans, the next item for `--flag value`).
 func ParseFlagsAt(args []string, where string, at func(i int) check.Setting) map[string]check.Setting {
 	out := map[string]check.Setting{}
+	eachFlag(args, func(name, value string, valueAt int) {
+		s := check.Setting{Value: Redact(name, value), Source: fmt.Sprintf("%s, arg --%s", where, name)}
+		if at != nil {
+			pos := at(valueAt)
+			s.File, s.Line, s.Column = pos.File, pos.Line, pos.Column
+		}
+		out[name] = s
+	})
+	return out
+}
+
+// eachFlag calls visit for each flag of a command line, in order, with its
+// name without dashes, its value, and the index of the item holding the
+// value. Items that are not flags, nor a flag's value, are skipped.
+func eachFlag(args []string, visit func(name, value string, valueAt int)) {
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		if !strings.HasPrefix(arg, "-") {
@@ -36,12 +51,6 @@ func ParseFlagsAt(args []string, where string, at func(i int) check.Setting) map
 				valueAt = i
 			}
 		}
-		s := check.Setting{Value: Redact(name, value), Source: fmt.Sprintf("%s, arg --%s", where, name)}
-		if at != nil {
-			pos := at(valueAt)
-			s.File, s.Line, s.Column = pos.File, pos.Line, pos.Column
-		}
-		out[name] = s
+		visit(name, value, valueAt)
 	}
-	return out
 }

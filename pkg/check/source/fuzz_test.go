@@ -1,6 +1,7 @@
 package source
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -61,6 +62,43 @@ func FuzzParseFlags(f *testing.F) {
 		for name, s := range ParseFlags(again, "fuzz") {
 			if s.Value != settings[name].Value {
 				t.Errorf("round trip: --%s = %q, was %q", name, s.Value, settings[name].Value)
+			}
+		}
+	})
+}
+
+// FuzzNodeArgs: any node-args annotation parses without panicking, or is
+// refused, and maps onto components; a secret given to a token flag, or
+// passed on to kube-apiserver as a secret flag, shows nowhere.
+func FuzzNodeArgs(f *testing.F) {
+	f.Add(`["server","--cluster-cidr","10.42.0.0/16,fd00:42::/56","--service-cidr","10.43.0.0/16","--node-ip","192.168.1.10"]`, "192.168.1.10")
+	f.Add(`["agent","--kube-proxy-arg","cluster-cidr","-i","fd00::1"]`, "fd00::1")
+	f.Add(`["server","--disable-apiserver","--kube-apiserver-arg=="]`, "")
+	f.Fuzz(func(t *testing.T, annotation, hostIP string) {
+		if _, err := ParseNodeArgs("k3s", annotation, "fuzz"); err != nil {
+			return
+		}
+		var line []string
+		_ = json.Unmarshal([]byte(annotation), &line)
+		const secret = "fuzz-secret-value"
+		line = append(line, "--token", secret, "--kube-apiserver-arg", "oidc-client-secret="+secret)
+		planted, _ := json.Marshal(line)
+		a, err := ParseNodeArgs("k3s", string(planted), "fuzz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var shown []check.Setting
+		for _, values := range a.Flags {
+			shown = append(shown, values...)
+		}
+		for _, c := range a.Components("node", hostIP) {
+			for _, s := range c.Settings {
+				shown = append(shown, s)
+			}
+		}
+		for _, s := range shown {
+			if strings.Contains(s.Value, secret) {
+				t.Errorf("%s shows the secret: %q", s.Source, s.Value)
 			}
 		}
 	})
