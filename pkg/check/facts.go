@@ -114,6 +114,12 @@ type Facts struct {
 	// know. The config-files rule reports them.
 	FileNotes []FileNote
 
+	// What a distribution's installer configuration says, nil when no
+	// such file was read: its own validation rules read it.
+	OpenShift *OpenShift
+	Kubespray *Kubespray
+	EKS       *EKS
+
 	// Probe is the outcome of --probe, nil when not asked for.
 	Probe *Probe
 
