@@ -24,18 +24,18 @@ type Kubespray struct {
 // roles/network_plugin/calico_defaults/defaults/main.yml. ipv6_stack
 // defaults to enable_dual_stack_networks (Stacks).
 var kubesprayDefaults = map[string]string{
-	"ipv4_stack":                    "true",
-	"kube_service_addresses":        "10.233.0.0/18",
-	"kube_pods_subnet":              "10.233.64.0/18",
-	"kube_network_node_prefix":      "24",
-	"kube_service_addresses_ipv6":   "fd85:ee78:d8a6:8607::1000/116",
-	"kube_pods_subnet_ipv6":         "fd85:ee78:d8a6:8607::1:0000/112",
-	"kube_network_node_prefix_ipv6": "120",
-	"kube_network_plugin":           "calico",
-	"kubelet_max_pods":              "110",
-	"ignore_assert_errors":          "false",
-	"calico_ipam_host_local":        "false",
-	"cilium_ipam_mode":              "cluster-pool",
+	"ipv4_stack":                                  "true",
+	"kube_service_addresses":                      "10.233.0.0/18",
+	"kube_pods_subnet":                            "10.233.64.0/18",
+	"kube_network_node_prefix":                    "24",
+	"kube_service_addresses_ipv6":                 "fd85:ee78:d8a6:8607::1000/116",
+	"kube_pods_subnet_ipv6":                       "fd85:ee78:d8a6:8607::1:0000/112",
+	"kube_network_node_prefix_ipv6":               "120",
+	"kube_network_plugin":                         "calico",
+	"kubelet_max_pods":                            "110",
+	"ignore_assert_errors":                        "false",
+	"calico_ipam_host_local":                      "false",
+	"cilium_ipam_mode":                            "cluster-pool",
 	"kube_controller_manager_allocate_node_cidrs": "true",
 }
 

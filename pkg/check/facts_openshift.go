@@ -39,4 +39,3 @@ type OpenShiftNetworks struct {
 type OpenShiftClusterNetwork struct {
 	CIDR, HostPrefix Setting
 }
-

@@ -1,6 +1,8 @@
 package files
 
 import (
+	"strings"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
@@ -30,9 +32,21 @@ func (d *doc) integer(n *yaml.Node, field string) (check.Setting, bool) {
 	return d.typed(n, field, "!!int", "an integer")
 }
 
-// boolean is the boolean at node n ("true" or "false" as written).
+// boolean is the boolean at node n, "true" or "false". An unquoted yes,
+// no, on, off, y or n is one too: the Kubernetes YAML decoder (YAML 1.1)
+// reads it so, where YAML 1.2 sees a string.
 func (d *doc) boolean(n *yaml.Node, field string) (check.Setting, bool) {
-	return d.typed(n, field, "!!bool", "a boolean")
+	if r := source.Resolve(n); r != nil && r.Kind == yaml.ScalarNode && r.Style == 0 && r.ShortTag() == "!!str" {
+		switch strings.ToLower(r.Value) {
+		case "yes", "on", "y":
+			return d.Setting(r, "true", field), true
+		case "no", "off", "n":
+			return d.Setting(r, "false", field), true
+		}
+	}
+	s, ok := d.typed(n, field, "!!bool", "a boolean")
+	s.Value = strings.ToLower(s.Value)
+	return s, ok
 }
 
 // present is a setting saying that the field at node n is set to
