@@ -134,7 +134,7 @@ func checkKubesprayNodePrefix(f *Facts, r *Reporter) {
 			r.Fail(subject, prefix, "Not enough %s IPs are available for the desired node count. (%s %d is shorter than %s %s: not one node fits)", family, prefixName, nodePrefix, subnetName, subnet.Value)
 			return
 		}
-		r.Pass(subject, prefix, "%s %s with %s %d: room for %s nodes (kubespray asserts the inventory's k8s_cluster group has no more)", subnetName, subnet.Value, prefixName, nodePrefix, pow2(bits))
+		r.Pass(subject, prefix, "%s %s with %s %d: room for %s nodes (kubespray asserts the inventory's k8s_cluster group has no more)", subnetName, subnet.Value, prefixName, nodePrefix, kubesprayPow2(bits))
 	}
 	if plugin.Value != "calico" {
 		if v4 {
@@ -208,8 +208,8 @@ func kubesprayNet(v string) (kubesprayNetwork, bool) {
 	return kubesprayNetwork{}, false
 }
 
-// pow2 is 2^n for people ("64", "2^80").
-func pow2(n int) string {
+// kubesprayPow2 is 2^n for people ("64", "2^80").
+func kubesprayPow2(n int) string {
 	if n < 63 {
 		return strconv.FormatInt(1<<n, 10)
 	}

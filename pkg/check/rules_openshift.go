@@ -206,9 +206,6 @@ var openshiftIPv4Primary = Rule{
 	Check:     checkOpenShiftIPv4Primary,
 }
 
-// openshiftV6PrimaryPlatforms allow IPv6 listed first.
-var openshiftV6PrimaryPlatforms = []string{"baremetal", "vsphere", "openstack"}
-
 func checkOpenShiftIPv4Primary(f *Facts, r *Reporter) {
 	o := f.OpenShift
 	if v4, v6 := openshiftServiceFamilies(o); !v4 || !v6 {
@@ -239,10 +236,6 @@ var openshiftPlatform = Rule{
 	Scope:     openshiftInstallConfig,
 	Check:     checkOpenShiftPlatform,
 }
-
-// openshiftIPv6Platforms allow dual-stack and single-stack IPv6
-// (validateNetworkingIPVersion); azure allows dual-stack when experimental.
-var openshiftIPv6Platforms = []string{"baremetal", "vsphere", "openstack", "ovirt", "nutanix", "none", "external"}
 
 func checkOpenShiftPlatform(f *Facts, r *Reporter) {
 	o := f.OpenShift
@@ -322,6 +315,14 @@ func checkOpenShiftHostPrefix(f *Facts, r *Reporter) {
 		}
 	}
 }
+
+// The platforms of validateNetworkingIPVersion: where IPv6 may be listed
+// first, and where dual-stack and single-stack IPv6 are allowed (azure
+// allows dual-stack when experimental).
+var (
+	openshiftV6PrimaryPlatforms = []string{"baremetal", "vsphere", "openstack"}
+	openshiftIPv6Platforms      = []string{"baremetal", "vsphere", "openstack", "ovirt", "nutanix", "none", "external"}
+)
 
 // openshiftCIDR is one networking CIDR: its field path, where it was
 // read and, when it parses, the network as the installer holds it.
