@@ -147,13 +147,12 @@ func (k *Kubespray) Kubeadm() *Kubeadm {
 		at = cilium
 	default:
 		v4, v6, _ := k.Stacks()
-		for name, on := range map[string]bool{"kube_network_node_prefix": v4, "kube_network_node_prefix_ipv6": v6} {
-			if s, _ := k.Var(name); on && !kubesprayTemplated(s.Value) {
-				flag := "node-cidr-mask-size-ipv4"
-				if strings.HasSuffix(name, "ipv6") {
-					flag = "node-cidr-mask-size-ipv6"
-				}
-				args[flag] = s
+		for _, m := range []struct {
+			on         bool
+			name, flag string
+		}{{v4, "kube_network_node_prefix", "node-cidr-mask-size-ipv4"}, {v6, "kube_network_node_prefix_ipv6", "node-cidr-mask-size-ipv6"}} {
+			if s, _ := k.Var(m.name); m.on && !kubesprayTemplated(s.Value) {
+				args[m.flag] = s
 			}
 		}
 		return out

@@ -194,10 +194,9 @@ func (d *doc) openshiftComponents(o *check.OpenShift) {
 			kcm[flag] = s
 		}
 	}
-	at := check.Setting{File: o.File, Line: o.Line}
-	g.component(check.Component{Kind: check.APIServer, Instance: d.r.name, Source: d.Where, File: at.File, Line: at.Line,
+	g.component(check.Component{Kind: check.APIServer, Instance: d.r.name, Source: d.Where, File: o.File, Line: o.Line,
 		Settings: map[string]check.Setting{"service-cluster-ip-range": services}})
-	g.component(check.Component{Kind: check.ControllerManager, Instance: d.r.name, Source: d.Where, File: at.File, Line: at.Line, Settings: kcm})
+	g.component(check.Component{Kind: check.ControllerManager, Instance: d.r.name, Source: d.Where, File: o.File, Line: o.Line, Settings: kcm})
 }
 
 // openshiftCIDRs are the clusterNetwork entries' CIDRs.
