@@ -118,6 +118,12 @@ type Facts struct {
 	// Inputs are the files a files gatherer read, in reading order.
 	Inputs []Input
 
+	// What a distribution's installer configuration says, nil when no
+	// such file was read: its own validation rules read it.
+	OpenShift *OpenShift
+	Kubespray *Kubespray
+	EKS       *EKS
+
 	// Probe is the outcome of --probe, nil when not asked for.
 	Probe *Probe
 

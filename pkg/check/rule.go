@@ -42,12 +42,16 @@ const (
 	AreaPods              Area = "pods"
 	AreaServices          Area = "services"
 	AreaEndpointSlices    Area = "endpointslices"
+	AreaOpenShift         Area = "openshift"
+	AreaKubespray         Area = "kubespray"
+	AreaEKS               Area = "eks"
 )
 
 // Areas lists every area, in report order.
 func Areas() []Area {
 	return []Area{AreaFiles, AreaAPIServer, AreaControllerManager, AreaKubeProxy, AreaKubeadm, AreaKubelet,
-		AreaCluster, AreaServiceCIDR, AreaNodes, AreaPods, AreaServices, AreaEndpointSlices}
+		AreaCluster, AreaServiceCIDR, AreaNodes, AreaPods, AreaServices, AreaEndpointSlices,
+		AreaOpenShift, AreaKubespray, AreaEKS}
 }
 
 // Rule is one check, a plain value in the registry (Rules). Its ID is

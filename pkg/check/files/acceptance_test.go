@@ -384,9 +384,11 @@ func TestAcceptanceHealthy(t *testing.T) {
 					}
 				}
 			}
+			// A distribution that has no dual-stack (EKS) is healthy
+			// single-stack: cluster-stack then only informs.
 			stack := ofRule(findings, "cluster-stack")
-			if len(stack) != 1 || stack[0].Result != check.Pass || !strings.Contains(stack[0].Message, want.Stack) {
-				t.Errorf("cluster-stack: want a pass saying %q, got%s", want.Stack, showAll(dir, stack))
+			if len(stack) != 1 || (stack[0].Result != check.Pass && stack[0].Severity != check.Info) || !strings.Contains(stack[0].Message, want.Stack) {
+				t.Errorf("cluster-stack: want a pass (or info) saying %q, got%s", want.Stack, showAll(dir, stack))
 			}
 			for _, r := range check.Rules() {
 				if !slices.ContainsFunc(r.Needs, func(n check.Source) bool { return slices.Contains(liveSources, n) }) {

@@ -33,23 +33,26 @@ func (r *fileReader) object(root *yaml.Node, o source.Origin, prefix string, pat
 	d.APIVersion, _ = source.Scalar(source.Lookup(d.Root, "apiVersion"))
 	formats := ofKind(r.g.formats, d.kind, patch)
 	reader := readerOf(formats, d.APIVersion, patch)
+	if len(formats) == 0 && !patch {
+		reader = shapeOf(r.g.formats, r.name, d.Root)
+	}
 	d.Where = prefix + label(r.g.formats, reader, d.kind)
 	switch {
+	case reader != nil:
+		if !patch {
+			r.readAs(reader.Name)
+		}
+		reader.readDocument(d)
 	case d.kind == "":
 		d.unknown(fmt.Sprintf("document %d has no kind: not a configuration check reads", index))
 	case len(formats) == 0:
 		d.unknown(d.kindName() + " is not a configuration check reads")
-	case reader == nil:
+	default:
 		var versions []string
 		for _, f := range formats {
 			versions = append(versions, f.APIVersions...)
 		}
 		d.unknown(fmt.Sprintf("%s is not a configuration check reads (it reads %s)", d.kindName(), strings.Join(versions, ", ")))
-	default:
-		if !patch {
-			r.readAs(reader.Name)
-		}
-		reader.readDocument(d)
 	}
 }
 

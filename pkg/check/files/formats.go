@@ -4,13 +4,17 @@ import (
 	"cmp"
 	"slices"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
 )
 
 // Format is an input format of `check --from-file`: what it is, how a file
 // or document of it is recognised, and its reader. A format's documents
 // are recognised by their kind and apiVersion; a format whose files carry
-// no kind, by the file's name and shape (File).
+// no kind, by the file's name and shape (File): the whole file before it is
+// read as YAML (matchFile), or each YAML document of no known kind
+// (matchShape).
 type Format struct {
 	// Name is short, stable and kebab-case.
 	Name string
@@ -34,6 +38,10 @@ type Format struct {
 	File      string
 	matchFile func(name string, data []byte) bool
 	readFile  func(*fileReader)
+	// matchShape recognises a YAML document whose kind no format reads
+	// (an installer's file, Ansible variables) by its file's name and its
+	// keys; readDocument reads it and Label names it.
+	matchShape func(name string, root *yaml.Node) bool
 }
 
 // Formats is the registry of input formats, in the order `check --help`
@@ -79,7 +87,38 @@ func Formats() []Format {
 		File:        "a file named *.env, or one not named *.yaml, *.yml or *.json whose lines are all shell variable assignments or comments",
 		matchFile:   isEnvFile,
 		readFile:    (*fileReader).env,
+	}, {
+		Name:         "openshift-install",
+		Description:  "OpenShift install-config.yaml (openshift-install, the agent-based installer)",
+		File:         "a YAML document of no known kind with a `platform` mapping, in a file named install-config.yaml or also holding `metadata` and `networking` or `baseDomain`",
+		Label:        "OpenShift install-config",
+		matchShape:   isInstallConfig,
+		readDocument: (*doc).openshiftInstallConfig,
+	}, {
+		Name:         "kubespray-vars",
+		Description:  "kubespray inventory group_vars (k8s_cluster/k8s-cluster.yml, k8s-net-*.yml, all/all.yml)",
+		File:         "a YAML document of no known kind whose top-level keys include a kubespray variable (`kube_*`, `calico_*`, `cilium_*`, `ipv4_stack`, `ipv6_stack`, `enable_dual_stack_networks`)",
+		Label:        "kubespray group_vars",
+		matchShape:   isKubesprayVars,
+		readDocument: (*doc).kubesprayVars,
+	}, {
+		Name:         "eksctl-config",
+		Description:  "eksctl ClusterConfig (eksctl create cluster -f)",
+		Kinds:        []string{"ClusterConfig"},
+		APIVersions:  []string{"eksctl.io/v1alpha5"},
+		readDocument: (*doc).eksctlClusterConfig,
 	}}
+}
+
+// shapeOf is the format that recognises a document of no known kind by
+// its file's name and keys, nil when none does.
+func shapeOf(formats []Format, name string, root *yaml.Node) *Format {
+	for i, f := range formats {
+		if f.matchShape != nil && f.matchShape(name, root) {
+			return &formats[i]
+		}
+	}
+	return nil
 }
 
 // ofKind are the formats whose documents may be of kind, in the table's

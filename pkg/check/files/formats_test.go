@@ -29,12 +29,20 @@ func TestFormats(t *testing.T) {
 		if f.Description == "" || strings.Contains(f.Description, "\n") {
 			t.Errorf("format %s: want a one-line description, got %q", f.Name, f.Description)
 		}
-		byDocument := len(f.Kinds) > 0 || len(f.APIVersions) > 0 || f.Label != "" || f.Patch || f.readDocument != nil
-		byFile := f.File != "" || f.matchFile != nil || f.readFile != nil
-		wholeDocument := len(f.Kinds) > 0 && len(f.APIVersions) > 0 && f.readDocument != nil
-		wholeFile := f.File != "" && f.matchFile != nil && f.readFile != nil
-		if byDocument == byFile || byDocument && !wholeDocument || byFile && !wholeFile {
-			t.Errorf("format %s: want either kinds, apiVersions and a document reader, or a file description, matcher and reader", f.Name)
+		byKind := len(f.Kinds) > 0 || len(f.APIVersions) > 0 || f.Patch
+		byFile := f.matchFile != nil || f.readFile != nil
+		byShape := f.matchShape != nil
+		wholeKind := len(f.Kinds) > 0 && len(f.APIVersions) > 0 && f.readDocument != nil && f.File == ""
+		wholeFile := f.File != "" && f.matchFile != nil && f.readFile != nil && f.readDocument == nil && f.Label == ""
+		wholeShape := f.File != "" && f.readDocument != nil && f.Label != ""
+		ways := 0
+		for _, way := range []bool{byKind, byFile, byShape} {
+			if way {
+				ways++
+			}
+		}
+		if ways != 1 || byKind && !wholeKind || byFile && !wholeFile || byShape && !wholeShape {
+			t.Errorf("format %s: want either kinds, apiVersions and a document reader; or a file description, matcher and reader; or a file description, shape matcher, label and document reader", f.Name)
 		}
 		for _, kind := range f.Kinds {
 			for _, v := range f.APIVersions {
@@ -94,7 +102,12 @@ func formatsOf(formats []Format, name string, data []byte) []string {
 		}
 		kind, _ := source.Scalar(source.Lookup(n.Content[0], "kind"))
 		apiVersion, _ := source.Scalar(source.Lookup(n.Content[0], "apiVersion"))
-		if f := readerOf(ofKind(formats, kind, false), apiVersion, false); f != nil {
+		of := ofKind(formats, kind, false)
+		f := readerOf(of, apiVersion, false)
+		if len(of) == 0 {
+			f = shapeOf(formats, name, n.Content[0])
+		}
+		if f != nil {
 			out = append(out, f.Name)
 		}
 	}

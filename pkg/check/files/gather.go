@@ -78,8 +78,9 @@ type gatherer struct {
 	noted    map[check.FileNote]bool
 
 	// kubeadmBy is what f.Kubeadm was anchored on: "" (nothing yet),
-	// "init" (an InitConfiguration alone) or "cluster" (a
-	// ClusterConfiguration, a kind Cluster, the live ConfigMap).
+	// "init" (an InitConfiguration alone), "cluster" (a
+	// ClusterConfiguration, a kind Cluster, the live ConfigMap) or
+	// "kubespray" (what kubespray's group_vars make it write).
 	kubeadmBy string
 }
 

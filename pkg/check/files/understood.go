@@ -8,13 +8,14 @@ import (
 )
 
 // understood says whether the files gave the audit something to check: a
-// source (a component, a kubeadm configuration), or an error to report (a
-// file of a known kind that does not parse). Files of unknown formats
+// source (a component, a kubeadm configuration), a distribution's own
+// configuration (its rules check it), or an error to report (a file of a
+// known kind that does not parse). Files of unknown formats
 // only, of API objects, empty ones, a static pod of etcd alone give
 // nothing: the rules would all be skipped, and an audit that passes them
 // says nothing.
 func (g *gatherer) understood() bool {
-	if len(g.found) > 0 {
+	if len(g.found) > 0 || g.f.Distribution != "" {
 		return true
 	}
 	for _, n := range g.f.FileNotes {

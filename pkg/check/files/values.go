@@ -1,0 +1,60 @@
+package files
+
+import (
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
+)
+
+// Typed values of the installers' files, which hold numbers and booleans
+// where the components' configurations hold strings.
+
+// typed is the scalar at node n as a setting when it has YAML tag tag
+// ("!!int", "!!bool"); false when absent or null, and noted when of
+// another type (its program refuses the file).
+func (d *doc) typed(n *yaml.Node, field, tag, want string) (check.Setting, bool) {
+	n = source.Resolve(n)
+	if n == nil || source.IsNull(n) {
+		return check.Setting{}, false
+	}
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != tag {
+		d.WrongType(n, field, want)
+		return check.Setting{}, false
+	}
+	return d.Setting(n, n.Value, field), true
+}
+
+// integer is the integer at node n.
+func (d *doc) integer(n *yaml.Node, field string) (check.Setting, bool) {
+	return d.typed(n, field, "!!int", "an integer")
+}
+
+// boolean is the boolean at node n, "true" or "false". An unquoted yes,
+// no, on, off, y or n is one too: the Kubernetes YAML decoder (YAML 1.1)
+// reads it so, where YAML 1.2 sees a string.
+func (d *doc) boolean(n *yaml.Node, field string) (check.Setting, bool) {
+	if r := source.Resolve(n); r != nil && r.Kind == yaml.ScalarNode && r.Style == 0 && r.ShortTag() == "!!str" {
+		switch strings.ToLower(r.Value) {
+		case "yes", "on", "y":
+			return d.Setting(r, "true", field), true
+		case "no", "off", "n":
+			return d.Setting(r, "false", field), true
+		}
+	}
+	s, ok := d.typed(n, field, "!!bool", "a boolean")
+	s.Value = strings.ToLower(s.Value)
+	return s, ok
+}
+
+// present is a setting saying that the field at node n is set to
+// something other than null, an empty list or an empty mapping.
+func (d *doc) present(n *yaml.Node, field string) (check.Setting, bool) {
+	n = source.Resolve(n)
+	if n == nil || source.IsNull(n) || n.Kind != yaml.ScalarNode && len(n.Content) == 0 {
+		return check.Setting{}, false
+	}
+	return d.Setting(n, "set", field), true
+}
