@@ -7,5 +7,7 @@ import "slices"
 // A new rule joins its area's list, in its area's file.
 func Rules() []Rule {
 	return slices.Concat(filesRules, apiserverRules, controllerManagerRules, kubeProxyRules, kubeadmRules, kubeletRules,
-		clusterRules, serviceCIDRRules, nodeRules, podRules, serviceRules, endpointSliceRules, probeRules)
+		clusterRules, serviceCIDRRules, nodeRules, podRules, serviceRules, endpointSliceRules,
+		k0sRules, talosRules, capiRules,
+		probeRules)
 }

@@ -42,12 +42,16 @@ const (
 	AreaPods              Area = "pods"
 	AreaServices          Area = "services"
 	AreaEndpointSlices    Area = "endpointslices"
+	AreaK0s               Area = "k0s"
+	AreaTalos             Area = "talos"
+	AreaCAPI              Area = "capi"
 )
 
 // Areas lists every area, in report order.
 func Areas() []Area {
 	return []Area{AreaFiles, AreaAPIServer, AreaControllerManager, AreaKubeProxy, AreaKubeadm, AreaKubelet,
-		AreaCluster, AreaServiceCIDR, AreaNodes, AreaPods, AreaServices, AreaEndpointSlices}
+		AreaCluster, AreaServiceCIDR, AreaNodes, AreaPods, AreaServices, AreaEndpointSlices,
+		AreaK0s, AreaTalos, AreaCAPI}
 }
 
 // Rule is one check, a plain value in the registry (Rules). Its ID is

@@ -32,8 +32,13 @@ func (r *fileReader) object(root *yaml.Node, o source.Origin, prefix string, pat
 	d.APIVersion, _ = source.Scalar(source.Lookup(d.Root, "apiVersion"))
 	formats := ofKind(r.g.formats, d.kind, patch)
 	reader := readerOf(formats, d.APIVersion, patch)
+	if d.kind == "" && !patch {
+		reader = ofShape(r.g.formats, d.Root)
+	}
 	d.Where = prefix + label(r.g.formats, reader, d.kind)
 	switch {
+	case d.kind == "" && reader != nil:
+		reader.readDocument(d)
 	case d.kind == "":
 		d.Note(d.Root, check.Info, "document %d has no kind: not a configuration check reads", index)
 	case len(formats) == 0:

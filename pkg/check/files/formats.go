@@ -4,13 +4,16 @@ import (
 	"cmp"
 	"slices"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
 )
 
 // Format is an input format of `check --from-file`: what it is, how a file
 // or document of it is recognised, and its reader. A format's documents
-// are recognised by their kind and apiVersion; a format whose files carry
-// no kind, by the file's name and shape (File).
+// are recognised by their kind and apiVersion, or, when they carry no kind,
+// by their keys (Shape); a format whose files are not YAML documents, by
+// the file's name and shape (File).
 type Format struct {
 	// Name is short, stable and kebab-case.
 	Name string
@@ -25,6 +28,10 @@ type Format struct {
 	// Patch: the format's documents may also be kubeadmConfigPatches of a
 	// kind Cluster, without the apiVersion kind fills in.
 	Patch bool
+	// Shape says for people which documents without a kind are the
+	// format's, and matchShape recognises one by its top-level mapping.
+	Shape      string
+	matchShape func(root *yaml.Node) bool
 	// readDocument reads one of the format's documents into the facts.
 	readDocument func(*doc)
 
@@ -74,6 +81,52 @@ func Formats() []Format {
 		Label:        "kind Cluster",
 		readDocument: (*doc).kindCluster,
 	}, {
+		Name:         "capi-cluster",
+		Description:  "Cluster API Clusters (spec.clusterNetwork)",
+		Kinds:        []string{"Cluster"},
+		APIVersions:  []string{"cluster.x-k8s.io/v1beta1", "cluster.x-k8s.io/v1beta2"},
+		Label:        "Cluster API Cluster",
+		readDocument: (*doc).capiCluster,
+	}, {
+		Name:         "capi-kubeadm-control-plane",
+		Description:  "Cluster API KubeadmControlPlane(Template)s, with their kubeadm configuration",
+		Kinds:        []string{"KubeadmControlPlane", "KubeadmControlPlaneTemplate"},
+		APIVersions:  []string{"controlplane.cluster.x-k8s.io/v1beta1", "controlplane.cluster.x-k8s.io/v1beta2"},
+		readDocument: (*doc).capiKubeadm,
+	}, {
+		Name:         "capi-kubeadm-config",
+		Description:  "Cluster API KubeadmConfig(Template)s, with their kubeadm configuration",
+		Kinds:        []string{"KubeadmConfig", "KubeadmConfigTemplate"},
+		APIVersions:  []string{"bootstrap.cluster.x-k8s.io/v1beta1", "bootstrap.cluster.x-k8s.io/v1beta2"},
+		readDocument: (*doc).capiKubeadm,
+	}, {
+		Name:         "k0s-config",
+		Description:  "k0s ClusterConfigs (k0s.yaml)",
+		Kinds:        []string{"ClusterConfig"},
+		APIVersions:  []string{"k0s.k0sproject.io/v1beta1"},
+		Label:        "k0s ClusterConfig",
+		readDocument: (*doc).k0sClusterConfig,
+	}, {
+		Name:         "k0sctl-config",
+		Description:  "k0sctl Clusters, with the k0s ClusterConfig at spec.k0s.config",
+		Kinds:        []string{"Cluster"},
+		APIVersions:  []string{"k0sctl.k0sproject.io/v1beta1"},
+		Label:        "k0sctl Cluster",
+		readDocument: (*doc).k0sctlCluster,
+	}, {
+		Name:         "talos-machine-config",
+		Description:  "Talos v1alpha1 machine configurations (controlplane.yaml, worker.yaml)",
+		Shape:        "a document without kind with `version: v1alpha1` and a `machine` or `cluster` mapping",
+		matchShape:   isTalosMachineConfig,
+		Label:        "Talos machine config",
+		readDocument: (*doc).talosMachineConfig,
+	}, {
+		Name:         "talos-kube-network-config",
+		Description:  "Talos KubeNetworkConfig documents",
+		Kinds:        []string{"KubeNetworkConfig"},
+		APIVersions:  []string{"v1alpha1"},
+		readDocument: (*doc).talosKubeNetworkConfig,
+	}, {
 		Name:        "kubelet-flags-env",
 		Description: "kubelet flag files (kubeadm-flags.env, /etc/default/kubelet)",
 		File:        "a file named *.env, or one not named *.yaml, *.yml or *.json whose lines are all shell variable assignments or comments",
@@ -100,6 +153,17 @@ func ofKind(formats []Format, kind string, patch bool) []Format {
 func readerOf(formats []Format, apiVersion string, patch bool) *Format {
 	for i, f := range formats {
 		if slices.Contains(f.APIVersions, apiVersion) || patch && apiVersion == "" {
+			return &formats[i]
+		}
+	}
+	return nil
+}
+
+// ofShape is the format of formats that recognises a document without
+// kind by its keys, nil when none does.
+func ofShape(formats []Format, root *yaml.Node) *Format {
+	for i, f := range formats {
+		if f.matchShape != nil && f.matchShape(root) {
 			return &formats[i]
 		}
 	}

@@ -29,12 +29,14 @@ func TestFormats(t *testing.T) {
 		if f.Description == "" || strings.Contains(f.Description, "\n") {
 			t.Errorf("format %s: want a one-line description, got %q", f.Name, f.Description)
 		}
-		byDocument := len(f.Kinds) > 0 || len(f.APIVersions) > 0 || f.Label != "" || f.Patch || f.readDocument != nil
+		byDocument := len(f.Kinds) > 0 || len(f.APIVersions) > 0 || f.Label != "" || f.Patch || f.readDocument != nil || f.Shape != "" || f.matchShape != nil
 		byFile := f.File != "" || f.matchFile != nil || f.readFile != nil
-		wholeDocument := len(f.Kinds) > 0 && len(f.APIVersions) > 0 && f.readDocument != nil
+		byKind := len(f.Kinds) > 0 && len(f.APIVersions) > 0
+		byShape := f.Shape != "" && f.matchShape != nil && !f.Patch
+		wholeDocument := byKind != byShape && f.readDocument != nil
 		wholeFile := f.File != "" && f.matchFile != nil && f.readFile != nil
 		if byDocument == byFile || byDocument && !wholeDocument || byFile && !wholeFile {
-			t.Errorf("format %s: want either kinds, apiVersions and a document reader, or a file description, matcher and reader", f.Name)
+			t.Errorf("format %s: want either kinds and apiVersions, or a shape description and matcher, and a document reader; or a file description, matcher and reader", f.Name)
 		}
 		for _, kind := range f.Kinds {
 			for _, v := range f.APIVersions {
@@ -94,7 +96,11 @@ func formatsOf(formats []Format, name string, data []byte) []string {
 		}
 		kind, _ := source.Scalar(source.Lookup(n.Content[0], "kind"))
 		apiVersion, _ := source.Scalar(source.Lookup(n.Content[0], "apiVersion"))
-		if f := readerOf(ofKind(formats, kind, false), apiVersion, false); f != nil {
+		f := readerOf(ofKind(formats, kind, false), apiVersion, false)
+		if kind == "" {
+			f = ofShape(formats, n.Content[0])
+		}
+		if f != nil {
 			out = append(out, f.Name)
 		}
 	}
