@@ -58,7 +58,7 @@ func (d *doc) k0sClusterConfig() {
 	k.PrimaryAddressFamily = d.optionalAt(network+".primaryAddressFamily", nw)
 	k.Provider = d.fieldOr(network+".provider", k0sDefaultProvider, "k0s", nw)
 	if k.Provider.Value == "calico" {
-		k.CalicoMode = d.fieldOr(network+".calico.mode", k0sDefaultCalicoMode, "k0s", or(d.mapping(network+".calico"), nw))
+		k.CalicoMode = d.fieldOr(network+".calico.mode", k0sDefaultCalicoMode, "k0s", or(d.mapping(network+".calico"), d.Get(network+".provider")))
 	}
 	if ctl := d.r.k0sctl; ctl != nil {
 		k.IPv6SingleStack = ctl.gate
@@ -143,7 +143,9 @@ func (d *doc) k0sComponents(k *check.K0s) {
 // else IPv6 when api.externalAddress's host (else api.address; with k0sctl,
 // else the first controller's address) is an IPv6 address. It says why.
 func (d *doc) k0sPrimaryIPv6(k *check.K0s) (bool, string) {
-	if v := k.PrimaryAddressFamily.Value; v != "" {
+	// Another value k0s refuses (k0s-primary-address-family): it is left
+	// out here rather than guessed at.
+	if v := k.PrimaryAddressFamily.Value; v == "IPv4" || v == "IPv6" {
 		return v == "IPv6", "spec.network.primaryAddressFamily"
 	}
 	ext, _ := d.Field("spec.api.externalAddress")
