@@ -233,7 +233,7 @@ func (d *doc) k0sctlHost(ctl *k0sctl, h *yaml.Node, field string) {
 		return
 	}
 	if ctl.address == nil {
-		for _, key := range []string{"privateAddress", "ssh.address", "localhost.address", "winRM.address", "openSSH.address"} {
+		for _, key := range []string{"privateAddress", "ssh.address", "winRM.address", "openSSH.address"} {
 			if s, ok := d.Str(d.Under(h, field, key), field+"."+key); ok && s != "" {
 				at := d.Setting(d.Under(h, field, key), s, field+"."+key+" (k0sctl's spec.api.address)")
 				ctl.address = &at

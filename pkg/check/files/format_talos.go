@@ -188,8 +188,8 @@ func (t *talosFile) components() {
 	} else {
 		r = t.network.r
 	}
-	if !controlPlane || len(t.pods) == 0 && len(t.svcs) == 0 {
-		return // a worker, or no network: Talos starts no control plane
+	if !controlPlane || len(t.pods) == 0 || len(t.svcs) == 0 {
+		return // a worker, or no network (talos-network-subnets): no control plane
 	}
 	from := t.network
 	if from == nil {
@@ -197,12 +197,7 @@ func (t *talosFile) components() {
 	}
 	at := from.At(from.Root)
 	component := func(kind string) check.Component {
-		c := check.Component{Kind: kind, Instance: r.name, Source: from.Where + " (the " + kind + " Talos runs)", Settings: map[string]check.Setting{}, File: at.File, Line: at.Line}
-		if m != nil {
-			at := m.At(m.Root)
-			c.File, c.Line = at.File, at.Line
-		}
-		return c
+		return check.Component{Kind: kind, Instance: r.name, Source: from.Where + " (the " + kind + " Talos runs)", Settings: map[string]check.Setting{}, File: at.File, Line: at.Line}
 	}
 	svc := talosJoin(t.svcs, t.svcsAt, "Talos's --service-cluster-ip-range")
 	pods := talosJoin(t.pods, t.podsAt, "Talos's --cluster-cidr")
