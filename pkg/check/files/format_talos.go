@@ -12,11 +12,14 @@ import (
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
 )
 
-// Talos's per-node pod CIDR masks when unset: siderolabs/talos
-// pkg/machinery/constants/constants.go DefaultNodeCIDRMaskSizeIPv4, IPv6.
+// Talos's defaults: siderolabs/talos pkg/machinery/constants/constants.go
+// DefaultIPv4PodCIDR, DefaultIPv4ServiceCIDR (for a v1alpha1 cluster.network
+// without subnets), DefaultNodeCIDRMaskSizeIPv4 and IPv6.
 const (
-	talosDefaultNodeMaskIPv4 = "24"
-	talosDefaultNodeMaskIPv6 = "64"
+	talosDefaultPodSubnet     = "10.244.0.0/16"
+	talosDefaultServiceSubnet = "10.96.0.0/12"
+	talosDefaultNodeMaskIPv4  = "24"
+	talosDefaultNodeMaskIPv6  = "64"
 )
 
 // talosFile is the Talos documents of one file, one machine's
@@ -73,6 +76,14 @@ func (d *doc) talosMachineConfig() {
 		if t.network == nil {
 			t.pods, t.podsAt = d.talosSubnets("cluster.network.podSubnets", n)
 			t.svcs, t.svcsAt = d.talosSubnets("cluster.network.serviceSubnets", n)
+			// ClusterConfig.PodCIDRs and ServiceCIDRs
+			// (v1alpha1_clusterconfig.go): Talos's defaults for empty lists.
+			if len(t.pods) == 0 {
+				t.pods = []check.Setting{d.Setting(n, talosDefaultPodSubnet, "cluster.network.podSubnets (unset: Talos's default)")}
+			}
+			if len(t.svcs) == 0 {
+				t.svcs = []check.Setting{d.Setting(n, talosDefaultServiceSubnet, "cluster.network.serviceSubnets (unset: Talos's default)")}
+			}
 		}
 	}
 	const valid = "machine.kubelet.nodeIP.validSubnets"
