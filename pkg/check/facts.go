@@ -136,6 +136,11 @@ type Facts struct {
 	// kubeadm-shaped or unknown cluster).
 	Distribution       string
 	DistributionSource string
+	// K0s, Talos and CAPI are those distributions' own configuration,
+	// nil when the files hold none (facts_distributions.go).
+	K0s   *K0s
+	Talos *Talos
+	CAPI  *CAPI
 
 	// Expect is the stack the user expects ("dual", "ipv4", "ipv6"), or ""
 	// to accept any stack the cluster is consistently configured for.

@@ -9,5 +9,6 @@ func Rules() []Rule {
 	return slices.Concat(filesRules, apiserverRules, controllerManagerRules, kubeProxyRules, kubeadmRules, kubeletRules,
 		clusterRules, serviceCIDRRules, nodeRules, podRules, serviceRules, endpointSliceRules,
 		openshiftRules, kubesprayRules, eksRules,
+		k0sRules, talosRules, capiRules,
 		probeRules)
 }

@@ -45,13 +45,17 @@ const (
 	AreaOpenShift         Area = "openshift"
 	AreaKubespray         Area = "kubespray"
 	AreaEKS               Area = "eks"
+	AreaK0s               Area = "k0s"
+	AreaTalos             Area = "talos"
+	AreaCAPI              Area = "capi"
 )
 
 // Areas lists every area, in report order.
 func Areas() []Area {
 	return []Area{AreaFiles, AreaAPIServer, AreaControllerManager, AreaKubeProxy, AreaKubeadm, AreaKubelet,
 		AreaCluster, AreaServiceCIDR, AreaNodes, AreaPods, AreaServices, AreaEndpointSlices,
-		AreaOpenShift, AreaKubespray, AreaEKS}
+		AreaOpenShift, AreaKubespray, AreaEKS,
+		AreaK0s, AreaTalos, AreaCAPI}
 }
 
 // Rule is one check, a plain value in the registry (Rules). Its ID is

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -33,7 +34,7 @@ func writeInputFormatsTable(w io.Writer, formats []files.Format) error {
 // recognisedBy says in Markdown how a file or document of f is recognised.
 func recognisedBy(f files.Format) string {
 	if len(f.Kinds) == 0 {
-		return markdownText(f.File)
+		return markdownText(cmp.Or(f.File, f.Shape))
 	}
 	s := fmt.Sprintf("kind %s, apiVersion %s", codeList(f.Kinds), codeList(f.APIVersions))
 	if f.Patch {

@@ -251,6 +251,8 @@ type healthyExpectation struct {
 	Stack string `json:"stack"`
 	// Version is the Kubernetes version the files name.
 	Version string `json:"version"`
+	// Distribution is the distribution the files configure, "" for none.
+	Distribution string `json:"distribution,omitempty"`
 	// Components counts the components of each kind the files define.
 	Components map[string]int `json:"components"`
 	// Run are the rules that must run, not skip.
@@ -360,6 +362,9 @@ func TestAcceptanceHealthy(t *testing.T) {
 			}
 			if f.ServerVersion != want.Version {
 				t.Errorf("ServerVersion = %q (from %q), want %s", f.ServerVersion, f.VersionSource, want.Version)
+			}
+			if f.Distribution != want.Distribution {
+				t.Errorf("Distribution = %q (from %q), want %q", f.Distribution, f.DistributionSource, want.Distribution)
 			}
 			for _, x := range want.Read {
 				what := x.Component + " " + x.Setting

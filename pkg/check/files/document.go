@@ -34,7 +34,7 @@ func (r *fileReader) object(root *yaml.Node, o source.Origin, prefix string, pat
 	formats := ofKind(r.g.formats, d.kind, patch)
 	reader := readerOf(formats, d.APIVersion, patch)
 	if len(formats) == 0 && !patch {
-		reader = shapeOf(r.g.formats, r.name, d.Root)
+		reader = ofShape(r.g.formats, r.name, d.Root)
 	}
 	d.Where = prefix + label(r.g.formats, reader, d.kind)
 	switch {

@@ -11,10 +11,9 @@ import (
 
 // Format is an input format of `check --from-file`: what it is, how a file
 // or document of it is recognised, and its reader. A format's documents
-// are recognised by their kind and apiVersion; a format whose files carry
-// no kind, by the file's name and shape (File): the whole file before it is
-// read as YAML (matchFile), or each YAML document of no known kind
-// (matchShape).
+// are recognised by their kind and apiVersion, or, when no format reads
+// their kind, by their file's name and keys (Shape); a format whose files
+// are not YAML documents, by the file's name and content (File).
 type Format struct {
 	// Name is short, stable and kebab-case.
 	Name string
@@ -29,6 +28,12 @@ type Format struct {
 	// Patch: the format's documents may also be kubeadmConfigPatches of a
 	// kind Cluster, without the apiVersion kind fills in.
 	Patch bool
+	// Shape says for people which documents of no known kind are the
+	// format's (an installer's file, Ansible variables, Talos's machine
+	// configuration), and matchShape recognises one by its file's name
+	// and top-level mapping.
+	Shape      string
+	matchShape func(name string, root *yaml.Node) bool
 	// readDocument reads one of the format's documents into the facts.
 	readDocument func(*doc)
 
@@ -38,10 +43,6 @@ type Format struct {
 	File      string
 	matchFile func(name string, data []byte) bool
 	readFile  func(*fileReader)
-	// matchShape recognises a YAML document whose kind no format reads
-	// (an installer's file, Ansible variables) by its file's name and its
-	// keys; readDocument reads it and Label names it.
-	matchShape func(name string, root *yaml.Node) bool
 }
 
 // Formats is the registry of input formats, in the order `check --help`
@@ -82,6 +83,52 @@ func Formats() []Format {
 		Label:        "kind Cluster",
 		readDocument: (*doc).kindCluster,
 	}, {
+		Name:         "capi-cluster",
+		Description:  "Cluster API Clusters (spec.clusterNetwork)",
+		Kinds:        []string{"Cluster"},
+		APIVersions:  []string{"cluster.x-k8s.io/v1beta1", "cluster.x-k8s.io/v1beta2"},
+		Label:        "Cluster API Cluster",
+		readDocument: (*doc).capiCluster,
+	}, {
+		Name:         "capi-kubeadm-control-plane",
+		Description:  "Cluster API KubeadmControlPlane(Template)s, with their kubeadm configuration",
+		Kinds:        []string{"KubeadmControlPlane", "KubeadmControlPlaneTemplate"},
+		APIVersions:  []string{"controlplane.cluster.x-k8s.io/v1beta1", "controlplane.cluster.x-k8s.io/v1beta2"},
+		readDocument: (*doc).capiKubeadm,
+	}, {
+		Name:         "capi-kubeadm-config",
+		Description:  "Cluster API KubeadmConfig(Template)s, with their kubeadm configuration",
+		Kinds:        []string{"KubeadmConfig", "KubeadmConfigTemplate"},
+		APIVersions:  []string{"bootstrap.cluster.x-k8s.io/v1beta1", "bootstrap.cluster.x-k8s.io/v1beta2"},
+		readDocument: (*doc).capiKubeadm,
+	}, {
+		Name:         "k0s-config",
+		Description:  "k0s ClusterConfigs (k0s.yaml)",
+		Kinds:        []string{"ClusterConfig"},
+		APIVersions:  []string{"k0s.k0sproject.io/v1beta1"},
+		Label:        "k0s ClusterConfig",
+		readDocument: (*doc).k0sClusterConfig,
+	}, {
+		Name:         "k0sctl-config",
+		Description:  "k0sctl Clusters, with the k0s ClusterConfig at spec.k0s.config",
+		Kinds:        []string{"Cluster"},
+		APIVersions:  []string{"k0sctl.k0sproject.io/v1beta1"},
+		Label:        "k0sctl Cluster",
+		readDocument: (*doc).k0sctlCluster,
+	}, {
+		Name:         "talos-machine-config",
+		Description:  "Talos v1alpha1 machine configurations (controlplane.yaml, worker.yaml)",
+		Shape:        "a document without kind with `version: v1alpha1` and a `machine` or `cluster` mapping",
+		matchShape:   isTalosMachineConfig,
+		Label:        "Talos machine config",
+		readDocument: (*doc).talosMachineConfig,
+	}, {
+		Name:         "talos-kube-network-config",
+		Description:  "Talos KubeNetworkConfig documents",
+		Kinds:        []string{"KubeNetworkConfig"},
+		APIVersions:  []string{"v1alpha1"},
+		readDocument: (*doc).talosKubeNetworkConfig,
+	}, {
 		Name:        "kubelet-flags-env",
 		Description: "kubelet flag files (kubeadm-flags.env, /etc/default/kubelet)",
 		File:        "a file named *.env, or one not named *.yaml, *.yml or *.json whose lines are all shell variable assignments or comments",
@@ -90,14 +137,14 @@ func Formats() []Format {
 	}, {
 		Name:         "openshift-install",
 		Description:  "OpenShift install-config.yaml (openshift-install, the agent-based installer)",
-		File:         "a YAML document of no known kind with a `platform` mapping, in a file named install-config.yaml or also holding `metadata` and `networking` or `baseDomain`",
+		Shape:        "a YAML document of no known kind with a `platform` mapping, in a file named install-config.yaml or also holding `metadata` and `networking` or `baseDomain`",
 		Label:        "OpenShift install-config",
 		matchShape:   isInstallConfig,
 		readDocument: (*doc).openshiftInstallConfig,
 	}, {
 		Name:         "kubespray-vars",
 		Description:  "kubespray inventory group_vars (k8s_cluster/k8s-cluster.yml, k8s-net-*.yml, all/all.yml)",
-		File:         "a YAML document of no known kind whose top-level keys include a kubespray variable (`kube_*`, `calico_*`, `cilium_*`, `ipv4_stack`, `ipv6_stack`, `enable_dual_stack_networks`)",
+		Shape:        "a YAML document of no known kind whose top-level keys include a kubespray variable (`kube_*`, `calico_*`, `cilium_*`, `ipv4_stack`, `ipv6_stack`, `enable_dual_stack_networks`)",
 		Label:        "kubespray group_vars",
 		matchShape:   isKubesprayVars,
 		readDocument: (*doc).kubesprayVars,
@@ -108,17 +155,6 @@ func Formats() []Format {
 		APIVersions:  []string{"eksctl.io/v1alpha5"},
 		readDocument: (*doc).eksctlClusterConfig,
 	}}
-}
-
-// shapeOf is the format that recognises a document of no known kind by
-// its file's name and keys, nil when none does.
-func shapeOf(formats []Format, name string, root *yaml.Node) *Format {
-	for i, f := range formats {
-		if f.matchShape != nil && f.matchShape(name, root) {
-			return &formats[i]
-		}
-	}
-	return nil
 }
 
 // ofKind are the formats whose documents may be of kind, in the table's
@@ -139,6 +175,17 @@ func ofKind(formats []Format, kind string, patch bool) []Format {
 func readerOf(formats []Format, apiVersion string, patch bool) *Format {
 	for i, f := range formats {
 		if slices.Contains(f.APIVersions, apiVersion) || patch && apiVersion == "" {
+			return &formats[i]
+		}
+	}
+	return nil
+}
+
+// ofShape is the format of formats that recognises a document of no
+// known kind by its file's name and keys, nil when none does.
+func ofShape(formats []Format, name string, root *yaml.Node) *Format {
+	for i, f := range formats {
+		if f.matchShape != nil && f.matchShape(name, root) {
 			return &formats[i]
 		}
 	}

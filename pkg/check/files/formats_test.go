@@ -29,20 +29,14 @@ func TestFormats(t *testing.T) {
 		if f.Description == "" || strings.Contains(f.Description, "\n") {
 			t.Errorf("format %s: want a one-line description, got %q", f.Name, f.Description)
 		}
-		byKind := len(f.Kinds) > 0 || len(f.APIVersions) > 0 || f.Patch
-		byFile := f.matchFile != nil || f.readFile != nil
-		byShape := f.matchShape != nil
-		wholeKind := len(f.Kinds) > 0 && len(f.APIVersions) > 0 && f.readDocument != nil && f.File == ""
-		wholeFile := f.File != "" && f.matchFile != nil && f.readFile != nil && f.readDocument == nil && f.Label == ""
-		wholeShape := f.File != "" && f.readDocument != nil && f.Label != ""
-		ways := 0
-		for _, way := range []bool{byKind, byFile, byShape} {
-			if way {
-				ways++
-			}
-		}
-		if ways != 1 || byKind && !wholeKind || byFile && !wholeFile || byShape && !wholeShape {
-			t.Errorf("format %s: want either kinds, apiVersions and a document reader; or a file description, matcher and reader; or a file description, shape matcher, label and document reader", f.Name)
+		byDocument := len(f.Kinds) > 0 || len(f.APIVersions) > 0 || f.Label != "" || f.Patch || f.readDocument != nil || f.Shape != "" || f.matchShape != nil
+		byFile := f.File != "" || f.matchFile != nil || f.readFile != nil
+		byKind := len(f.Kinds) > 0 && len(f.APIVersions) > 0
+		byShape := f.Shape != "" && f.matchShape != nil && !f.Patch
+		wholeDocument := byKind != byShape && f.readDocument != nil
+		wholeFile := f.File != "" && f.matchFile != nil && f.readFile != nil
+		if byDocument == byFile || byDocument && !wholeDocument || byFile && !wholeFile {
+			t.Errorf("format %s: want either kinds and apiVersions, or a shape description and matcher, and a document reader; or a file description, matcher and reader", f.Name)
 		}
 		for _, kind := range f.Kinds {
 			for _, v := range f.APIVersions {
@@ -105,7 +99,7 @@ func formatsOf(formats []Format, name string, data []byte) []string {
 		of := ofKind(formats, kind, false)
 		f := readerOf(of, apiVersion, false)
 		if len(of) == 0 {
-			f = shapeOf(formats, name, n.Content[0])
+			f = ofShape(formats, name, n.Content[0])
 		}
 		if f != nil {
 			out = append(out, f.Name)

@@ -35,6 +35,13 @@ type fileReader struct {
 	// documentCount counts its YAML documents.
 	formats       []string
 	documentCount int
+	// atEnd are what the file's documents leave to do once all are read
+	// (Talos's documents of one machine configure it together).
+	atEnd []func()
+	// k0sctl is the file's k0sctl Cluster, for its ClusterConfig; talos
+	// the file's Talos documents.
+	k0sctl *k0sctl
+	talos  *talosFile
 }
 
 // add reads a file's content by what it holds.
@@ -128,9 +135,13 @@ func (r *fileReader) documents(data []byte, o source.Origin, prefix string, patc
 	}
 }
 
-// done finishes a file: kubeadm defaults kube-proxy's clusterCIDR to its
-// podSubnet (cmd/kubeadm/app/componentconfigs/kubeproxy.go Default).
+// done finishes a file: what its documents left to the end, then
+// kubeadm's default of kube-proxy's clusterCIDR, its podSubnet
+// (cmd/kubeadm/app/componentconfigs/kubeproxy.go Default).
 func (r *fileReader) done() {
+	for _, fn := range r.atEnd {
+		fn()
+	}
 	k := r.g.f.Kubeadm
 	if !r.kubeadm || k == nil || k.PodSubnet == nil {
 		return
