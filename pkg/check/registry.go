@@ -7,5 +7,5 @@ import "slices"
 // A new rule joins its area's list, in its area's file.
 func Rules() []Rule {
 	return slices.Concat(filesRules, apiserverRules, controllerManagerRules, kubeProxyRules, kubeadmRules, kubeletRules,
-		clusterRules, serviceCIDRRules, nodeRules, podRules, serviceRules, endpointSliceRules, probeRules)
+		clusterRules, serviceCIDRRules, nodeRules, podRules, serviceRules, endpointSliceRules, k3sRules, probeRules)
 }

@@ -42,12 +42,13 @@ const (
 	AreaPods              Area = "pods"
 	AreaServices          Area = "services"
 	AreaEndpointSlices    Area = "endpointslices"
+	AreaK3s               Area = "k3s"
 )
 
 // Areas lists every area, in report order.
 func Areas() []Area {
 	return []Area{AreaFiles, AreaAPIServer, AreaControllerManager, AreaKubeProxy, AreaKubeadm, AreaKubelet,
-		AreaCluster, AreaServiceCIDR, AreaNodes, AreaPods, AreaServices, AreaEndpointSlices}
+		AreaCluster, AreaServiceCIDR, AreaNodes, AreaPods, AreaServices, AreaEndpointSlices, AreaK3s}
 }
 
 // Rule is one check, a plain value in the registry (Rules). Its ID is
