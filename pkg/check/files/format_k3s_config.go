@@ -2,6 +2,8 @@ package files
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -101,7 +103,12 @@ func k3sShaped(root *yaml.Node) bool {
 // merge: k3s reads the first YAML document, a mapping.
 func (r *fileReader) k3sConfig() {
 	var root yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(r.data)).Decode(&root); err != nil {
+	err := yaml.NewDecoder(bytes.NewReader(r.data)).Decode(&root)
+	if errors.Is(err, io.EOF) {
+		r.g.note(fileAt(r.name), check.Info, "no YAML document (only comments)")
+		return
+	}
+	if err != nil {
 		at, msg := fileAt(r.name), strings.TrimPrefix(err.Error(), "yaml: ")
 		if m := yamlErrorLine.FindStringSubmatch(err.Error()); m != nil {
 			at.Line, _ = strconv.Atoi(m[1])

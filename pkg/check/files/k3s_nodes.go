@@ -2,6 +2,7 @@ package files
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	netutils "k8s.io/utils/net"
@@ -9,9 +10,7 @@ import (
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 )
 
-// k3sServerFlags are flags only `k3s server` (and `rke2 server`) takes: a
-// configuration that sets one is a server's. One that sets none but
-// `server` is an agent's; any other is a server's, k3s's default role.
+// k3sServerFlags are flags only `k3s server` (and `rke2 server`) takes.
 var k3sServerFlags = []string{
 	"cluster-cidr", "service-cidr", "cluster-dns", "cluster-domain", "cluster-init", "service-node-port-range",
 	"kube-apiserver-arg", "kube-controller-manager-arg", "kube-controller-arg", "kube-scheduler-arg",
@@ -32,54 +31,66 @@ var (
 
 // k3sNodes turns the k3s and RKE2 configuration files read into nodes:
 // each node's configuration (Facts.K3s) and the components k3s starts
-// with it, mapped onto the flags those components get. Servers first: an
-// agent takes its cluster settings from the first server.
+// with it, mapped onto the flags those components get.
 func (g *gatherer) k3sNodes() {
 	sets := k3sSets(g.k3s)
 	g.k3s = nil
+	// Servers first: an agent takes its cluster settings from the first.
+	agent := func(m *k3sMerged) bool { return m.role() == check.K3sAgent }
+	slices.SortStableFunc(sets, func(a, b *k3sMerged) int {
+		switch {
+		case agent(a) == agent(b):
+			return 0
+		case agent(a):
+			return 1
+		}
+		return -1
+	})
 	var server *k3sMerged
-	var serverConfig *check.K3sConfig
-	for _, agents := range []bool{false, true} {
-		for _, m := range sets {
-			k := m.config()
-			if (k.Role == check.K3sAgent) != agents {
-				continue
+	var serverConfig check.K3sConfig
+	for _, m := range sets {
+		k := m.config()
+		cluster := m // whose server flags apply to the node
+		if k.Role == check.K3sServer {
+			m.serverDefaults(&k)
+			if server == nil {
+				server, serverConfig = m, k
 			}
-			if k.Role == check.K3sServer {
-				m.serverDefaults(&k)
-				if server == nil {
-					server, serverConfig = m, &k
-				}
-			} else if server != nil {
+		} else {
+			cluster = server
+			if server != nil {
 				k.ClusterCIDR, k.ServiceCIDR, k.ClusterDNS = serverConfig.ClusterCIDR, serverConfig.ServiceCIDR, serverConfig.ClusterDNS
 			}
-			if k.Distribution == "rke2" {
-				m.noteDropped()
-			}
-			g.f.K3s = append(g.f.K3s, k)
-			if g.f.Distribution == "" {
-				g.f.Distribution, g.f.DistributionSource = k.Distribution, k.Source
-			}
-			cluster := m // whose server flags apply
-			if k.Role == check.K3sAgent {
-				cluster = server
-			}
-			for _, c := range m.components(k, cluster) {
-				g.component(c)
-			}
+		}
+		if k.Distribution == "rke2" {
+			m.noteDropped()
+		}
+		g.f.K3s = append(g.f.K3s, k)
+		if g.f.Distribution == "" {
+			g.f.Distribution, g.f.DistributionSource = k.Distribution, k.Source
+		}
+		for _, c := range m.components(k, cluster) {
+			g.component(c)
 		}
 	}
+}
+
+// role is the node's: a server's configuration sets a flag only servers
+// take; one that sets none but server is an agent's; any other is a
+// server's, k3s's default role.
+func (m *k3sMerged) role() string {
+	if _, ok := m.has(k3sServerFlags...); !ok {
+		if _, ok := m.has("server"); ok {
+			return check.K3sAgent
+		}
+	}
+	return check.K3sServer
 }
 
 // config is the node's own configuration, before defaults.
 func (m *k3sMerged) config() check.K3sConfig {
 	first := m.files[0]
-	k := check.K3sConfig{Role: check.K3sServer, Instance: m.name, File: first.name, Line: first.doc.Root.Line}
-	if _, ok := m.has(k3sServerFlags...); !ok {
-		if _, ok := m.has("server"); ok {
-			k.Role = check.K3sAgent
-		}
-	}
+	k := check.K3sConfig{Role: m.role(), Instance: m.name, File: first.name, Line: first.doc.Root.Line}
 	var why string
 	k.Distribution, why = m.distribution()
 	k.Source = fmt.Sprintf("%s %s configuration %s (%s)", k.Distribution, k.Role, m.name, why)
