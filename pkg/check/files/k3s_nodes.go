@@ -155,62 +155,86 @@ func (m *k3sMerged) serverDefaults(k *check.K3sConfig) {
 	}
 }
 
-// components are what the node runs, with the flags k3s gives them
-// (k3s pkg/daemons/control/server.go, pkg/daemons/agent/agent_linux.go)
-// and the node's extra flags on top. cluster holds the server flags that
+// components are what the node runs, with the flags k3s gives them and
+// the node's extra flags on top. cluster holds the server flags that
 // apply (an agent's server's; nil when unknown).
 func (m *k3sMerged) components(k check.K3sConfig, cluster *k3sMerged) []check.Component {
-	component := func(kind string, settings map[string]check.Setting) check.Component {
-		return check.Component{Kind: kind, Instance: m.name, Source: k.Source, Settings: settings, File: k.File, Line: k.Line}
-	}
-	set := func(settings map[string]check.Setting, flag string, s *check.Setting) {
-		if s != nil {
-			settings[flag] = *s
-		}
-	}
-	clusterOn := func(flag string) bool { return cluster != nil && cluster.on(flag) }
 	var out []check.Component
 	if k.Role == check.K3sServer {
-		api := map[string]check.Setting{}
-		set(api, "service-cluster-ip-range", k.ServiceCIDR)
-		set(api, "advertise-address", m.advertiseAddress())
-		kcm := map[string]check.Setting{"allocate-node-cidrs": {Value: "true", Source: k.Source + " (k3s sets --allocate-node-cidrs)", File: k.File, Line: k.Line}}
-		set(kcm, "cluster-cidr", k.ClusterCIDR)
-		set(kcm, "service-cluster-ip-range", k.ServiceCIDR)
-		for _, c := range []struct {
-			kind, disable string
-			base          map[string]check.Setting
-			args          []string
-		}{
-			{check.APIServer, "disable-apiserver", api, []string{"kube-apiserver-arg"}},
-			{check.ControllerManager, "disable-controller-manager", kcm, []string{"kube-controller-arg", "kube-controller-manager-arg"}},
-			{check.Scheduler, "disable-scheduler", map[string]check.Setting{}, []string{"kube-scheduler-arg"}},
-		} {
-			if !m.on(c.disable) {
-				out = append(out, component(c.kind, m.args(c.base, c.args...)))
-			}
-		}
+		out = m.controlPlane(k)
 		if m.on("disable-agent") {
 			return out
 		}
 	}
+	return append(out, m.agent(k, cluster)...)
+}
+
+// component is one of the node's components.
+func (m *k3sMerged) component(k check.K3sConfig, kind string, settings map[string]check.Setting) check.Component {
+	return check.Component{Kind: kind, Instance: m.name, Source: k.Source, Settings: settings, File: k.File, Line: k.Line}
+}
+
+// k3sOwnFlag is a flag k3s sets itself, at the node's configuration.
+func k3sOwnFlag(k check.K3sConfig, value, flag string) check.Setting {
+	return check.Setting{Value: value, Source: k.Source + " (" + k.Distribution + " sets --" + flag + ")", File: k.File, Line: k.Line}
+}
+
+// controlPlane is a server's kube-apiserver, kube-controller-manager and
+// kube-scheduler (k3s pkg/daemons/control/server.go).
+func (m *k3sMerged) controlPlane(k check.K3sConfig) []check.Component {
+	api := map[string]check.Setting{"service-cluster-ip-range": *k.ServiceCIDR}
+	if s := m.advertiseAddress(); s != nil {
+		api["advertise-address"] = *s
+	}
+	kcm := map[string]check.Setting{
+		"allocate-node-cidrs":      k3sOwnFlag(k, "true", "allocate-node-cidrs"),
+		"cluster-cidr":             *k.ClusterCIDR,
+		"service-cluster-ip-range": *k.ServiceCIDR,
+	}
+	var out []check.Component
+	for _, c := range []struct {
+		kind, disable string
+		base          map[string]check.Setting
+		args          []string
+	}{
+		{check.APIServer, "disable-apiserver", api, []string{"kube-apiserver-arg"}},
+		{check.ControllerManager, "disable-controller-manager", kcm, []string{"kube-controller-arg", "kube-controller-manager-arg"}},
+		{check.Scheduler, "disable-scheduler", map[string]check.Setting{}, []string{"kube-scheduler-arg"}},
+	} {
+		if !m.on(c.disable) {
+			out = append(out, m.component(k, c.kind, m.args(c.base, c.args...)))
+		}
+	}
+	return out
+}
+
+// agent is a node's kube-proxy and kubelet (k3s
+// pkg/daemons/agent/agent_linux.go); cluster holds the server flags that
+// apply.
+func (m *k3sMerged) agent(k check.K3sConfig, cluster *k3sMerged) []check.Component {
+	clusterOn := func(flag string) bool { return cluster != nil && cluster.on(flag) }
+	var out []check.Component
 	if !clusterOn("disable-kube-proxy") {
 		proxy := map[string]check.Setting{}
-		set(proxy, "cluster-cidr", k.ClusterCIDR)
-		out = append(out, component(check.KubeProxy, m.args(proxy, "kube-proxy-arg")))
+		if k.ClusterCIDR != nil {
+			proxy["cluster-cidr"] = *k.ClusterCIDR
+		}
+		out = append(out, m.component(k, check.KubeProxy, m.args(proxy, "kube-proxy-arg")))
 	}
 	kubelet := map[string]check.Setting{}
-	set(kubelet, "cluster-dns", k.ClusterDNS)
+	if k.ClusterDNS != nil {
+		kubelet["cluster-dns"] = *k.ClusterDNS
+	}
 	// With k3s's cloud controller the kubelet runs with an external cloud
 	// provider and every node IP; without it, with one node IP only.
 	ccm := !clusterOn("disable-cloud-controller")
 	if ccm {
-		kubelet["cloud-provider"] = check.Setting{Value: "external", Source: k.Source + " (k3s sets --cloud-provider=external)", File: k.File, Line: k.Line}
+		kubelet["cloud-provider"] = k3sOwnFlag(k, "external", "cloud-provider")
 	}
 	if ip := k3sKubeletNodeIP(k.NodeIP, k.ClusterCIDR); ip != nil && (ccm || !strings.Contains(ip.Value, ",")) {
 		kubelet["node-ip"] = *ip
 	}
-	return append(out, component(check.Kubelet, m.args(kubelet, "kubelet-arg")))
+	return append(out, m.component(k, check.Kubelet, m.args(kubelet, "kubelet-arg")))
 }
 
 // advertiseAddress is kube-apiserver's --advertise-address as k3s sets

@@ -71,7 +71,7 @@ func TestK3sConfigMerged(t *testing.T) {
 	})
 	wantSettings(t, component(t, f, check.Kubelet), map[string]check.Setting{
 		"cluster-dns":    *k.ClusterDNS,
-		"cloud-provider": at("external", src+" (k3s sets --cloud-provider=external)", "etc/rancher/k3s/config.yaml", 1, 0),
+		"cloud-provider": at("external", src+" (k3s sets --cloud-provider)", "etc/rancher/k3s/config.yaml", 1, 0),
 		"node-ip":        *k.NodeIP,
 	})
 	for _, s := range []check.Source{check.SourceControlPlane, check.SourceKubeProxy, check.SourceKubelet} {
