@@ -55,7 +55,7 @@ func isK3sConfig(name string, data []byte) bool {
 	if k3sPlace(name) != "" {
 		return true
 	}
-	if ext := strings.ToLower(filepath.Ext(name)); ext != ".yaml" && ext != ".yml" {
+	if !k3sDropIn(name) { // k3s reads YAML files only
 		return false
 	}
 	var doc yaml.Node
@@ -69,8 +69,7 @@ func isK3sConfig(name string, data []byte) bool {
 // file ("" when it is not a config.yaml or drop-in there).
 func k3sPlace(name string) string {
 	p := "/" + filepath.ToSlash(name)
-	base, dir := path.Base(p), path.Base(path.Dir(p))
-	if base != "config.yaml" && dir != "config.yaml.d" {
+	if path.Base(p) != "config.yaml" && (path.Base(path.Dir(p)) != "config.yaml.d" || !k3sDropIn(p)) {
 		return ""
 	}
 	for _, dist := range []string{"k3s", "rke2"} {
@@ -79,6 +78,13 @@ func k3sPlace(name string) string {
 		}
 	}
 	return ""
+}
+
+// k3sDropIn says whether a file in a config.yaml.d directory is one k3s
+// reads (pkg/configfilearg dotDFiles: *.yaml and *.yml).
+func k3sDropIn(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".yaml" || ext == ".yml"
 }
 
 // k3sShaped says whether a YAML node is a mapping of flag names (one of

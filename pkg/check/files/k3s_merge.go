@@ -37,14 +37,15 @@ type k3sMerged struct {
 }
 
 // k3sSets groups configuration files by node, in the order they were
-// read: a config.yaml.d file belongs to the config.yaml beside its
-// directory; any other file is a node's config.yaml.
+// read: a file of a <name>.d directory is a drop-in of the file <name>
+// beside it (config.yaml.d's of config.yaml); any other file is a node's
+// config.yaml.
 func k3sSets(files []k3sFile) []*k3sMerged {
 	var out []*k3sMerged
 	byName := map[string]*k3sMerged{}
 	for _, f := range files {
 		name := f.name
-		if dir := filepath.Dir(name); filepath.Base(dir) == "config.yaml.d" {
+		if dir := filepath.Dir(name); k3sDropIn(strings.TrimSuffix(dir, ".d")) && strings.HasSuffix(dir, ".d") {
 			name = strings.TrimSuffix(dir, ".d")
 		}
 		m := byName[name]

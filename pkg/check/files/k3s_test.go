@@ -13,8 +13,10 @@ func TestK3sConfigRecognised(t *testing.T) {
 	}{
 		{"etc/rancher/k3s/config.yaml", "# anything k3s reads\n", true},
 		{"/etc/rancher/rke2/config.yaml.d/50-cni.yaml", "cni: cilium\n", true},
+		{"etc/rancher/k3s/config.yaml.d/README.conf", "node-ip: 10.0.0.1\n", false}, // k3s reads *.yaml and *.yml drop-ins only
 		{"etc/rancher/k3s/registries.yaml", "mirrors:\n  docker.io:\n    endpoint: [https://mirror.example]\n", false},
 		{"k3s.yaml", "cluster-cidr: 10.42.0.0/16\nkube-apiserver-arg+:\n- v=2\n", true},
+		{"custom.yaml.d/10-dual.yml", "cluster-cidr: 10.42.0.0/16\n", true},
 		{"server.yml", "token: abc\nnode-ip: [192.168.10.11, 2001:db8::11]\n", true},
 		{"k3s.json", `{"cluster-cidr": "10.42.0.0/16"}`, false},
 		{"agent.yaml", "server: https://k3s.example:6443\ntoken: abc\n", false},                                               // generic keys only
@@ -171,6 +173,13 @@ func TestK3sConfigNodes(t *testing.T) {
 		wantSettings(t, component(t, f, check.KubeProxy), map[string]check.Setting{
 			"nodeport-addresses": at("primary", "file config.yaml kube-proxy-arg, arg --nodeport-addresses", "config.yaml", 3, 18),
 		})
+	})
+	t.Run("another config file and its drop-ins (k3s --config)", func(t *testing.T) {
+		inDir(t, map[string]string{"k3s.yaml": "node-ip: 192.168.10.11\n", "k3s.yaml.d/10-cidr.yml": "cluster-cidr: 10.44.0.0/16\n"})
+		f := gather(t, Options{}, ".")
+		if k := f.K3s; len(k) != 1 || k[0].Instance != "k3s.yaml" || k[0].ClusterCIDR.Value != "10.44.0.0/16" || k[0].NodeIP.Value != "192.168.10.11" {
+			t.Errorf("nodes %+v", k)
+		}
 	})
 	t.Run("a server without an agent", func(t *testing.T) {
 		inDir(t, map[string]string{"config.yaml": "node-ip: 2001:db8::11\ndisable-agent: true\ndisable-scheduler: yes\n"})
