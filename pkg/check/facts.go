@@ -1,6 +1,8 @@
 package check
 
 import (
+	"strings"
+
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 )
@@ -67,6 +69,16 @@ type Kubeadm struct {
 	// --advertise-address kubeadm generates (read from files only: the
 	// kubeadm-config ConfigMap does not keep it).
 	AdvertiseAddress *Setting
+	// FeatureGates are kubeadm's own featureGates (ClusterConfiguration),
+	// each at its key.
+	FeatureGates map[string]Setting
+}
+
+// KubeadmDocument is one kubeadm configuration document: its apiVersion
+// and kind, At its apiVersion field.
+type KubeadmDocument struct {
+	APIVersion, Kind string
+	At               Setting
 }
 
 // FileNote is one remark about an input file: At locates it (File, Line,
@@ -94,12 +106,17 @@ type PodVisitor func(visit func(*corev1.Pod) error) error
 // Facts is a cluster's dual-stack configuration, normalised.
 type Facts struct {
 	// ServerVersion is the Kubernetes version version-dependent rules
-	// assume, e.g. "v1.37.0"; VersionSource says where it came from.
+	// assume, e.g. "v1.37.0"; VersionSource says where it came from, and
+	// starts with AssumedVersion when nothing named it.
 	ServerVersion string
 	VersionSource string
 
 	Components []Component
 	Kubeadm    *Kubeadm
+	// KubeadmDocuments are the kubeadm configuration documents read from
+	// files (any kind), with the API version each is written in: kubeadm
+	// refuses old ones.
+	KubeadmDocuments []KubeadmDocument
 
 	ServiceCIDRs []ServiceCIDR
 	// ServiceCIDREvents are messages of KubernetesDefaultServiceCIDRInconsistent
@@ -142,9 +159,23 @@ type Facts struct {
 	Talos *Talos
 	CAPI  *CAPI
 
+	// K3s are the k3s and RKE2 nodes' own configurations, as k3s reads
+	// them before it starts any component (the components they start are
+	// in Components).
+	K3s []K3sConfig
+
 	// Expect is the stack the user expects ("dual", "ipv4", "ipv6"), or ""
 	// to accept any stack the cluster is consistently configured for.
 	Expect string
+}
+
+// AssumedVersion starts a VersionSource when nothing named the version:
+// the rules then assume one, and say so.
+const AssumedVersion = "assumed: "
+
+// VersionAssumed says whether ServerVersion is only assumed.
+func (f *Facts) VersionAssumed() bool {
+	return strings.HasPrefix(f.VersionSource, AssumedVersion)
 }
 
 // ComponentsOf returns the instances of one component kind.

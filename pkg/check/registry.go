@@ -10,5 +10,6 @@ func Rules() []Rule {
 		clusterRules, serviceCIDRRules, nodeRules, podRules, serviceRules, endpointSliceRules,
 		openshiftRules, kubesprayRules, eksRules,
 		k0sRules, talosRules, capiRules,
+		k3sRules,
 		probeRules)
 }

@@ -48,6 +48,7 @@ const (
 	AreaK0s               Area = "k0s"
 	AreaTalos             Area = "talos"
 	AreaCAPI              Area = "capi"
+	AreaK3s               Area = "k3s"
 )
 
 // Areas lists every area, in report order.
@@ -55,7 +56,8 @@ func Areas() []Area {
 	return []Area{AreaFiles, AreaAPIServer, AreaControllerManager, AreaKubeProxy, AreaKubeadm, AreaKubelet,
 		AreaCluster, AreaServiceCIDR, AreaNodes, AreaPods, AreaServices, AreaEndpointSlices,
 		AreaOpenShift, AreaKubespray, AreaEKS,
-		AreaK0s, AreaTalos, AreaCAPI}
+		AreaK0s, AreaTalos, AreaCAPI,
+		AreaK3s}
 }
 
 // Rule is one check, a plain value in the registry (Rules). Its ID is

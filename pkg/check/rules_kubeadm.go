@@ -8,11 +8,12 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/apimachinery/pkg/util/version"
 	netutils "k8s.io/utils/net"
 )
 
 // kubeadmRules are the kubeadm rules, in report order.
-var kubeadmRules = []Rule{kubeadmServiceSubnet, kubeadmPodSubnet, kubeadmMatchesControlPlane, kubeadmDNSServiceIP}
+var kubeadmRules = []Rule{kubeadmServiceSubnet, kubeadmPodSubnet, kubeadmMatchesControlPlane, kubeadmDNSServiceIP, kubeadmAPIVersion, kubeadmIPv6DualStackGate}
 
 var kubeadmServiceSubnet = Rule{
 	ID:        "kubeadm-service-subnet",
@@ -244,4 +245,81 @@ func reportKubeadm(r *Reporter, subject string, at Setting, errs, warnings []str
 	for _, w := range warnings {
 		r.FailWith(Warning, subject, at, "%s", w)
 	}
+}
+
+var kubeadmAPIVersion = Rule{
+	ID:        "kubeadm-api-version",
+	Area:      AreaKubeadm,
+	Title:     "kubeadm of the targeted release reads the configuration's API version",
+	Severity:  Error,
+	Reference: "cmd/kubeadm/app/util/config/common.go validateSupportedVersion; cmd/kubeadm/app/apis/kubeadm/v1/doc.go (migration); https://kubernetes.io/docs/reference/config-api/kubeadm-config.v1beta4/",
+	Why:       "kubeadm keeps a table of the configuration API versions it no longer reads and refuses a file written in one: \"your configuration file uses an old API spec: \"kubeadm.k8s.io/v1beta3\" (kind: \"ClusterConfiguration\"). Please use kubeadm v1.36 instead and run 'kubeadm config migrate --old-config old-config-file --new-config new-config-file', which will write the new, similar spec using a newer API version.\" kubeadm v1.22 refuses v1beta1, v1.27 v1beta2 and v1.37 v1beta3; the releases before warn (\"uses a deprecated API spec\"), from v1.22 for v1beta2 and v1.31 for v1beta3. kubeadm.k8s.io/v1 is experimental in v1.37 and read only with --allow-experimental-api. The kubeadm release is taken to be that of the Kubernetes version the files name (kubernetesVersion, image tags, --kubernetes-version); when none does, the newest is assumed and a refusal is a warning.",
+	Fix:       "migrate the file with 'kubeadm config migrate' of a kubeadm release that still reads it (the message names one), or write it as kubeadm.k8s.io/v1beta4",
+	Check:     checkKubeadmAPIVersion,
+}
+
+// checkKubeadmAPIVersion needs no source: a JoinConfiguration alone is
+// no kubeadm-config, and is refused all the same.
+func checkKubeadmAPIVersion(f *Facts, r *Reporter) {
+	if len(f.KubeadmDocuments) == 0 {
+		if why := f.unavailable(SourceKubeadm); why != "" {
+			r.Skip("kubeadm", why)
+		} else {
+			r.Pass("kubeadm", Setting{}, "no kubeadm configuration file read: nothing to check")
+		}
+		return
+	}
+	v, err := version.ParseGeneric(f.ServerVersion)
+	if err != nil {
+		r.Pass("kubeadm", Setting{}, "the Kubernetes version is unknown: nothing to check")
+		return
+	}
+	for _, doc := range f.KubeadmDocuments {
+		sev, since, says := kubeadmSaysOf(doc, v)
+		verb := map[Severity]string{Error: "refuses", Warning: "warns about", Info: "reads only with --allow-experimental-api"}[sev]
+		if verb == "" {
+			continue
+		}
+		if sev == Error && f.VersionAssumed() {
+			sev = Warning
+		}
+		r.FailWith(sev, "kubeadm "+doc.Kind+" apiVersion", doc.At, "kubeadm %s %s from %s, and the files target Kubernetes %s (%s); kubeadm v1.37 says: %s", verb, doc.APIVersion, since, f.ServerVersion, f.VersionSource, says)
+	}
+}
+
+var kubeadmIPv6DualStackGate = Rule{
+	ID:        "kubeadm-ipv6dualstack-gate",
+	Area:      AreaKubeadm,
+	Title:     "kubeadm featureGates do not name the removed IPv6DualStack gate",
+	Severity:  Error,
+	Reference: "cmd/kubeadm/app/apis/kubeadm/validation/validation.go ValidateFeatureGates; cmd/kubeadm/app/features/features.go; kubernetes/kubernetes pull request 106648 (kubeadm v1.24)",
+	Why:       "Old dual-stack guides set `featureGates: {IPv6DualStack: true}` in kubeadm's ClusterConfiguration. The gate went GA, locked on, in v1.23 and kubeadm v1.24 removed it; from then kubeadm refuses the configuration: \"featureGates: Invalid value: {\"IPv6DualStack\":true}: IPv6DualStack is not a valid feature name.\" Dual-stack needs no gate: a podSubnet and a serviceSubnet of each family turn it on.",
+	Fix:       "remove IPv6DualStack from featureGates",
+	Needs:     []Source{SourceKubeadm},
+	Scope:     kubeadmConfig,
+	Check:     checkKubeadmIPv6DualStackGate,
+}
+
+func checkKubeadmIPv6DualStackGate(f *Facts, r *Reporter) {
+	at, ok := f.Kubeadm.FeatureGates[ipv6DualStackGate]
+	if !ok {
+		return
+	}
+	v, err := version.ParseGeneric(f.ServerVersion)
+	if err != nil || !v.AtLeast(version.MajorMinor(1, 24)) {
+		r.Pass("kubeadm featureGates", at, "kubeadm before v1.24 takes the IPv6DualStack gate (Kubernetes %s)", f.ServerVersion)
+		return
+	}
+	gates := map[string]bool{}
+	for name, s := range f.Kubeadm.FeatureGates {
+		if b, err := strconv.ParseBool(s.Value); err == nil {
+			gates[name] = b
+		}
+	}
+	says := field.Invalid(field.NewPath("featureGates"), gates, ipv6DualStackGate+" is not a valid feature name.").Error()
+	sev := Error
+	if f.VersionAssumed() {
+		sev = Warning
+	}
+	r.FailWith(sev, "kubeadm featureGates "+ipv6DualStackGate, at, "kubeadm refuses the gate from v1.24, and the files target Kubernetes %s (%s); kubeadm says: %s", f.ServerVersion, f.VersionSource, says)
 }

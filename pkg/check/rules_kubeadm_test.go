@@ -105,3 +105,71 @@ func TestKubeadmDNSServiceIP(t *testing.T) {
 		{"not kubeadm", cpMut("dual4", func(f *Facts) { f.Kubeadm = nil }), []cpWant{cpPass("kubeadm", "nothing to check")}},
 	})
 }
+
+// kubeadmDocs are facts with kubeadm documents of apiVersion, for
+// Kubernetes v (named by the files unless assumed).
+func kubeadmDocs(v string, assumed bool, apiVersions ...string) *Facts {
+	f := &Facts{ServerVersion: v, VersionSource: "kubernetesVersion " + v + " (file kubeadm.yaml, ClusterConfiguration)"}
+	if assumed {
+		f.VersionSource = AssumedVersion + v
+	}
+	for i, av := range apiVersions {
+		f.KubeadmDocuments = append(f.KubeadmDocuments, KubeadmDocument{APIVersion: av, Kind: "ClusterConfiguration", At: Setting{Source: "file kubeadm.yaml, ClusterConfiguration apiVersion", File: "kubeadm.yaml", Line: 1 + 10*i, Column: 13}})
+	}
+	return f
+}
+
+func TestKubeadmAPIVersion(t *testing.T) {
+	const subj = "kubeadm ClusterConfiguration apiVersion"
+	const old = `your configuration file uses an old API spec: "kubeadm.k8s.io/v1beta3" (kind: "ClusterConfiguration"). Please use kubeadm v1.36 instead and run 'kubeadm config migrate --old-config old-config-file --new-config new-config-file', which will write the new, similar spec using a newer API version.`
+	unavailable := &Facts{}
+	unavailable.MarkUnavailable(SourceKubeadm, "forbidden")
+	cpRunCases(t, "kubeadm-api-version", []cpCase{
+		{"v1beta4", kubeadmDocs("v1.37.0", false, "kubeadm.k8s.io/v1beta4"), []cpWant{cpOK("kubeadm")}},
+		{"v1beta3 for v1.37", kubeadmDocs("v1.37.0", false, "kubeadm.k8s.io/v1beta3"), []cpWant{
+			cpFail(Error, subj, "kubeadm refuses kubeadm.k8s.io/v1beta3 from v1.37, and the files target Kubernetes v1.37.0 (kubernetesVersion v1.37.0 (file kubeadm.yaml, ClusterConfiguration)); kubeadm v1.37 says: "+old),
+		}},
+		{"v1beta3, the version assumed", kubeadmDocs("v1.37.0", true, "kubeadm.k8s.io/v1beta3"), []cpWant{cpFail(Warning, subj, old)}},
+		{"v1beta3 for v1.33: deprecated", kubeadmDocs("v1.33.2", false, "kubeadm.k8s.io/v1beta3"), []cpWant{
+			cpFail(Warning, subj, `kubeadm warns about kubeadm.k8s.io/v1beta3 from v1.31, and the files target Kubernetes v1.33.2 (kubernetesVersion v1.33.2 (file kubeadm.yaml, ClusterConfiguration)); kubeadm v1.37 says: your configuration file uses a deprecated API spec: "kubeadm.k8s.io/v1beta3" (kind: "ClusterConfiguration").`),
+		}},
+		{"v1beta3 for v1.30", kubeadmDocs("v1.30.0", false, "kubeadm.k8s.io/v1beta3"), []cpWant{cpOK("kubeadm")}},
+		{"v1beta2 for v1.21", kubeadmDocs("v1.21.14", false, "kubeadm.k8s.io/v1beta2"), []cpWant{cpOK("kubeadm")}},
+		{"v1beta2 for v1.26: deprecated", kubeadmDocs("v1.26.0", false, "kubeadm.k8s.io/v1beta2"), []cpWant{cpFail(Warning, subj, "uses a deprecated API spec")}},
+		{"v1beta2 for v1.27", kubeadmDocs("v1.27.0", false, "kubeadm.k8s.io/v1beta2", "kubeadm.k8s.io/v1beta4"), []cpWant{
+			cpFail(Error, subj, `old API spec: "kubeadm.k8s.io/v1beta2" (kind: "ClusterConfiguration"). Please use kubeadm v1.22 instead`),
+		}},
+		{"v1beta1 for v1.22", kubeadmDocs("v1.22.0", false, "kubeadm.k8s.io/v1beta1"), []cpWant{cpFail(Error, subj, "Please use kubeadm v1.15 instead")}},
+		{"v1: experimental", kubeadmDocs("v1.37.0", false, "kubeadm.k8s.io/v1"), []cpWant{
+			cpFail(Info, subj, `experimental API spec: "kubeadm.k8s.io/v1" (kind: "ClusterConfiguration") is not allowed. You can use the --allow-experimental-api flag if the command supports it.`),
+		}},
+		{"the version unknown", kubeadmDocs("", false, "kubeadm.k8s.io/v1beta2"), []cpWant{cpPass("kubeadm", "nothing to check")}},
+		{"no kubeadm file", &Facts{ServerVersion: "v1.37.0"}, []cpWant{cpPass("kubeadm", "no kubeadm configuration file read")}},
+		{"no kubeadm file, kubeadm-config unreadable", unavailable, []cpWant{cpSkip("kubeadm", "forbidden")}},
+	})
+}
+
+func TestKubeadmIPv6DualStackGate(t *testing.T) {
+	const subj = "kubeadm featureGates IPv6DualStack"
+	with := func(v string, assumed bool, gates map[string]string) *Facts {
+		return cpMut("dual4", func(f *Facts) {
+			f.ServerVersion, f.VersionSource = v, "kubernetesVersion "+v
+			if assumed {
+				f.VersionSource = AssumedVersion + v
+			}
+			f.Kubeadm.FeatureGates = map[string]Setting{}
+			for name, value := range gates {
+				f.Kubeadm.FeatureGates[name] = Setting{Value: value, Source: "file kubeadm.yaml, ClusterConfiguration featureGates " + name, File: "kubeadm.yaml", Line: 7, Column: 3}
+			}
+		})
+	}
+	cpRunCases(t, "kubeadm-ipv6dualstack-gate", []cpCase{
+		{"no gates", cpCluster("dual4"), []cpWant{cpOK("kubeadm")}},
+		{"another gate", with("v1.37.0", false, map[string]string{"ControlPlaneKubeletLocalMode": "true"}), []cpWant{cpOK("kubeadm")}},
+		{"v1.37", with("v1.37.0", false, map[string]string{"IPv6DualStack": "true"}), []cpWant{
+			cpFail(Error, subj, `kubeadm refuses the gate from v1.24, and the files target Kubernetes v1.37.0 (kubernetesVersion v1.37.0); kubeadm says: featureGates: Invalid value: {"IPv6DualStack":true}: IPv6DualStack is not a valid feature name.`),
+		}},
+		{"v1.37 assumed", with("v1.37.0", true, map[string]string{"IPv6DualStack": "false"}), []cpWant{cpFail(Warning, subj, "IPv6DualStack is not a valid feature name.")}},
+		{"v1.23", with("v1.23.17", false, map[string]string{"IPv6DualStack": "true"}), []cpWant{cpPass("kubeadm featureGates", "kubeadm before v1.24 takes the IPv6DualStack gate")}},
+	})
+}

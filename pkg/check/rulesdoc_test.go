@@ -17,7 +17,7 @@ func writeRulesDoc(w io.Writer, rules []Rule, examples map[string]Finding) {
 Each finding fails, passes or is skipped. A failure has the rule's severity, or info where the
 cluster is consistently single-stack on purpose. A rule is skipped, with the reason, when a source it
 reads could not be read (the README's Permissions table says which permission each source needs).
-Paths under **Upstream** are in kubernetes/kubernetes.
+Paths under **Upstream** are in kubernetes/kubernetes unless a repository (k3s-io/k3s, ...) is named.
 
 `)
 	fmt.Fprint(w, "| Area | Rules |\n|---|---|\n")

@@ -31,6 +31,8 @@ func TestCheckFromFileExitCodes(t *testing.T) {
 		{"a set with an error, --fail-on=never", []string{"--from-file", filesDir + "/broken/kcm-node-cidr-mask-size-dual", "--fail-on=never"}, ExitOK, ""},
 		{"a set with a warning", []string{"--from-file", filesDir + "/broken/kcm-service-range-differs"}, ExitOK, ""},
 		{"a set with a warning, --fail-on=warning", []string{"--from-file", filesDir + "/broken/kcm-service-range-differs", "--fail-on=warning"}, ExitCheckFailed, ""},
+		{"healthy k3s cluster", []string{"--from-file", filesDir + "/healthy/k3s-dual"}, ExitOK, ""},
+		{"k3s refuses the set", []string{"--from-file", filesDir + "/broken/k3s-service-cidr-family"}, ExitCheckFailed, ""},
 		{"nothing readable", []string{"--from-file", "does/not/exist"}, ExitCheckError, "does/not/exist"},
 		{"--live needs --from-file", []string{"--live"}, ExitCheckError, "--live adds a cluster to a --from-file audit"},
 		{"--probe needs a cluster", []string{"--from-file", filesDir + "/healthy/dual-ipv4", "--probe"}, ExitCheckError, "--probe asks a cluster"},

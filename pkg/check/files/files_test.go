@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -449,12 +450,22 @@ nodeRegistration:
 			t.Errorf("kubeadm %+v", k)
 		}
 	})
-	t.Run("an older kubeadm version", func(t *testing.T) {
-		inDir(t, map[string]string{"old.yaml": "apiVersion: kubeadm.k8s.io/v1beta2\nkind: ClusterConfiguration\n"})
-		f := gatherNothingToAudit(t, Options{}, "old.yaml")
-		wantNotes(t, f, note{"old.yaml", 1, 1, check.Warning, "kind ClusterConfiguration apiVersion kubeadm.k8s.io/v1beta2 is not a configuration check reads (it reads kubeadm.k8s.io/v1beta3, kubeadm.k8s.io/v1beta4); it is a kubeadm v1beta2 configuration, which kubeadm removed in v1.27"})
-		if f.Kubeadm != nil {
-			t.Errorf("kubeadm %+v", f.Kubeadm)
+	t.Run("an older kubeadm version: read, and its version recorded", func(t *testing.T) {
+		inDir(t, map[string]string{"old.yaml": "apiVersion: kubeadm.k8s.io/v1beta2\nkind: ClusterConfiguration\nnetworking:\n  podSubnet: 10.244.0.0/16\n"})
+		f := gather(t, Options{}, "old.yaml")
+		wantNotes(t, f)
+		if k := f.Kubeadm; k == nil || k.PodSubnet == nil || k.PodSubnet.Value != "10.244.0.0/16" {
+			t.Errorf("kubeadm %+v", k)
+		}
+		want := []check.KubeadmDocument{{APIVersion: "kubeadm.k8s.io/v1beta2", Kind: "ClusterConfiguration", At: at("", "file old.yaml, ClusterConfiguration apiVersion", "old.yaml", 1, 13)}}
+		if !reflect.DeepEqual(f.KubeadmDocuments, want) {
+			t.Errorf("kubeadm documents %+v, want %+v", f.KubeadmDocuments, want)
+		}
+	})
+	t.Run("a kind patch's version is kind's", func(t *testing.T) {
+		inDir(t, map[string]string{"kind.yaml": "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nkubeadmConfigPatches:\n- |\n  kind: ClusterConfiguration\n  apiVersion: kubeadm.k8s.io/v1beta3\n"})
+		if f := gather(t, Options{}, "kind.yaml"); len(f.KubeadmDocuments) != 0 {
+			t.Errorf("kubeadm documents %+v", f.KubeadmDocuments)
 		}
 	})
 }

@@ -10,6 +10,11 @@ import (
 
 // kubeadm reads one of kubeadm's configuration documents.
 func (d *doc) kubeadm() {
+	if !d.patch { // a kind patch's version is kind's to choose
+		at := d.At(source.Lookup(d.Root, "apiVersion"))
+		at.Source = d.Where + " apiVersion"
+		d.r.g.f.KubeadmDocuments = append(d.r.g.f.KubeadmDocuments, check.KubeadmDocument{APIVersion: d.APIVersion, Kind: d.kind, At: at})
+	}
 	switch d.kind {
 	case "ClusterConfiguration":
 		d.clusterConfiguration()
@@ -66,6 +71,12 @@ func (d *doc) clusterConfiguration() {
 	}
 	if c.ServiceSubnet != nil {
 		k.ServiceSubnet = c.ServiceSubnet
+	}
+	for name, s := range c.FeatureGates {
+		if k.FeatureGates == nil {
+			k.FeatureGates = map[string]check.Setting{}
+		}
+		k.FeatureGates[name] = s
 	}
 	for component, args := range c.ExtraArgs {
 		if k.ExtraArgs[component] == nil {

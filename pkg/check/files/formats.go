@@ -56,9 +56,9 @@ func Formats() []Format {
 		readDocument: (*doc).staticPod,
 	}, {
 		Name:         "kubeadm",
-		Description:  "kubeadm InitConfiguration, ClusterConfiguration and JoinConfiguration",
+		Description:  "kubeadm InitConfiguration, ClusterConfiguration and JoinConfiguration (v1beta1 to v1beta4, and the experimental v1)",
 		Kinds:        []string{"InitConfiguration", "ClusterConfiguration", "JoinConfiguration"},
-		APIVersions:  []string{source.KubeadmV1beta3, source.KubeadmV1beta4},
+		APIVersions:  source.KubeadmVersions,
 		Patch:        true,
 		readDocument: (*doc).kubeadm,
 	}, {
@@ -154,6 +154,12 @@ func Formats() []Format {
 		Kinds:        []string{"ClusterConfig"},
 		APIVersions:  []string{"eksctl.io/v1alpha5"},
 		readDocument: (*doc).eksctlClusterConfig,
+	}, {
+		Name:        "k3s-config",
+		Description: "k3s and RKE2 config.yaml and config.yaml.d drop-ins, merged per node as k3s merges them",
+		File:        "config.yaml or config.yaml.d/*.yaml under rancher/k3s or rancher/rke2, or a YAML mapping without kind of k3s flags (cluster-cidr, service-cidr, node-ip, ...) to values",
+		matchFile:   isK3sConfig,
+		readFile:    (*fileReader).k3sConfig,
 	}}
 }
 

@@ -48,6 +48,7 @@ func Gather(f *check.Facts, paths []string, opts Options) error {
 	if g.read == 0 {
 		return g.nothingRead(paths)
 	}
+	g.k3sNodes()
 	if !live && !g.understood() {
 		return g.nothingToAudit()
 	}
@@ -59,7 +60,9 @@ func Gather(f *check.Facts, paths []string, opts Options) error {
 // name is how findings name it. It never fails: problems become FileNotes.
 // Sources and the version are left to Gather.
 func AddFile(f *check.Facts, name string, data []byte) {
-	newGatherer(f, Options{}).add(name, data)
+	g := newGatherer(f, Options{})
+	g.add(name, data)
+	g.k3sNodes()
 }
 
 // gatherer is one Gather (or AddFile) call.
@@ -82,6 +85,10 @@ type gatherer struct {
 	// ClusterConfiguration, a kind Cluster, the live ConfigMap) or
 	// "kubespray" (what kubespray's group_vars make it write).
 	kubeadmBy string
+
+	// k3s are the k3s and RKE2 configuration files read: k3sNodes merges
+	// them per node once all are read.
+	k3s []k3sFile
 }
 
 func newGatherer(f *check.Facts, opts Options) *gatherer {

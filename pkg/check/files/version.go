@@ -49,6 +49,6 @@ func (g *gatherer) setVersion(live bool) {
 		f.ServerVersion, f.VersionSource = best.version, best.source
 	default:
 		f.ServerVersion = NewestVersion
-		f.VersionSource = "assumed: " + NewestVersion + ", the newest version the checker knows (the files name none: no image tag, no kubeadm kubernetesVersion); set --kubernetes-version"
+		f.VersionSource = check.AssumedVersion + NewestVersion + ", the newest version the checker knows (the files name none: no image tag, no kubeadm kubernetesVersion); set --kubernetes-version"
 	}
 }

@@ -4,7 +4,8 @@ import "github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 
 // configField is a field of a component's configuration and the flag it
 // stands for: the rules read flags, so a field's setting is stored under
-// its flag's name.
+// its flag's name. featureGates, common to both, is stored as
+// --feature-gates.
 type configField struct {
 	field, flag string
 	list        bool // a list of strings, stored comma-separated
@@ -42,6 +43,9 @@ func componentConfig(d *Document, kind string, fields []configField) check.Compo
 		if v, ok := read(n, f.field); ok && v != "" {
 			c.Settings[f.flag] = d.Setting(n, v, f.field)
 		}
+	}
+	if s, ok := d.featureGatesFlag("featureGates"); ok {
+		c.Settings["feature-gates"] = s
 	}
 	return c
 }

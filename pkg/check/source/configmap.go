@@ -20,7 +20,7 @@ func ParseClusterConfiguration(data []byte, where string) (*check.Kubeadm, error
 	if err != nil {
 		return nil, err
 	}
-	return &check.Kubeadm{Source: where, PodSubnet: nonEmpty(c.PodSubnet), ServiceSubnet: nonEmpty(c.ServiceSubnet), ExtraArgs: c.ExtraArgs}, nil
+	return &check.Kubeadm{Source: where, PodSubnet: nonEmpty(c.PodSubnet), ServiceSubnet: nonEmpty(c.ServiceSubnet), ExtraArgs: c.ExtraArgs, FeatureGates: c.FeatureGates}, nil
 }
 
 // nonEmpty drops an empty subnet: kubeadm omits an unset one from the
