@@ -34,14 +34,7 @@ func (d *doc) capiFor() *check.CAPI {
 // them anchors it when no kubeadm file did.
 func (d *doc) capiKubeadmFacts() *check.Kubeadm {
 	g := d.r.g
-	if g.f.Kubeadm == nil {
-		g.f.Kubeadm = &check.Kubeadm{}
-	}
-	k := g.f.Kubeadm
-	if k.ExtraArgs == nil {
-		k.ExtraArgs = map[string]map[string]check.Setting{}
-	}
-	g.found[check.SourceKubeadm] = true
+	k := g.kubeadm()
 	if g.kubeadmBy == "" {
 		at := d.At(d.Root)
 		k.Source, k.File, k.Line = d.Where, at.File, at.Line

@@ -36,14 +36,7 @@ const initOnly = " (no ClusterConfiguration: kubeadm's defaults)"
 // else did; a kind patch merges into kind's own configuration.
 func (d *doc) kubeadmFor(anchors bool) *check.Kubeadm {
 	g := d.r.g
-	if g.f.Kubeadm == nil {
-		g.f.Kubeadm = &check.Kubeadm{}
-	}
-	k := g.f.Kubeadm
-	if k.ExtraArgs == nil {
-		k.ExtraArgs = map[string]map[string]check.Setting{}
-	}
-	g.found[check.SourceKubeadm] = true
+	k := g.kubeadm()
 	at := d.At(d.Root)
 	switch {
 	case d.patch:
@@ -114,4 +107,18 @@ func (d *doc) kubeletExtraArgs() {
 	}
 	at := d.At(d.Root)
 	d.r.g.component(check.Component{Kind: check.Kubelet, Instance: d.r.name, Source: d.Where + " " + field, Settings: args, File: at.File, Line: at.Line})
+}
+
+// kubeadm is the facts' kubeadm configuration, made on first use: every
+// format that configures kubeadm (its own files, kind, Cluster API,
+// kubespray) adds to the one kubeadm reads.
+func (g *gatherer) kubeadm() *check.Kubeadm {
+	if g.f.Kubeadm == nil {
+		g.f.Kubeadm = &check.Kubeadm{}
+	}
+	if g.f.Kubeadm.ExtraArgs == nil {
+		g.f.Kubeadm.ExtraArgs = map[string]map[string]check.Setting{}
+	}
+	g.found[check.SourceKubeadm] = true
+	return g.f.Kubeadm
 }
