@@ -8,7 +8,7 @@ package files_test
 //     files of a healthy dual-stack cluster, yields no failing finding; its
 //     <name>.expect.yaml beside it lists what the audit must read from it, and where.
 //   - TestAcceptanceBroken: each testdata/files/broken/<name> set holds one
-//     deliberate mistake; its expect.yaml lists exactly the failing findings
+//     deliberate mistake; <name>.expect.yaml beside it lists exactly the failing findings
 //     (rule, severity, file:line[:column]) the audit must report.
 //   - TestAcceptanceUpstreamCases: the error cases of the upstream validation
 //     (kube-apiserver service ranges, controller-manager CIDRs and masks,
@@ -36,13 +36,10 @@ import (
 // fixtures is testdata/files, from this package's directory.
 const fixtures = "../../../testdata/files"
 
-// expectFile names the expectation inside a broken set; it is not an input.
-// A healthy set's is beside it (healthy/<name>.expect.yaml), so that the
-// set itself stays a healthy cluster's files and nothing more.
-const (
-	expectFile          = "expect.yaml"
-	healthyExpectSuffix = ".expect.yaml"
-)
+// expectSuffix names a set's expectation, beside the set
+// (<group>/<name>.expect.yaml), so that the set holds a cluster's files and
+// nothing more.
+const expectSuffix = ".expect.yaml"
 
 // audit gathers paths with the files gatherer and runs every rule.
 func audit(t *testing.T, paths []string, opts files.Options) (*check.Facts, []check.Finding) {
@@ -66,8 +63,8 @@ func audit(t *testing.T, paths []string, opts files.Options) (*check.Facts, []ch
 	return f, findings
 }
 
-// auditSet gathers a fixture set: every entry of dir but expect.yaml
-// (directories are passed as such, so that Gather walks them).
+// auditSet gathers a fixture set: every entry of dir (directories are
+// passed as such, so that Gather walks them).
 func auditSet(t *testing.T, dir string) (*check.Facts, []check.Finding) {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
@@ -76,9 +73,7 @@ func auditSet(t *testing.T, dir string) (*check.Facts, []check.Finding) {
 	}
 	var paths []string
 	for _, e := range entries {
-		if e.Name() != expectFile {
-			paths = append(paths, filepath.Join(dir, e.Name()))
-		}
+		paths = append(paths, filepath.Join(dir, e.Name()))
 	}
 	if len(paths) == 0 {
 		t.Fatalf("%s: no input files", dir)
@@ -276,16 +271,16 @@ type expectedSetting struct {
 
 func readHealthyExpectation(t *testing.T, dir string) healthyExpectation {
 	t.Helper()
-	data, err := os.ReadFile(dir + healthyExpectSuffix)
+	data, err := os.ReadFile(dir + expectSuffix)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var e healthyExpectation
 	if err := yaml.UnmarshalStrict(data, &e); err != nil {
-		t.Fatalf("%s%s: %v", dir, healthyExpectSuffix, err)
+		t.Fatalf("%s%s: %v", dir, expectSuffix, err)
 	}
 	if strings.TrimSpace(e.Cluster) == "" || len(e.Families) == 0 || e.Stack == "" || e.Version == "" || len(e.Read) == 0 {
-		t.Fatalf("%s%s: needs a cluster, families, a stack, a version and values to read", dir, healthyExpectSuffix)
+		t.Fatalf("%s%s: needs a cluster, families, a stack, a version and values to read", dir, expectSuffix)
 	}
 	return e
 }
@@ -415,7 +410,7 @@ func TestAcceptanceHealthy(t *testing.T) {
 	}
 }
 
-// expectation is a broken set's expect.yaml.
+// expectation is a broken set's <name>.expect.yaml.
 type expectation struct {
 	// Mistake says, for people, what is wrong in the set.
 	Mistake  string            `json:"mistake"`
@@ -449,16 +444,16 @@ func (e expectedFinding) matches(dir string, f check.Finding) bool {
 
 func readExpectation(t *testing.T, dir string) expectation {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, expectFile))
+	data, err := os.ReadFile(dir + expectSuffix)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var e expectation
 	if err := yaml.UnmarshalStrict(data, &e); err != nil {
-		t.Fatalf("%s/%s: %v", dir, expectFile, err)
+		t.Fatalf("%s%s: %v", dir, expectSuffix, err)
 	}
 	if strings.TrimSpace(e.Mistake) == "" || len(e.Findings) == 0 {
-		t.Fatalf("%s/%s: needs a mistake and at least one finding", dir, expectFile)
+		t.Fatalf("%s%s: needs a mistake and at least one finding", dir, expectSuffix)
 	}
 	known := map[string]bool{}
 	for _, r := range check.Rules() {
@@ -466,15 +461,15 @@ func readExpectation(t *testing.T, dir string) expectation {
 	}
 	for _, x := range e.Findings {
 		if !known[x.ID] || (x.Severity != check.Error && x.Severity != check.Warning) || x.Line < 1 {
-			t.Fatalf("%s/%s: bad expectation %v (unknown rule, severity not warning/error, or no line)", dir, expectFile, x)
+			t.Fatalf("%s%s: bad expectation %v (unknown rule, severity not warning/error, or no line)", dir, expectSuffix, x)
 		}
 		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(x.File)))
 		if err != nil {
-			t.Fatalf("%s/%s: %v: %v", dir, expectFile, x, err)
+			t.Fatalf("%s%s: %v: %v", dir, expectSuffix, x, err)
 		}
 		lines := strings.Split(string(data), "\n")
 		if x.Line > len(lines) || x.Column > len(lines[x.Line-1]) {
-			t.Fatalf("%s/%s: %v points past the end of the file or line", dir, expectFile, x)
+			t.Fatalf("%s%s: %v points past the end of the file or line", dir, expectSuffix, x)
 		}
 	}
 	return e
@@ -908,7 +903,7 @@ func TestAcceptanceFixturesAreDistinct(t *testing.T) {
 	read := func(dir string) map[string]string {
 		out := map[string]string{}
 		err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() || d.Name() == expectFile {
+			if err != nil || d.IsDir() {
 				return err
 			}
 			data, err := os.ReadFile(p)
