@@ -153,8 +153,10 @@ type Facts struct {
 	// kubeadm-shaped or unknown cluster).
 	Distribution       string
 	DistributionSource string
-	// K0s, Talos and CAPI are those distributions' own configuration,
-	// nil when the files hold none (facts_distributions.go).
+	// The distributions' own configurations (facts_<distribution>.go),
+	// nil when the files hold none; what they set for kube-apiserver,
+	// kube-controller-manager, kube-proxy and the kubelet is in Components
+	// and Kubeadm, like any other cluster's.
 	K0s   *K0s
 	Talos *Talos
 	CAPI  *CAPI
