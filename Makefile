@@ -63,7 +63,7 @@ test-unit:
 ## minimisation is capped: Go otherwise stalls for minutes on each new input
 FUZZTIME ?= 2m
 FUZZ_TARGETS = ./pkg/check:FuzzIPLists ./pkg/check/source:FuzzParseFlags ./pkg/check:FuzzRulesOnFlags \
-	./pkg/dualstack:FuzzPairEndpoints ./pkg/check/files:FuzzAddFile
+	./pkg/check/source:FuzzNodeArgs ./pkg/dualstack:FuzzPairEndpoints ./pkg/check/files:FuzzAddFile
 fuzz:
 	@for target in $(FUZZ_TARGETS); do \
 		pkg=$${target%%:*}; name=$${target##*:}; \
