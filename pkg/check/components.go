@@ -56,19 +56,21 @@ var (
 	apiServers         = instancesOf(APIServer, "no kube-apiserver instance found")
 	controllerManagers = instancesOf(ControllerManager, "no kube-controller-manager instance found")
 	kubeProxies        = instancesOf(KubeProxy, "no kube-proxy configuration found")
-	kubeadmConfig      = &Scope{Subject: "kubeadm", Empty: func(f *Facts) string {
-		if f.Kubeadm == nil {
-			return "no kubeadm ClusterConfiguration (not a kubeadm cluster)"
-		}
-		return ""
-	}}
+	kubeadmConfig      = scopeOf("kubeadm", "no kubeadm ClusterConfiguration (not a kubeadm cluster)", func(f *Facts) bool { return f.Kubeadm != nil })
 )
 
 func instancesOf(kind, none string) *Scope {
-	return &Scope{Subject: kind, Empty: func(f *Facts) string {
-		if len(f.ComponentsOf(kind)) == 0 {
-			return none
+	return scopeOf(kind, none, func(f *Facts) bool { return len(f.ComponentsOf(kind)) > 0 })
+}
+
+// scopeOf is the Scope of the rules about subject (a component, a
+// distribution's configuration): when has says the facts hold none of it,
+// none says so.
+func scopeOf(subject, none string, has func(*Facts) bool) *Scope {
+	return &Scope{Subject: subject, Empty: func(f *Facts) string {
+		if has(f) {
+			return ""
 		}
-		return ""
+		return none
 	}}
 }

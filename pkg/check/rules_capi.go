@@ -15,12 +15,7 @@ import (
 var capiRules = []Rule{capiCIDRBlocks, capiKubeadmNetworking}
 
 // capiCluster scopes the Cluster API rules to a Cluster.
-var capiCluster = &Scope{Subject: "capi", Empty: func(f *Facts) string {
-	if f.CAPI == nil || f.CAPI.Source == "" {
-		return "no Cluster API Cluster (not a Cluster API cluster)"
-	}
-	return ""
-}}
+var capiCluster = scopeOf("capi", "no Cluster API Cluster (not a Cluster API cluster)", func(f *Facts) bool { return f.CAPI != nil && f.CAPI.Source != "" })
 
 var capiCIDRBlocks = Rule{
 	ID:        "capi-cidr-blocks",

@@ -19,12 +19,7 @@ const eksctlValidation = "eksctl-io/eksctl pkg/apis/eksctl.io/v1alpha5/validatio
 const eksctlDocs = "https://eksctl.io/usage/vpc-ip-family/ (eksctl-io/eksctl userdocs/src/usage/vpc-ip-family.md); https://docs.aws.amazon.com/eks/latest/userguide/cni-ipv6.html"
 
 // eksClusterConfig scopes the rules to an eksctl ClusterConfig.
-var eksClusterConfig = &Scope{Subject: "eks", Empty: func(f *Facts) string {
-	if f.EKS == nil {
-		return "no eksctl ClusterConfig (not an EKS cluster made with eksctl)"
-	}
-	return ""
-}}
+var eksClusterConfig = scopeOf("eks", "no eksctl ClusterConfig (not an EKS cluster made with eksctl)", func(f *Facts) bool { return f.EKS != nil })
 
 var eksSingleStack = Rule{
 	ID:        "eks-single-stack",

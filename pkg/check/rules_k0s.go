@@ -12,12 +12,7 @@ import (
 var k0sRules = []Rule{k0sNetworkCIDRs, k0sIPv6SingleStack, k0sDualStack, k0sDualStackDisabled, k0sPrimaryAddressFamily}
 
 // k0sConfig scopes the k0s rules to a k0s ClusterConfig.
-var k0sConfig = &Scope{Subject: "k0s", Empty: func(f *Facts) string {
-	if f.K0s == nil {
-		return "no k0s ClusterConfig (not a k0s cluster)"
-	}
-	return ""
-}}
+var k0sConfig = scopeOf("k0s", "no k0s ClusterConfig (not a k0s cluster)", func(f *Facts) bool { return f.K0s != nil })
 
 // k0sErrorPrefix is how k0s prefixes the network's errors
 // (ClusterConfig.Validate, ClusterSpec.Validate).

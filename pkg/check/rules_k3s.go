@@ -13,12 +13,7 @@ var k3sRules = []Rule{k3sConfigValues, k3sCIDRFamilies, k3sNodeIPFamilies}
 
 // k3sConfigs scopes the k3s rules: only k3s and RKE2 configurations feed
 // them.
-var k3sConfigs = &Scope{Subject: "k3s", Empty: func(f *Facts) string {
-	if len(f.K3s) == 0 {
-		return "no k3s or RKE2 configuration (not a k3s or RKE2 cluster)"
-	}
-	return ""
-}}
+var k3sConfigs = scopeOf("k3s", "no k3s or RKE2 configuration (not a k3s or RKE2 cluster)", func(f *Facts) bool { return len(f.K3s) > 0 })
 
 var k3sConfigValues = Rule{
 	ID:        "k3s-config-values",

@@ -18,12 +18,7 @@ const kubesprayValidation = "kubernetes-sigs/kubespray roles/validate_inventory/
 const kubesprayDocs = "https://kubespray.io/#/docs/ansible/vars (kubernetes-sigs/kubespray docs/ansible/vars.md, \"Enabling Dual Stack (IPV4 + IPV6) or IPV6 only networking\")"
 
 // kubesprayInventory scopes the rules to kubespray group_vars.
-var kubesprayInventory = &Scope{Subject: "kubespray", Empty: func(f *Facts) string {
-	if f.Kubespray == nil {
-		return "no kubespray group_vars (not a kubespray inventory)"
-	}
-	return ""
-}}
+var kubesprayInventory = scopeOf("kubespray", "no kubespray group_vars (not a kubespray inventory)", func(f *Facts) bool { return f.Kubespray != nil })
 
 var kubesprayNetworkRanges = Rule{
 	ID:        "kubespray-network-ranges",

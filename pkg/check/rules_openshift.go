@@ -21,12 +21,7 @@ const openshiftValidation = "openshift/installer pkg/types/validation/installcon
 const openshiftDocs = "https://docs.okd.io/latest/installing/installing_bare_metal/installing-bare-metal-network-customizations.html; openshift/openshift-docs modules/ipi-install-modifying-install-config-for-dual-stack-network.adoc"
 
 // openshiftInstallConfig scopes the rules to an install-config.yaml.
-var openshiftInstallConfig = &Scope{Subject: "openshift", Empty: func(f *Facts) string {
-	if f.OpenShift == nil {
-		return "no OpenShift install-config.yaml (not an OpenShift installation)"
-	}
-	return ""
-}}
+var openshiftInstallConfig = scopeOf("openshift", "no OpenShift install-config.yaml (not an OpenShift installation)", func(f *Facts) bool { return f.OpenShift != nil })
 
 var openshiftNetworks = Rule{
 	ID:        "openshift-networks",

@@ -13,12 +13,7 @@ import (
 var talosRules = []Rule{talosNetworkSubnets, talosNetworkSubnetCount, talosNetworkConflict, talosKubeletValidSubnets}
 
 // talosConfig scopes the Talos rules to Talos machine configurations.
-var talosConfig = &Scope{Subject: "talos", Empty: func(f *Facts) string {
-	if f.Talos == nil {
-		return "no Talos machine configuration (not a Talos cluster)"
-	}
-	return ""
-}}
+var talosConfig = scopeOf("talos", "no Talos machine configuration (not a Talos cluster)", func(f *Facts) bool { return f.Talos != nil })
 
 // Constants of siderolabs/talos pkg/machinery (constants/constants.go,
 // config/types/k8s/network.go).
