@@ -174,7 +174,7 @@ func checkKCMNodeMask(f *Facts, r *Reporter) {
 		}
 		for i, cidr := range k.cidrs {
 			ones, _ := cidr.Mask.Size()
-			if cidr.IP.To4() == nil && masks[i]-ones > 16 {
+			if netutils.IsIPv6CIDR(cidr) && masks[i]-ones > 16 {
 				r.Fail(subject, at, "New CIDR set failed; the node CIDR size is too big (%s with IPv6 node mask /%d: %d bits apart, at most 16 — use an IPv6 cluster CIDR of /%d or longer, or a node mask of /%d or shorter)", cidr, masks[i], masks[i]-ones, masks[i]-16, ones+16)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"net"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	netutils "k8s.io/utils/net"
 )
 
 // k0sRules are the k0s rules, in report order: k0s's own validation of its
@@ -46,10 +47,10 @@ func checkK0sNetworkCIDRs(f *Facts, r *Reporter) {
 	if !podOK || !svcOK {
 		return
 	}
-	if isIPv4Net(pod) != isIPv4Net(svc) {
+	if netutils.IsIPv4CIDR(pod) != netutils.IsIPv4CIDR(svc) {
 		k0sFail(r, "podCIDR", k.PodCIDR, "podCIDR and serviceCIDR must be both IPv4 or IPv6")
 	}
-	if ones, bits := svc.Mask.Size(); !isIPv4Net(svc) && bits == 128 && ones > 108 {
+	if ones, bits := svc.Mask.Size(); !netutils.IsIPv4CIDR(svc) && bits == 128 && ones > 108 {
 		k0sFail(r, "serviceCIDR", k.ServiceCIDR, "IPv6 service CIDR prefix must be <= 108")
 	}
 }
@@ -70,7 +71,7 @@ func checkK0sIPv6SingleStack(f *Facts, r *Reporter) {
 	k := f.K0s
 	pod, podOK := k0sCIDR(k.PodCIDR.Value)
 	_, svcOK := k0sCIDR(k.ServiceCIDR.Value)
-	if !podOK || !svcOK || isIPv4Net(pod) || k.DualStack.Value == "true" {
+	if !podOK || !svcOK || netutils.IsIPv4CIDR(pod) || k.DualStack.Value == "true" {
 		return // not single-stack IPv6, or k0s-network-cidrs reports it
 	}
 	const msg = "feature gate IPv6SingleStack must be explicitly enabled to use IPv6 single stack"
@@ -104,21 +105,21 @@ func checkK0sDualStack(f *Facts, r *Reporter) {
 	}
 	if n, ok := k0sCIDR(k.IPv6PodCIDR.Value); !ok {
 		k0sFail(r, "dualStack.IPv6podCIDR", k.IPv6PodCIDR, "invalid CIDR address")
-	} else if isIPv4Net(n) {
+	} else if netutils.IsIPv4CIDR(n) {
 		k0sFail(r, "dualStack.IPv6podCIDR", k.IPv6PodCIDR, "must be an IPv6 CIDR, not IPv4")
 	}
 	if n, ok := k0sCIDR(k.IPv6ServiceCIDR.Value); !ok {
 		k0sFail(r, "dualStack.IPv6serviceCIDR", k.IPv6ServiceCIDR, "invalid CIDR address")
-	} else if isIPv4Net(n) {
+	} else if netutils.IsIPv4CIDR(n) {
 		k0sFail(r, "dualStack.IPv6serviceCIDR", k.IPv6ServiceCIDR, "must be an IPv6 CIDR, not IPv4")
 	} else if ones, bits := n.Mask.Size(); bits-ones > 20 {
 		k0sFail(r, "dualStack.IPv6serviceCIDR", k.IPv6ServiceCIDR, "IPv6 service CIDR prefix must be <= 108")
 	}
 	// An unparsable podCIDR or serviceCIDR counts as not IPv4 here too.
-	if n, ok := k0sCIDR(k.PodCIDR.Value); !ok || !isIPv4Net(n) {
+	if n, ok := k0sCIDR(k.PodCIDR.Value); !ok || !netutils.IsIPv4CIDR(n) {
 		k0sFail(r, "podCIDR", k.PodCIDR, "if DualStack is enabled, podCIDR must be IPv4")
 	}
-	if n, ok := k0sCIDR(k.ServiceCIDR.Value); !ok || !isIPv4Net(n) {
+	if n, ok := k0sCIDR(k.ServiceCIDR.Value); !ok || !netutils.IsIPv4CIDR(n) {
 		k0sFail(r, "serviceCIDR", k.ServiceCIDR, "if DualStack is enabled, serviceCIDR must be IPv4")
 	}
 }
@@ -174,9 +175,6 @@ func k0sCIDR(s string) (*net.IPNet, bool) {
 	_, n, err := net.ParseCIDR(s)
 	return n, err == nil
 }
-
-// isIPv4Net says whether a parsed CIDR is IPv4 (IP.To4, as k0s checks).
-func isIPv4Net(n *net.IPNet) bool { return n.IP.To4() != nil }
 
 func k0sSubject(fieldName string) string { return "k0s spec.network." + fieldName }
 

@@ -44,11 +44,7 @@ func (f *Facts) Families() []corev1.IPFamily {
 	if !ok {
 		return nil
 	}
-	var out []corev1.IPFamily
-	for _, c := range cidrs {
-		out = append(out, familyOfCIDR(c))
-	}
-	return out
+	return familiesOfCIDRs(cidrs)
 }
 
 // DualStack says whether the service ranges name both families.
