@@ -37,64 +37,59 @@ var openshiftNetworks = Rule{
 
 func checkOpenShiftNetworks(f *Facts, r *Reporter) {
 	o := f.OpenShift
-	machines := openshiftParse(r, o.MachineNetwork.CIDRs, "networking.machineNetwork", func(i int) string { return fmt.Sprintf("networking.machineNetwork[%d]", i) })
-	services := openshiftParse(r, o.ServiceNetwork.CIDRs, "networking.serviceNetwork", func(i int) string { return fmt.Sprintf("networking.serviceNetwork[%d]", i) })
-	clusters := openshiftParse(r, openshiftClusterCIDRs(o), "networking.clusterNetwork", func(i int) string { return fmt.Sprintf("networking.clusterNetwork[%d].cidr", i) })
-	fail := func(subject string, at Setting, path string, n *net.IPNet, detail string) {
-		r.Fail("openshift "+subject, at, "%s", field.Invalid(field.NewPath(path), n.String(), detail).Error())
+	machines := openshiftParse(r, o.MachineNetwork.CIDRs, "networking.machineNetwork", "networking.machineNetwork[%d]")
+	services := openshiftParse(r, o.ServiceNetwork.CIDRs, "networking.serviceNetwork", "networking.serviceNetwork[%d]")
+	clusters := openshiftParse(r, openshiftClusterCIDRs(o), "networking.clusterNetwork", "networking.clusterNetwork[%d].cidr")
+	fail := func(c openshiftCIDR, detail string) {
+		r.Fail("openshift "+c.path, c.at, "%s", field.Invalid(field.NewPath(c.path), c.ipnet.String(), detail).Error())
+	}
+	// valid says whether c parsed and is a network the installer takes,
+	// reporting one it refuses: the installer stops at an invalid CIDR.
+	valid := func(c openshiftCIDR, check func(*net.IPNet) error) bool {
+		if c.ipnet == nil {
+			return false
+		}
+		if err := check(c.ipnet); err != nil {
+			fail(c, err.Error())
+			return false
+		}
+		return true
+	}
+	// overlapsEach reports c's overlap with each of others, numbered as
+	// the installer numbers them in format.
+	overlapsEach := func(c openshiftCIDR, others []openshiftCIDR, format string) {
+		for j, other := range others {
+			if other.ipnet != nil && openshiftOverlap(c.ipnet, other.ipnet) {
+				fail(c, fmt.Sprintf(format, j))
+			}
+		}
+	}
+	overlapsMachines := func(c openshiftCIDR) bool {
+		return slices.ContainsFunc(machines, func(m openshiftCIDR) bool { return m.ipnet != nil && openshiftOverlap(c.ipnet, m.ipnet) })
 	}
 	for i, m := range machines {
-		if m.ipnet == nil {
-			continue
-		}
-		if err := openshiftSubnetCIDR(m.ipnet); err != nil {
-			fail(m.path, m.at, m.path, m.ipnet, err.Error())
-			continue // the installer stops at an invalid CIDR
-		}
-		for j, other := range machines[:i] {
-			if other.ipnet != nil && openshiftOverlap(m.ipnet, other.ipnet) {
-				fail(m.path, m.at, m.path, m.ipnet, fmt.Sprintf("machine network must not overlap with machine network %d", j))
-			}
+		if valid(m, openshiftSubnetCIDR) {
+			overlapsEach(m, machines[:i], "machine network must not overlap with machine network %d")
 		}
 	}
 	for i, s := range services {
-		if s.ipnet == nil {
+		if !valid(s, openshiftServiceSubnetCIDR) {
 			continue
 		}
-		if err := openshiftServiceSubnetCIDR(s.ipnet); err != nil {
-			fail(s.path, s.at, s.path, s.ipnet, err.Error())
-			continue
+		if overlapsMachines(s) {
+			fail(s, "service network must not overlap with any of the machine networks")
 		}
-		if slices.ContainsFunc(machines, func(m openshiftCIDR) bool { return m.ipnet != nil && openshiftOverlap(s.ipnet, m.ipnet) }) {
-			fail(s.path, s.at, s.path, s.ipnet, "service network must not overlap with any of the machine networks")
-		}
-		for j, other := range services[:i] {
-			if other.ipnet != nil && openshiftOverlap(s.ipnet, other.ipnet) {
-				fail(s.path, s.at, s.path, s.ipnet, fmt.Sprintf("service network must not overlap with service network %d", j))
-			}
-		}
+		overlapsEach(s, services[:i], "service network must not overlap with service network %d")
 	}
 	for i, c := range clusters {
-		if c.ipnet == nil {
+		if !valid(c, openshiftSubnetCIDR) {
 			continue
 		}
-		if err := openshiftSubnetCIDR(c.ipnet); err != nil {
-			fail(c.path, c.at, c.path, c.ipnet, err.Error())
-			continue
+		if overlapsMachines(c) {
+			fail(c, "cluster network must not overlap with any of the machine networks")
 		}
-		if slices.ContainsFunc(machines, func(m openshiftCIDR) bool { return m.ipnet != nil && openshiftOverlap(c.ipnet, m.ipnet) }) {
-			fail(c.path, c.at, c.path, c.ipnet, "cluster network must not overlap with any of the machine networks")
-		}
-		for j, s := range services {
-			if s.ipnet != nil && openshiftOverlap(c.ipnet, s.ipnet) {
-				fail(c.path, c.at, c.path, c.ipnet, fmt.Sprintf("cluster network must not overlap with service network %d", j))
-			}
-		}
-		for j, other := range clusters[:i] {
-			if other.ipnet != nil && openshiftOverlap(c.ipnet, other.ipnet) {
-				fail(c.path, c.at, c.path, c.ipnet, fmt.Sprintf("cluster network must not overlap with cluster network %d", j))
-			}
-		}
+		overlapsEach(c, services, "cluster network must not overlap with service network %d")
+		overlapsEach(c, clusters[:i], "cluster network must not overlap with cluster network %d")
 	}
 }
 
@@ -277,8 +272,8 @@ func checkOpenShiftHostPrefix(f *Facts, r *Reporter) {
 		prefixes[i], _ = strconv.Atoi(cn.HostPrefix.Value) // unset: 0 (a non-integer is a file note)
 	}
 	for i, cn := range o.ClusterNetwork {
-		ip, n, err := net.ParseCIDR(cn.CIDR.Value)
-		if err != nil || openshiftSubnetCIDR(&net.IPNet{IP: ip, Mask: n.Mask}) != nil {
+		n, err := openshiftIPNet(cn.CIDR.Value)
+		if err != nil || openshiftSubnetCIDR(n) != nil {
 			continue // openshift-networks: the installer stops at an invalid CIDR
 		}
 		prefix := prefixes[i]
@@ -297,7 +292,7 @@ func checkOpenShiftHostPrefix(f *Facts, r *Reporter) {
 		case prefix < 0:
 			fail("hostPrefix must be positive")
 		case prefix < ones:
-			fail("cluster network host subnetwork prefix must not be larger size than CIDR " + (&net.IPNet{IP: ip, Mask: n.Mask}).String())
+			fail("cluster network host subnetwork prefix must not be larger size than CIDR " + n.String())
 		case bits == 32:
 			for j, earlier := range o.ClusterNetwork[:i] {
 				if openshiftIsV4(earlier.CIDR) && prefixes[j] != prefix {
@@ -327,21 +322,31 @@ type openshiftCIDR struct {
 	ipnet *net.IPNet
 }
 
-// openshiftParse parses a networking list as the installer's ipnet does
-// (net.ParseCIDR, keeping the address as written); an entry that does not
-// parse is reported: the installer cannot read the file.
-func openshiftParse(r *Reporter, cidrs []Setting, list string, path func(int) string) []openshiftCIDR {
+// openshiftParse parses a networking list (openshiftIPNet), each entry's
+// path pathFormat with its index; an entry that does not parse is
+// reported: the installer cannot read the file.
+func openshiftParse(r *Reporter, cidrs []Setting, list, pathFormat string) []openshiftCIDR {
 	out := make([]openshiftCIDR, len(cidrs))
 	for i, s := range cidrs {
-		out[i] = openshiftCIDR{path: path(i), at: s}
-		ip, n, err := net.ParseCIDR(s.Value)
+		out[i] = openshiftCIDR{path: fmt.Sprintf(pathFormat, i), at: s}
+		n, err := openshiftIPNet(s.Value)
 		if err != nil {
 			r.Fail("openshift "+out[i].path, s, "%s: %v (openshift-install cannot read %s)", out[i].path, err, list)
 			continue
 		}
-		out[i].ipnet = &net.IPNet{IP: ip, Mask: n.Mask}
+		out[i].ipnet = n
 	}
 	return out
+}
+
+// openshiftIPNet parses a CIDR as the installer's ipnet does: net.ParseCIDR,
+// keeping the address as written (10.0.0.1/16 stays so).
+func openshiftIPNet(value string) (*net.IPNet, error) {
+	ip, n, err := net.ParseCIDR(value)
+	if err != nil {
+		return nil, err
+	}
+	return &net.IPNet{IP: ip, Mask: n.Mask}, nil
 }
 
 // openshiftSubnetCIDR is pkg/validate SubnetCIDR.
@@ -409,36 +414,30 @@ func openshiftServiceFamilies(o *OpenShift) (v4, v6 bool) {
 // openshiftFamilies says which families a list's parsable CIDRs have.
 func openshiftFamilies(cidrs []Setting) (v4, v6 bool) {
 	for _, s := range cidrs {
-		if _, _, err := net.ParseCIDR(s.Value); err != nil {
-			continue
-		}
-		if openshiftIsV4(s) {
-			v4 = true
-		} else {
-			v6 = true
+		if _, err := openshiftIPNet(s.Value); err == nil {
+			v4 = v4 || openshiftIsV4(s)
+			v6 = v6 || !openshiftIsV4(s)
 		}
 	}
 	return v4, v6
 }
 
-// openshiftIsV4 says whether a CIDR's address is IPv4 (To4, as the
-// installer tells).
+// openshiftIsV4 says whether a CIDR parses with an IPv4 address (To4, as
+// the installer tells).
 func openshiftIsV4(s Setting) bool {
-	ip, _, err := net.ParseCIDR(s.Value)
-	return err == nil && ip.To4() != nil
+	n, err := openshiftIPNet(s.Value)
+	return err == nil && n.IP.To4() != nil
 }
 
 // openshiftJoin is how the installer quotes a list (ipnetworksToStrings
 // joined with ", ").
 func openshiftJoin(cidrs []Setting) string {
-	var out []string
-	for _, s := range cidrs {
-		ip, n, err := net.ParseCIDR(s.Value)
-		if err != nil {
-			out = append(out, s.Value)
-			continue
+	out := make([]string, len(cidrs))
+	for i, s := range cidrs {
+		out[i] = s.Value
+		if n, err := openshiftIPNet(s.Value); err == nil {
+			out[i] = n.String()
 		}
-		out = append(out, (&net.IPNet{IP: ip, Mask: n.Mask}).String())
 	}
 	return strings.Join(out, ", ")
 }
