@@ -273,12 +273,7 @@ func kubeadmAPIServer(k *Kubeadm) (c Component, ok bool) {
 		return Component{}, false
 	}
 	c = Component{Kind: APIServer, Instance: "kubeadm", Source: k.Source + " (the kube-apiserver kubeadm generates)", File: k.File, Line: k.Line, Settings: map[string]Setting{}}
-	svc := kubeadmAt(k, " (networking.serviceSubnet unset: default "+kubeadmDefaultServices+")")
-	svc.Value = kubeadmDefaultServices
-	if k.ServiceSubnet != nil && k.ServiceSubnet.Value != "" {
-		svc = *k.ServiceSubnet
-	}
-	c.Settings["service-cluster-ip-range"] = svc
+	c.Settings["service-cluster-ip-range"] = kubeadmServices(k)
 	c.Settings["advertise-address"] = *k.AdvertiseAddress
 	for name, s := range k.ExtraArgs["apiServer"] {
 		c.Settings[name] = s

@@ -120,17 +120,14 @@ func checkKubeadmMatchesControlPlane(f *Facts, r *Reporter) {
 	}
 	// getAPIServerCommand: --service-cluster-ip-range=serviceSubnet unless
 	// apiServer.extraArgs override it.
-	svcWant, svcAt := kubeadmDefaultServices, kubeadmAt(k, " (networking.serviceSubnet unset: default "+kubeadmDefaultServices+")")
-	if k.ServiceSubnet != nil && k.ServiceSubnet.Value != "" {
-		svcWant, svcAt = k.ServiceSubnet.Value, *k.ServiceSubnet
-	}
+	svc := kubeadmServices(k)
 	if s, ok := k.ExtraArgs["apiServer"]["service-cluster-ip-range"]; ok {
-		svcWant, svcAt = s.Value, s
+		svc = s
 	}
 	for _, c := range servers {
 		rg := apiserverRangesOf(c)
-		if want := normalizeCIDRs(strings.Split(svcWant, ",")); !slices.Equal(rg.effective, want) {
-			r.Fail(flagSubject(c, "service-cluster-ip-range"), rg.at, "%s runs with service range %s but kubeadm's ClusterConfiguration says %s (%s): kubeadm upgrade regenerates the manifest from the ClusterConfiguration and would change the range", componentName(c), strings.Join(rg.effective, ","), svcWant, svcAt.Source)
+		if want := normalizeCIDRs(strings.Split(svc.Value, ",")); !slices.Equal(rg.effective, want) {
+			r.Fail(flagSubject(c, "service-cluster-ip-range"), rg.at, "%s runs with service range %s but kubeadm's ClusterConfiguration says %s (%s): kubeadm upgrade regenerates the manifest from the ClusterConfiguration and would change the range", componentName(c), strings.Join(rg.effective, ","), svc.Value, svc.Source)
 		}
 	}
 	// getControllerManagerCommand: --cluster-cidr=podSubnet when set,
@@ -172,13 +169,9 @@ var kubeadmDNSServiceIP = Rule{
 
 func checkKubeadmDNSServiceIP(f *Facts, r *Reporter) {
 	const subject = "service/kube-system/kube-dns"
-	k := f.Kubeadm
-	list, at := kubeadmDefaultServices, kubeadmAt(k, " (networking.serviceSubnet unset: default "+kubeadmDefaultServices+")")
-	if k.ServiceSubnet != nil && k.ServiceSubnet.Value != "" {
-		list, at = k.ServiceSubnet.Value, *k.ServiceSubnet
-	}
+	at := kubeadmServices(f.Kubeadm)
 	// GetDNSIP / GetKubernetesServiceCIDR: the first serviceSubnet entry.
-	subnets, err := netutils.ParseCIDRs(strings.Split(list, ","))
+	subnets, err := netutils.ParseCIDRs(strings.Split(at.Value, ","))
 	if err != nil || len(subnets) == 0 {
 		r.Pass(subject, Setting{}, "kubeadm serviceSubnet does not parse (kubeadm-service-subnet): nothing to check")
 		return
@@ -206,6 +199,17 @@ const (
 	kubeadmNodeMaskMaxDiff     = 16 // PodSubnetNodeMaskMaxDiff
 	kubeadmDefaultServices     = "10.96.0.0/12"
 )
+
+// kubeadmServices is networking.serviceSubnet, else kubeadm's
+// default at the ClusterConfiguration.
+func kubeadmServices(k *Kubeadm) Setting {
+	if k.ServiceSubnet != nil && k.ServiceSubnet.Value != "" {
+		return *k.ServiceSubnet
+	}
+	s := kubeadmAt(k, " (networking.serviceSubnet unset: default "+kubeadmDefaultServices+")")
+	s.Value = kubeadmDefaultServices
+	return s
+}
 
 // kubeadmValidateIPNet is ValidateIPNetFromString: errors, site-local
 // warnings, and the subnets when they parsed.
