@@ -15,5 +15,5 @@ func serverVersion(gitVersion string) (version, from string) {
 	if check.IsRelease(gitVersion) {
 		return gitVersion, "the API server's /version"
 	}
-	return check.NewestVersion, fmt.Sprintf("assumed: %s, the newest version the checker knows (the API server's /version, %q, is not a release version: a development build?)", check.NewestVersion, gitVersion)
+	return check.NewestVersion, fmt.Sprintf("%s%s, the newest version the checker knows (the API server's /version, %q, is not a release version: a development build?)", check.AssumedVersion, check.NewestVersion, gitVersion)
 }
