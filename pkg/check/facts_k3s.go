@@ -58,11 +58,9 @@ func K3sDefaultCIDRs(firstNodeIP string) (clusterCIDR, serviceCIDR string) {
 // 10th address of each service CIDR (k3s pkg/cli/server/server.go run).
 func K3sDefaultClusterDNS(serviceCIDRs string) string {
 	var out []string
-	for _, c := range strings.Split(serviceCIDRs, ",") {
-		if _, n, err := netutils.ParseCIDRSloppy(strings.TrimSpace(c)); err == nil {
-			if ip, err := netutils.GetIndexedIP(n, 10); err == nil {
-				out = append(out, ip.String())
-			}
+	for _, n := range parseCIDRList(serviceCIDRs) {
+		if ip, err := netutils.GetIndexedIP(n, 10); err == nil {
+			out = append(out, ip.String())
 		}
 	}
 	return strings.Join(out, ",")
