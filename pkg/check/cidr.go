@@ -66,6 +66,15 @@ func parseCIDRList(value string) []*net.IPNet {
 	return out
 }
 
+// settingValues is the values of a list's settings.
+func settingValues(settings []Setting) []string {
+	out := make([]string, len(settings))
+	for i, s := range settings {
+		out[i] = s.Value
+	}
+	return out
+}
+
 // quoteList renders a list field's value: ["a","b"].
 func quoteList(values []string) string {
 	q := make([]string, len(values))

@@ -68,10 +68,7 @@ func checkCAPIKubeadmNetworking(f *Facts, r *Reporter) {
 		{c.PodSubnets, c.Pods, "pods"},
 		{c.ServiceSubnets, c.Services, "services"},
 	} {
-		want := make([]string, len(x.blocks))
-		for i, b := range x.blocks {
-			want[i] = b.Value
-		}
+		want := settingValues(x.blocks)
 		shown := "unset"
 		if len(want) > 0 {
 			shown = strings.Join(want, ",")

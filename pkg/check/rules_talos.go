@@ -143,7 +143,7 @@ var talosNetworkSubnetCount = Rule{
 func checkTalosNetworkSubnetCount(f *Facts, r *Reporter) {
 	for _, n := range f.Talos.Networks {
 		if len(n.PodSubnets) != len(n.ServiceSubnets) {
-			r.Fail("talos KubeNetworkConfig serviceSubnets", n.ServiceSubnetsAt, "KubeNetworkConfig: the number of pod subnets must match the number of service subnets (%d pod subnets %s, %d service subnets %s)", len(n.PodSubnets), values(n.PodSubnets), len(n.ServiceSubnets), values(n.ServiceSubnets))
+			r.Fail("talos KubeNetworkConfig serviceSubnets", n.ServiceSubnetsAt, "KubeNetworkConfig: the number of pod subnets must match the number of service subnets (%d pod subnets %s, %d service subnets %s)", len(n.PodSubnets), talosList(n.PodSubnets), len(n.ServiceSubnets), talosList(n.ServiceSubnets))
 		}
 	}
 }
@@ -201,11 +201,7 @@ func checkTalosKubeletValidSubnets(f *Facts, r *Reporter) {
 	}
 }
 
-// values lists settings' values: [a, b].
-func values(settings []Setting) string {
-	out := make([]string, len(settings))
-	for i, s := range settings {
-		out[i] = s.Value
-	}
-	return "[" + strings.Join(out, ", ") + "]"
+// talosList quotes a list as Talos prints it: [a, b].
+func talosList(settings []Setting) string {
+	return "[" + strings.Join(settingValues(settings), ", ") + "]"
 }
