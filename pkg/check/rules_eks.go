@@ -122,32 +122,25 @@ var eksIPv6VPC = Rule{
 
 func checkEKSIPv6VPC(f *Facts, r *Reporter) {
 	e := f.EKS
-	set := func(name string) (Setting, bool) {
-		s, ok := e.VPC[name]
-		return s, ok
-	}
-	fail := func(name, msg string) {
-		s, _ := set(name)
-		r.Fail("eks "+name, s, "%s", msg)
-	}
+	fail := func(name, msg string) { r.Fail("eks "+name, e.VPC[name], "%s", msg) }
 	if !e.IPv6() {
-		if _, ok := set("vpc.extraIPv6CIDRs"); ok {
+		if _, ok := e.VPC["vpc.extraIPv6CIDRs"]; ok {
 			fail("vpc.extraIPv6CIDRs", "cannot specify vpc.extraIPv6CIDRs with an IPv4 cluster")
 		}
 		for _, name := range []string{"vpc.ipv6Cidr", "vpc.ipv6Pool"} {
-			if _, ok := set(name); ok {
+			if _, ok := e.VPC[name]; ok {
 				fail(name, "Ipv6Cidr and Ipv6CidrPool are only supported when IPFamily is set to IPv6")
 				break
 			}
 		}
 		return
 	}
-	if s, ok := set("vpc.autoAllocateIPv6"); ok && s.Value == "true" {
+	if s, ok := e.VPC["vpc.autoAllocateIPv6"]; ok && s.Value == "true" {
 		fail("vpc.autoAllocateIPv6", "auto allocate ipv6 is not supported with IPv6")
 	}
-	_, cidr := set("vpc.ipv6Cidr")
-	_, pool := set("vpc.ipv6Pool")
-	_, id := set("vpc.id")
+	_, cidr := e.VPC["vpc.ipv6Cidr"]
+	_, pool := e.VPC["vpc.ipv6Pool"]
+	_, id := e.VPC["vpc.id"]
 	switch {
 	case cidr && pool && id:
 		fail("vpc.ipv6Cidr", "cannot provide VPC.IPv6Cidr when using a pre-existing VPC.ID")
@@ -156,17 +149,15 @@ func checkEKSIPv6VPC(f *Facts, r *Reporter) {
 	case pool && !cidr:
 		fail("vpc.ipv6Pool", "Ipv6Cidr and Ipv6Pool must both be configured to use a custom IPv6 CIDR and address pool")
 	}
-	if _, ok := set("vpc.nat"); ok {
-		fail("vpc.nat", "setting NAT is not supported with IPv6")
-	}
-	if _, ok := set("localZones"); ok {
-		fail("localZones", "localZones are not supported with IPv6")
-	}
-	if _, ok := set("outpost"); ok {
-		fail("outpost", "IPv6 is not supported on Outposts")
-	}
-	if _, ok := set("remoteNetworkConfig"); ok {
-		fail("remoteNetworkConfig", "remoteNetworkConfig is not supported on EKS cluster configured with IPv6 address family")
+	for _, refused := range []struct{ name, msg string }{
+		{"vpc.nat", "setting NAT is not supported with IPv6"},
+		{"localZones", "localZones are not supported with IPv6"},
+		{"outpost", "IPv6 is not supported on Outposts"},
+		{"remoteNetworkConfig", "remoteNetworkConfig is not supported on EKS cluster configured with IPv6 address family"},
+	} {
+		if _, ok := e.VPC[refused.name]; ok {
+			fail(refused.name, refused.msg)
+		}
 	}
 }
 
