@@ -62,8 +62,7 @@ var clusterIPv6DualStackGate = Rule{
 func checkClusterIPv6DualStackGate(f *Facts, r *Reporter) {
 	for _, c := range f.Components {
 		if s, ok := c.Setting("feature-gates"); ok {
-			_, err := version.ParseGeneric(c.Version)
-			reportIPv6DualStackGate(f, r, c.Kind, flagSubject(c, "feature-gates"), s, componentVersion(c, f.ServerVersion), err == nil)
+			reportIPv6DualStackGate(f, r, c.Kind, flagSubject(c, "feature-gates"), s, componentVersion(c, f.ServerVersion), IsRelease(c.Version))
 		}
 	}
 	if k := f.Kubeadm; k != nil {

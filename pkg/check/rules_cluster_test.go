@@ -38,6 +38,10 @@ func TestClusterIPv6DualStackGate(t *testing.T) {
 		{"kubelet, the version assumed", with("v1.37.0", "", true, Kubelet, "IPv6DualStack=true"), []cpWant{
 			cpFail(Warning, "kubelet "+cpNode1+" --feature-gates", "kubelet v1.37 (assumed: v1.37.0) says: "+gone),
 		}},
+		// A development build's tag names no version: the assumed one applies.
+		{"kubelet of a development build, the version assumed", with("v1.37.0", "v0.0.0-master+$Format:%H$", true, Kubelet, "IPv6DualStack=true"), []cpWant{
+			cpFail(Warning, "kubelet "+cpNode1+" --feature-gates", "kubelet v1.37 (assumed: v1.37.0) says: "+gone),
+		}},
 		{"kube-proxy v1.24, true", with("v1.24.17", "v1.24.17", false, KubeProxy, "IPv6DualStack=true"), []cpWant{
 			cpFail(Warning, cpProxy+" --feature-gates", "Setting GA feature gate IPv6DualStack=true. It will be removed in a future release."),
 		}},

@@ -147,8 +147,8 @@ func checkK3sNodeIPFamilies(f *Facts, r *Reporter) {
 			}
 			continue
 		}
-		ips, err := k3sParseIPs(k.NodeIP.Value)
-		if err != nil {
+		ips, ok := k3sParseIPs(k.NodeIP.Value)
+		if !ok {
 			continue // k3s-config-values
 		}
 		// pkg/agent/config/config.go get: the node IP of the cluster-cidr's
@@ -197,18 +197,16 @@ func k3sParseCIDRs(value string) ([]*net.IPNet, error) {
 	return out, nil
 }
 
-// k3sParseIPs parses a list as k3s does (net.ParseIP).
-func k3sParseIPs(value string) ([]net.IP, error) {
+// k3sParseIPs parses a list as k3s does (net.ParseIP); false when an
+// entry does not parse (k3s-config-values reports it) or there is none.
+func k3sParseIPs(value string) ([]net.IP, bool) {
 	var out []net.IP
 	for _, e := range k3sEntries(value) {
 		ip := net.ParseIP(e)
 		if ip == nil {
-			return nil, fmt.Errorf("invalid ip format '%s'", e)
+			return nil, false
 		}
 		out = append(out, ip)
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no IP")
-	}
-	return out, nil
+	return out, len(out) > 0
 }
