@@ -38,10 +38,10 @@ type K3sConfig struct {
 // k3s's defaults (k3s pkg/util/net.go GetDefaultAddresses), by the family
 // of the node's first IP. RKE2 uses the same code.
 const (
-	K3sClusterCIDR     = "10.42.0.0/16"
-	K3sServiceCIDR     = "10.43.0.0/16"
-	K3sClusterCIDRIPv6 = "fd00:42::/56"
-	K3sServiceCIDRIPv6 = "fd00:43::/112"
+	k3sClusterCIDR     = "10.42.0.0/16"
+	k3sServiceCIDR     = "10.43.0.0/16"
+	k3sClusterCIDRIPv6 = "fd00:42::/56"
+	k3sServiceCIDRIPv6 = "fd00:43::/112"
 )
 
 // K3sDefaultCIDRs are the cluster-cidr and service-cidr k3s uses when
@@ -49,9 +49,9 @@ const (
 // detects it: the host's IPv4 address, on all but IPv6-only hosts).
 func K3sDefaultCIDRs(firstNodeIP string) (clusterCIDR, serviceCIDR string) {
 	if ip := netutils.ParseIPSloppy(firstNodeIP); ip != nil && netutils.IsIPv6(ip) {
-		return K3sClusterCIDRIPv6, K3sServiceCIDRIPv6
+		return k3sClusterCIDRIPv6, k3sServiceCIDRIPv6
 	}
-	return K3sClusterCIDR, K3sServiceCIDR
+	return k3sClusterCIDR, k3sServiceCIDR
 }
 
 // K3sDefaultClusterDNS is the cluster-dns k3s uses when it is unset: the
