@@ -54,9 +54,7 @@ func (d *doc) eksctlClusterConfig() {
 	}
 
 	g.f.EKS = e
-	if g.f.Distribution == "" {
-		g.f.Distribution, g.f.DistributionSource = "eks", d.Where
-	}
+	g.distribution("eks", d.Where)
 	if v := e.Version; v != nil {
 		g.version(rankKubeadm, v.Value, fmt.Sprintf("metadata.version %s (%s)", v.Value, d.Where))
 	}

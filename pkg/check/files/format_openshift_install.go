@@ -97,9 +97,7 @@ func (d *doc) openshiftInstallConfig() {
 	}
 
 	g.f.OpenShift = o
-	if g.f.Distribution == "" {
-		g.f.Distribution, g.f.DistributionSource = "openshift", d.Where
-	}
+	g.distribution("openshift", d.Where)
 	d.openshiftComponents(o)
 }
 
