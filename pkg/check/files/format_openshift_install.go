@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net"
 	"path/filepath"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -204,13 +203,4 @@ func openshiftCIDRs(o *check.OpenShift) []check.Setting {
 		out[i] = cn.CIDR
 	}
 	return out
-}
-
-// joinSettings joins values with commas, as a flag lists them.
-func joinSettings(list []check.Setting) string {
-	out := make([]string, len(list))
-	for i, s := range list {
-		out[i] = s.Value
-	}
-	return strings.Join(out, ",")
 }

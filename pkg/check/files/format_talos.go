@@ -87,12 +87,7 @@ func (d *doc) talosMachineConfig() {
 		}
 	}
 	const valid = "machine.kubelet.nodeIP.validSubnets"
-	for i, n := range d.List(d.Get(valid), valid) {
-		field := fmt.Sprintf("%s[%d]", valid, i)
-		if s, ok := d.Str(n, field); ok {
-			m.ValidSubnets = append(m.ValidSubnets, d.Setting(n, s, field))
-		}
-	}
+	m.ValidSubnets = d.strItems(d.Get(valid), valid)
 	d.r.g.f.Talos.Machines = append(d.r.g.f.Talos.Machines, m)
 	if image, ok := d.Field("cluster.apiServer.image"); ok {
 		d.r.g.version(rankKubeadm, source.ImageTag(image.Value), fmt.Sprintf("image %s (%s cluster.apiServer.image)", image.Value, d.Where))
@@ -128,14 +123,7 @@ func (d *doc) talosKubeNetworkConfig() {
 // list is (anchor when absent).
 func (d *doc) talosSubnets(path string, anchor *yaml.Node) ([]check.Setting, check.Setting) {
 	n := d.Get(path)
-	var out []check.Setting
-	for i, item := range d.List(n, path) {
-		field := fmt.Sprintf("%s[%d]", path, i)
-		if s, ok := d.Str(item, field); ok {
-			out = append(out, d.Setting(item, s, field))
-		}
-	}
-	return out, d.Setting(or(n, anchor), "", path)
+	return d.strItems(n, path), d.Setting(or(n, anchor), "", path)
 }
 
 // intField is the integer at path as a setting, nil when unset; another
@@ -210,8 +198,8 @@ func (t *talosFile) components() {
 	component := func(kind string) check.Component {
 		return check.Component{Kind: kind, Instance: r.name, Source: from.Where + " (the " + kind + " Talos runs)", Settings: map[string]check.Setting{}, File: at.File, Line: at.Line}
 	}
-	svc := talosJoin(t.svcs, t.svcsAt, "Talos's --service-cluster-ip-range")
-	pods := talosJoin(t.pods, t.podsAt, "Talos's --cluster-cidr")
+	svc := derived(joinSettings(t.svcs), t.svcsAt, "Talos's --service-cluster-ip-range")
+	pods := derived(joinSettings(t.pods), t.podsAt, "Talos's --cluster-cidr")
 	args := func(path string) map[string]check.Setting {
 		if m == nil {
 			return nil
@@ -268,16 +256,6 @@ func (t *talosFile) components() {
 		proxy.Settings[name] = s
 	}
 	r.proxies = append(r.proxies, r.g.component(proxy))
-}
-
-// talosJoin is a list of subnets as the flag Talos writes (comma-joined),
-// located at the list.
-func talosJoin(subnets []check.Setting, at check.Setting, how string) check.Setting {
-	values := make([]string, len(subnets))
-	for i, s := range subnets {
-		values[i] = s.Value
-	}
-	return derived(strings.Join(values, ","), at, how)
 }
 
 // talosAppend is pkg/argsbuilder MergeAdditive: the extra values appended

@@ -1,6 +1,7 @@
 package files
 
 import (
+	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -47,6 +48,28 @@ func (d *doc) boolean(n *yaml.Node, field string) (check.Setting, bool) {
 	s, ok := d.typed(n, field, "!!bool", "a boolean")
 	s.Value = strings.ToLower(s.Value)
 	return s, ok
+}
+
+// strItems are the strings of the list at node n, each a setting of
+// field[i]; items of another type are noted and left out.
+func (d *doc) strItems(n *yaml.Node, field string) []check.Setting {
+	var out []check.Setting
+	for i, item := range d.List(n, field) {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if s, ok := d.Str(item, f); ok {
+			out = append(out, d.Setting(item, s, f))
+		}
+	}
+	return out
+}
+
+// joinSettings joins values with commas, as a flag lists them.
+func joinSettings(list []check.Setting) string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = s.Value
+	}
+	return strings.Join(out, ",")
 }
 
 // present is a setting saying that the field at node n is set to
