@@ -79,12 +79,11 @@ func (d *doc) eksctlAddons(e *check.EKS) {
 	e.AddonsAt = d.Setting(n, "", "addons")
 	for i, item := range d.List(n, "addons") {
 		base := fmt.Sprintf("addons[%d]", i)
-		nameNode := d.Under(item, base, "name")
-		name, ok := d.Str(nameNode, base+".name")
+		name, ok := d.FieldUnder(item, base, "name")
 		if !ok {
 			continue
 		}
-		a := check.EKSAddon{Name: d.Setting(nameNode, name, base+".name")}
+		a := check.EKSAddon{Name: name}
 		a.Version, _ = d.Str(d.Under(item, base, "version"), base+".version")
 		if s, ok := d.boolean(d.Under(item, base, "useDefaultPodIdentityAssociations"), base+".useDefaultPodIdentityAssociations"); ok {
 			a.UseDefaultPodIdentityAssociations = s.Value == "true"

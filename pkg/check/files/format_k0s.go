@@ -234,9 +234,9 @@ func (d *doc) k0sctlHost(ctl *k0sctl, h *yaml.Node, field string) {
 	}
 	if ctl.address == nil {
 		for _, key := range []string{"privateAddress", "ssh.address", "winRM.address", "openSSH.address"} {
-			if s, ok := d.Str(d.Under(h, field, key), field+"."+key); ok && s != "" {
-				at := d.Setting(d.Under(h, field, key), s, field+"."+key+" (k0sctl's spec.api.address)")
-				ctl.address = &at
+			if s, ok := d.FieldUnder(h, field, key); ok && s.Value != "" {
+				s.Source += " (k0sctl's spec.api.address)"
+				ctl.address = &s
 				break
 			}
 		}

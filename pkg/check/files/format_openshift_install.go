@@ -124,23 +124,20 @@ func (d *doc) openshiftPlatform(o *check.OpenShift) {
 // whose key holds the CIDR.
 func (d *doc) openshiftNetworks(field, key string) check.OpenShiftNetworks {
 	n := d.Get(field)
-	var out check.OpenShiftNetworks
 	if n == nil {
-		return out
+		return check.OpenShiftNetworks{}
 	}
-	out.At = d.Setting(n, "", field)
-	for i, item := range d.List(n, field) {
-		f := fmt.Sprintf("%s[%d]", field, i)
-		if key != "" {
-			f += "." + key
-			item = d.Under(item, fmt.Sprintf("%s[%d]", field, i), key)
-		}
-		if s, ok := d.Str(item, f); ok {
-			out.CIDRs = append(out.CIDRs, d.Setting(item, s, f))
+	var cidrs []check.Setting
+	if key == "" {
+		cidrs = d.strItems(n, field)
+	} else {
+		for i, item := range d.List(n, field) {
+			if s, ok := d.FieldUnder(item, fmt.Sprintf("%s[%d]", field, i), key); ok {
+				cidrs = append(cidrs, s)
+			}
 		}
 	}
-	out.At.Value = joinSettings(out.CIDRs)
-	return out
+	return check.OpenShiftNetworks{At: d.Setting(n, joinSettings(cidrs), field), CIDRs: cidrs}
 }
 
 // openshiftClusterNetwork reads networking.clusterNetwork: cidr and
@@ -153,12 +150,11 @@ func (d *doc) openshiftClusterNetwork(o *check.OpenShift) {
 	}
 	for i, item := range d.List(n, field) {
 		base := fmt.Sprintf("%s[%d]", field, i)
-		cidr := d.Under(item, base, "cidr")
-		s, ok := d.Str(cidr, base+".cidr")
+		cidr, ok := d.FieldUnder(item, base, "cidr")
 		if !ok {
 			continue
 		}
-		entry := check.OpenShiftClusterNetwork{CIDR: d.Setting(cidr, s, base+".cidr")}
+		entry := check.OpenShiftClusterNetwork{CIDR: cidr}
 		entry.HostPrefix, _ = d.integer(d.Under(item, base, "hostPrefix"), base+".hostPrefix")
 		o.ClusterNetwork = append(o.ClusterNetwork, entry)
 	}
