@@ -1,10 +1,11 @@
 package files
 
 import (
+	"strconv"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
-	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
 )
 
 // Helpers of the distributions' readers.
@@ -43,21 +44,13 @@ func (d *doc) fieldOr(path, def, what string, anchor *yaml.Node) check.Setting {
 // a value of another type is noted and def kept.
 func (d *doc) boolField(path string, def bool, what string, anchor *yaml.Node) check.Setting {
 	n := d.Get(path)
-	if n != nil && !source.IsNull(n) {
-		if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!bool" {
-			v := "false"
-			if b := false; n.Decode(&b) == nil && b {
-				v = "true"
-			}
-			return d.Setting(n, v, path)
-		}
-		d.WrongType(n, path, "a boolean")
+	if s, ok := d.typed(n, path, "!!bool", "a boolean"); ok {
+		b := false
+		_ = n.Decode(&b) // false for a !!bool YAML cannot read (`!!bool yes`)
+		s.Value = strconv.FormatBool(b)
+		return s
 	}
-	v := "false"
-	if def {
-		v = "true"
-	}
-	return d.Setting(anchor, v, path+" (unset: "+what+"'s default)")
+	return d.Setting(anchor, strconv.FormatBool(def), path+" (unset: "+what+"'s default)")
 }
 
 // or is n, else (absent) the fallback node.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
 )
 
 // eksctlClusterConfig reads an eksctl ClusterConfig: its IP family and
@@ -20,15 +21,9 @@ func (d *doc) eksctlClusterConfig() {
 	}
 	root := d.At(d.Root)
 	e := &check.EKS{Source: d.Where, File: root.File, Line: root.Line, VPC: map[string]check.Setting{}}
-	optional := func(path string) *check.Setting {
-		if s, ok := d.Field(path); ok {
-			return &s
-		}
-		return nil
-	}
-	e.Version = optional("metadata.version")
-	e.IPFamily = optional("kubernetesNetworkConfig.ipFamily")
-	e.ServiceIPv4CIDR = optional("kubernetesNetworkConfig.serviceIPv4CIDR")
+	e.Version = source.Optional(d.Field("metadata.version"))
+	e.IPFamily = source.Optional(d.Field("kubernetesNetworkConfig.ipFamily"))
+	e.ServiceIPv4CIDR = source.Optional(d.Field("kubernetesNetworkConfig.serviceIPv4CIDR"))
 	if s, ok := d.boolean(d.Get("autoModeConfig.enabled"), "autoModeConfig.enabled"); ok {
 		e.AutoMode = s.Value == "true"
 	}

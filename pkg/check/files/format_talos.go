@@ -129,16 +129,7 @@ func (d *doc) talosSubnets(path string, anchor *yaml.Node) ([]check.Setting, che
 // intField is the integer at path as a setting, nil when unset; another
 // type is noted.
 func (d *doc) intField(path string) *check.Setting {
-	n := d.Get(path)
-	if n == nil {
-		return nil
-	}
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
-		d.WrongType(n, path, "an integer")
-		return nil
-	}
-	s := d.Setting(n, n.Value, path)
-	return &s
+	return source.Optional(d.integer(d.Get(path), path))
 }
 
 // talosArgs reads Talos extra arguments: a map of flag to a string or a

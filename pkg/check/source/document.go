@@ -167,6 +167,15 @@ func (d *Document) FieldUnder(n *yaml.Node, base, path string) (check.Setting, b
 	return d.Setting(n, v, field), true
 }
 
+// Optional is a setting read (Field, say) as a pointer, nil when not ok:
+// how facts hold a field that may be left out.
+func Optional(s check.Setting, ok bool) *check.Setting {
+	if !ok {
+		return nil
+	}
+	return &s
+}
+
 // WrongType notes a value of the wrong type: the program that reads the
 // document refuses it. The note quotes the start of a scalar, except in a
 // command line or extra arguments, where it may be a flag's secret value
