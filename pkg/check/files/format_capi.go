@@ -2,7 +2,6 @@ package files
 
 import (
 	"fmt"
-	"maps"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
@@ -119,13 +118,5 @@ func (d *doc) capiClusterConfiguration(c *check.CAPI) {
 			k.ServiceSubnet = s
 		}
 	}
-	for component, args := range cc.ExtraArgs {
-		if k.ExtraArgs[component] == nil {
-			k.ExtraArgs[component] = map[string]check.Setting{}
-		}
-		maps.Copy(k.ExtraArgs[component], args)
-	}
-	if v := cc.KubernetesVersion; v != nil {
-		d.r.g.version(rankKubeadm, v.Value, fmt.Sprintf("kubernetesVersion %s (%s)", v.Value, d.Where))
-	}
+	d.extraArgsAndVersion(k, cc)
 }
