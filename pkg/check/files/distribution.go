@@ -69,6 +69,13 @@ func derived(value string, from check.Setting, how string) check.Setting {
 	return s
 }
 
+// runs is a component the distribution dist runs as the document d
+// configures it, for the caller to give its flags.
+func (d *doc) runs(kind, dist string) check.Component {
+	at := d.At(d.Root)
+	return check.Component{Kind: kind, Instance: d.r.name, Source: d.Where + " (the " + kind + " " + dist + " runs)", Settings: map[string]check.Setting{}, File: at.File, Line: at.Line}
+}
+
 // distribution records the Kubernetes distribution the files configure,
 // when none is known yet.
 func (g *gatherer) distribution(name, where string) {

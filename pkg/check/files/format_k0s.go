@@ -86,12 +86,8 @@ func (d *doc) k0sComponents(k *check.K0s) {
 	ipv6, why := d.k0sPrimaryIPv6(k)
 	svc := k0sBuild(dual, ipv6, k.ServiceCIDR, k.IPv6ServiceCIDR, "--service-cluster-ip-range", why)
 	pods := k0sBuild(dual, ipv6, k.PodCIDR, k.IPv6PodCIDR, "--cluster-cidr", why)
-	at := d.At(d.Root)
-	component := func(kind string) check.Component {
-		return check.Component{Kind: kind, Instance: r.name, Source: d.Where + " (the " + kind + " k0s runs)", Settings: map[string]check.Setting{}, File: at.File, Line: at.Line}
-	}
 
-	api := component(check.APIServer)
+	api := d.runs(check.APIServer, "k0s")
 	api.Settings["service-cluster-ip-range"] = svc
 	if s, ok := d.Field("spec.api.address"); ok && s.Value != "" {
 		api.Settings["advertise-address"] = s
@@ -104,7 +100,7 @@ func (d *doc) k0sComponents(k *check.K0s) {
 	maps.Copy(api.Settings, d.ExtraArgs("spec.api.extraArgs"))
 	r.g.component(api)
 
-	kcm := component(check.ControllerManager)
+	kcm := d.runs(check.ControllerManager, "k0s")
 	kcm.Settings["cluster-cidr"] = pods
 	kcm.Settings["service-cluster-ip-range"] = svc
 	kcm.Settings["allocate-node-cidrs"] = derived("true", k.PodCIDR, "k0s runs kube-controller-manager with --allocate-node-cidrs=true")
@@ -127,7 +123,7 @@ func (d *doc) k0sComponents(k *check.K0s) {
 	}
 	// k0s runs kube-proxy with --config, whose clusterCIDR is the pod
 	// CIDRs; its extraArgs do not override the configuration file.
-	p := component(check.KubeProxy)
+	p := d.runs(check.KubeProxy, "k0s")
 	p.Settings["cluster-cidr"] = pods
 	p.Settings["proxy-mode"] = d.fieldOr(proxy+".mode", k0sDefaultProxyMode, "k0s", or(d.Get(proxy), d.Root))
 	if n := d.Get(proxy + ".nodePortAddresses"); n != nil {

@@ -1,6 +1,7 @@
 package files
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -165,29 +166,19 @@ func (d *doc) talosArgs(path string) map[string]check.Setting {
 // the extraArgs, and the kubelet's extraArgs.
 func (t *talosFile) components() {
 	m := t.machine
-	var r *fileReader
+	from := cmp.Or(t.network, m) // the KubeNetworkConfig, else the machine configuration
+	r := from.r
 	controlPlane := true
 	if m != nil {
-		r = m.r
 		typ, _ := m.Str(m.Get("machine.type"), "machine.type")
 		controlPlane = typ == "controlplane" || typ == "init"
 		if args := m.talosArgs("machine.kubelet.extraArgs"); len(args) > 0 {
 			at := m.At(m.Root)
 			r.g.component(check.Component{Kind: check.Kubelet, Instance: r.name, Source: m.Where + " machine.kubelet.extraArgs", Settings: args, File: at.File, Line: at.Line})
 		}
-	} else {
-		r = t.network.r
 	}
 	if !controlPlane || len(t.pods) == 0 || len(t.svcs) == 0 {
 		return // a worker, or no network (talos-network-subnets): no control plane
-	}
-	from := t.network
-	if from == nil {
-		from = m
-	}
-	at := from.At(from.Root)
-	component := func(kind string) check.Component {
-		return check.Component{Kind: kind, Instance: r.name, Source: from.Where + " (the " + kind + " Talos runs)", Settings: map[string]check.Setting{}, File: at.File, Line: at.Line}
 	}
 	svc := derived(joinSettings(t.svcs), t.svcsAt, "Talos's --service-cluster-ip-range")
 	pods := derived(joinSettings(t.pods), t.podsAt, "Talos's --cluster-cidr")
@@ -198,14 +189,14 @@ func (t *talosFile) components() {
 		return m.talosArgs(path)
 	}
 
-	api := component(check.APIServer)
+	api := from.runs(check.APIServer, "Talos")
 	api.Settings["service-cluster-ip-range"] = svc
 	for name, s := range args("cluster.apiServer.extraArgs") {
 		api.Settings[name] = s
 	}
 	r.g.component(api)
 
-	kcm := component(check.ControllerManager)
+	kcm := from.runs(check.ControllerManager, "Talos")
 	kcm.Settings["allocate-node-cidrs"] = derived("true", t.podsAt, "Talos runs kube-controller-manager with --allocate-node-cidrs=true")
 	kcm.Settings["cluster-cidr"] = pods
 	kcm.Settings["service-cluster-ip-range"] = svc
@@ -236,7 +227,7 @@ func (t *talosFile) components() {
 	if m != nil && m.boolField("cluster.proxy.disabled", false, "Talos", m.Root).Value == "true" {
 		return
 	}
-	proxy := component(check.KubeProxy)
+	proxy := from.runs(check.KubeProxy, "Talos")
 	proxy.Settings["cluster-cidr"] = pods
 	if m != nil {
 		if mode, ok := m.Field("cluster.proxy.mode"); ok && mode.Value != "" {
