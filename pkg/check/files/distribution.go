@@ -53,14 +53,6 @@ func (d *doc) boolField(path string, def bool, what string, anchor *yaml.Node) c
 	return d.Setting(anchor, strconv.FormatBool(def), path+" (unset: "+what+"'s default)")
 }
 
-// or is n, else (absent) the fallback node.
-func or(n, fallback *yaml.Node) *yaml.Node {
-	if n != nil {
-		return n
-	}
-	return fallback
-}
-
 // derived is a flag value a distribution computes from settings: where
 // the first was read, with a source saying what made it.
 func derived(value string, from check.Setting, how string) check.Setting {

@@ -46,8 +46,8 @@ func (d *doc) k0sClusterConfig() {
 		return
 	}
 	const network = "spec.network"
-	nw := or(d.mapping(network), d.Root)
-	ds := or(d.mapping(network+".dualStack"), nw)
+	nw := cmp.Or(d.mapping(network), d.Root)
+	ds := cmp.Or(d.mapping(network+".dualStack"), nw)
 	at := d.At(d.Root)
 	k := &check.K0s{Source: d.Where, File: at.File, Line: at.Line}
 	k.PodCIDR = d.fieldOr(network+".podCIDR", k0sDefaultPodCIDR, "k0s", nw)
@@ -58,7 +58,7 @@ func (d *doc) k0sClusterConfig() {
 	k.PrimaryAddressFamily = d.optionalAt(network+".primaryAddressFamily", nw)
 	k.Provider = d.fieldOr(network+".provider", k0sDefaultProvider, "k0s", nw)
 	if k.Provider.Value == "calico" {
-		k.CalicoMode = d.fieldOr(network+".calico.mode", k0sDefaultCalicoMode, "k0s", or(d.mapping(network+".calico"), d.Get(network+".provider")))
+		k.CalicoMode = d.fieldOr(network+".calico.mode", k0sDefaultCalicoMode, "k0s", cmp.Or(d.mapping(network+".calico"), d.Get(network+".provider")))
 	}
 	if ctl := d.r.k0sctl; ctl != nil {
 		k.IPv6SingleStack = ctl.gate
@@ -125,7 +125,7 @@ func (d *doc) k0sComponents(k *check.K0s) {
 	// CIDRs; its extraArgs do not override the configuration file.
 	p := d.runs(check.KubeProxy, "k0s")
 	p.Settings["cluster-cidr"] = pods
-	p.Settings["proxy-mode"] = d.fieldOr(proxy+".mode", k0sDefaultProxyMode, "k0s", or(d.Get(proxy), d.Root))
+	p.Settings["proxy-mode"] = d.fieldOr(proxy+".mode", k0sDefaultProxyMode, "k0s", cmp.Or(d.Get(proxy), d.Root))
 	if n := d.Get(proxy + ".nodePortAddresses"); n != nil {
 		if v, ok := d.StrList(n, proxy+".nodePortAddresses"); ok && v != "" {
 			p.Settings["nodeport-addresses"] = d.Setting(n, v, proxy+".nodePortAddresses")
@@ -209,7 +209,7 @@ func (d *doc) k0sctlCluster() {
 		k.IPv6SingleStack = ctl.gate // a ClusterConfig read before
 		return
 	}
-	anchor := or(d.Get("spec.k0s"), d.Root)
+	anchor := cmp.Or(d.Get("spec.k0s"), d.Root)
 	d.r.atEnd = append(d.r.atEnd, func() {
 		if g.f.K0s == nil { // no ClusterConfig document: k0s's defaults
 			d.nested(&yaml.Node{Kind: yaml.MappingNode, Line: anchor.Line, Column: anchor.Column}, "spec.k0s.config", "ClusterConfig").k0sClusterConfig()
@@ -255,7 +255,7 @@ func (d *doc) k0sctlHost(ctl *k0sctl, h *yaml.Node, field string) {
 	}
 	switch {
 	case !on:
-		at := d.Setting(or(flagsNode, h), "false", field+".installFlags (no --feature-gates=IPv6SingleStack=true)")
+		at := d.Setting(cmp.Or(flagsNode, h), "false", field+".installFlags (no --feature-gates=IPv6SingleStack=true)")
 		if gate.Value != "" {
 			at = derived("false", gate, "IPv6SingleStack not enabled")
 		}

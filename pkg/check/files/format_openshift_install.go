@@ -1,6 +1,7 @@
 package files
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"path/filepath"
@@ -57,10 +58,7 @@ func (d *doc) openshiftInstallConfig() {
 	d.openshiftPlatform(o)
 
 	unset := func(field, value string) check.Setting {
-		at := d.At(d.Root)
-		if n := d.Get("networking"); n != nil {
-			at = d.At(n)
-		}
+		at := d.At(cmp.Or(d.Get("networking"), d.Root))
 		at.Value, at.Source = value, fmt.Sprintf("%s %s (unset: the installer's default %s)", d.Where, field, value)
 		return at
 	}

@@ -124,7 +124,7 @@ func (d *doc) talosKubeNetworkConfig() {
 // list is (anchor when absent).
 func (d *doc) talosSubnets(path string, anchor *yaml.Node) ([]check.Setting, check.Setting) {
 	n := d.Get(path)
-	return d.strItems(n, path), d.Setting(or(n, anchor), "", path)
+	return d.strItems(n, path), d.Setting(cmp.Or(n, anchor), "", path)
 }
 
 // intField is the integer at path as a setting, nil when unset; another
