@@ -1,14 +1,10 @@
 package files
 
 import (
-	"strconv"
-
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 )
-
-// Helpers of the distributions' readers.
 
 // nested is the document written as the mapping n at field of d (a
 // k0sctl Cluster's spec.k0s.config, a KubeadmControlPlane's
@@ -38,19 +34,6 @@ func (d *doc) fieldOr(path, def, what string, anchor *yaml.Node) check.Setting {
 		return s
 	}
 	return d.Setting(anchor, def, path+" (unset: "+what+"'s default)")
-}
-
-// boolField is the boolean at path as "true" or "false", def when unset;
-// a value of another type is noted and def kept.
-func (d *doc) boolField(path string, def bool, what string, anchor *yaml.Node) check.Setting {
-	n := d.Get(path)
-	if s, ok := d.typed(n, path, "!!bool", "a boolean"); ok {
-		b := false
-		_ = n.Decode(&b) // false for a !!bool YAML cannot read (`!!bool yes`)
-		s.Value = strconv.FormatBool(b)
-		return s
-	}
-	return d.Setting(anchor, strconv.FormatBool(def), path+" (unset: "+what+"'s default)")
 }
 
 // derived is a flag value a distribution computes from settings: where

@@ -126,10 +126,9 @@ func (d *doc) k0sComponents(k *check.K0s) {
 	p := d.runs(check.KubeProxy, "k0s")
 	p.Settings["cluster-cidr"] = pods
 	p.Settings["proxy-mode"] = d.fieldOr(proxy+".mode", k0sDefaultProxyMode, "k0s", cmp.Or(d.Get(proxy), d.Root))
-	if n := d.Get(proxy + ".nodePortAddresses"); n != nil {
-		if v, ok := d.StrList(n, proxy+".nodePortAddresses"); ok && v != "" {
-			p.Settings["nodeport-addresses"] = d.Setting(n, v, proxy+".nodePortAddresses")
-		}
+	n := d.Get(proxy + ".nodePortAddresses")
+	if v, ok := d.StrList(n, proxy+".nodePortAddresses"); ok && v != "" {
+		p.Settings["nodeport-addresses"] = d.Setting(n, v, proxy+".nodePortAddresses")
 	}
 	r.proxies = append(r.proxies, r.g.component(p))
 }

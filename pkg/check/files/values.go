@@ -2,6 +2,7 @@ package files
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -9,9 +10,6 @@ import (
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
 )
-
-// Typed values of the installers' files, which hold numbers and booleans
-// where the components' configurations hold strings.
 
 // typed is the scalar at node n as a setting when it has YAML tag tag
 // ("!!int", "!!bool"); false when absent or null, and noted when of
@@ -48,6 +46,20 @@ func (d *doc) boolean(n *yaml.Node, field string) (check.Setting, bool) {
 	s, ok := d.typed(n, field, "!!bool", "a boolean")
 	s.Value = strings.ToLower(s.Value)
 	return s, ok
+}
+
+// boolField is the boolean at path as "true" or "false", def when unset;
+// a value of another type is noted and def kept. Unlike boolean, it
+// takes YAML 1.2's spellings only.
+func (d *doc) boolField(path string, def bool, what string, anchor *yaml.Node) check.Setting {
+	n := d.Get(path)
+	if s, ok := d.typed(n, path, "!!bool", "a boolean"); ok {
+		b := false
+		_ = n.Decode(&b) // false for a !!bool YAML cannot read (`!!bool yes`)
+		s.Value = strconv.FormatBool(b)
+		return s
+	}
+	return d.Setting(anchor, strconv.FormatBool(def), path+" (unset: "+what+"'s default)")
 }
 
 // strItems are the strings of the list at node n, each a setting of
