@@ -4,10 +4,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
-	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
 )
-
-// Helpers of the distributions' readers.
 
 // nested is the document written as the mapping n at field of d (a
 // k0sctl Cluster's spec.k0s.config, a KubeadmControlPlane's
@@ -39,41 +36,19 @@ func (d *doc) fieldOr(path, def, what string, anchor *yaml.Node) check.Setting {
 	return d.Setting(anchor, def, path+" (unset: "+what+"'s default)")
 }
 
-// boolField is the boolean at path as "true" or "false", def when unset;
-// a value of another type is noted and def kept.
-func (d *doc) boolField(path string, def bool, what string, anchor *yaml.Node) check.Setting {
-	n := d.Get(path)
-	if n != nil && !source.IsNull(n) {
-		if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!bool" {
-			v := "false"
-			if b := false; n.Decode(&b) == nil && b {
-				v = "true"
-			}
-			return d.Setting(n, v, path)
-		}
-		d.WrongType(n, path, "a boolean")
-	}
-	v := "false"
-	if def {
-		v = "true"
-	}
-	return d.Setting(anchor, v, path+" (unset: "+what+"'s default)")
-}
-
-// or is n, else (absent) the fallback node.
-func or(n, fallback *yaml.Node) *yaml.Node {
-	if n != nil {
-		return n
-	}
-	return fallback
-}
-
 // derived is a flag value a distribution computes from settings: where
 // the first was read, with a source saying what made it.
 func derived(value string, from check.Setting, how string) check.Setting {
 	s := from
 	s.Value, s.Source = value, from.Source+" ("+how+")"
 	return s
+}
+
+// runs is a component the distribution dist runs as the document d
+// configures it, for the caller to give its flags.
+func (d *doc) runs(kind, dist string) check.Component {
+	at := d.At(d.Root)
+	return check.Component{Kind: kind, Instance: d.r.name, Source: d.Where + " (the " + kind + " " + dist + " runs)", Settings: map[string]check.Setting{}, File: at.File, Line: at.Line}
 }
 
 // distribution records the Kubernetes distribution the files configure,

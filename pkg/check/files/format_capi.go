@@ -2,8 +2,6 @@ package files
 
 import (
 	"fmt"
-	"maps"
-	"strings"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
@@ -70,17 +68,10 @@ func (d *doc) capiCluster() {
 		{"spec.clusterNetwork.services.cidrBlocks", &c.Services, &k.ServiceSubnet, "serviceSubnet"},
 	} {
 		list := d.Get(r.field)
-		var values []string
-		for i, n := range d.List(list, r.field) {
-			field := fmt.Sprintf("%s[%d]", r.field, i)
-			if s, ok := d.Str(n, field); ok {
-				*r.blocks = append(*r.blocks, d.Setting(n, s, field))
-				values = append(values, s)
-			}
-		}
+		*r.blocks = d.strItems(list, r.field)
 		*r.subnet = nil // the Cluster's, even unset, replace an embedded one
-		if len(values) > 0 {
-			s := d.Setting(list, strings.Join(values, ","), r.field+" (CABPK's kubeadm networking."+r.what+")")
+		if len(*r.blocks) > 0 {
+			s := d.Setting(list, joinSettings(*r.blocks), r.field+" (CABPK's kubeadm networking."+r.what+")")
 			*r.subnet = &s
 		}
 	}
@@ -127,13 +118,5 @@ func (d *doc) capiClusterConfiguration(c *check.CAPI) {
 			k.ServiceSubnet = s
 		}
 	}
-	for component, args := range cc.ExtraArgs {
-		if k.ExtraArgs[component] == nil {
-			k.ExtraArgs[component] = map[string]check.Setting{}
-		}
-		maps.Copy(k.ExtraArgs[component], args)
-	}
-	if v := cc.KubernetesVersion; v != nil {
-		d.r.g.version(rankKubeadm, v.Value, fmt.Sprintf("kubernetesVersion %s (%s)", v.Value, d.Where))
-	}
+	d.extraArgsAndVersion(k, cc)
 }

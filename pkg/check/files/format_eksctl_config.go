@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
 )
 
 // eksctlClusterConfig reads an eksctl ClusterConfig: its IP family and
@@ -20,15 +21,9 @@ func (d *doc) eksctlClusterConfig() {
 	}
 	root := d.At(d.Root)
 	e := &check.EKS{Source: d.Where, File: root.File, Line: root.Line, VPC: map[string]check.Setting{}}
-	optional := func(path string) *check.Setting {
-		if s, ok := d.Field(path); ok {
-			return &s
-		}
-		return nil
-	}
-	e.Version = optional("metadata.version")
-	e.IPFamily = optional("kubernetesNetworkConfig.ipFamily")
-	e.ServiceIPv4CIDR = optional("kubernetesNetworkConfig.serviceIPv4CIDR")
+	e.Version = source.Optional(d.Field("metadata.version"))
+	e.IPFamily = source.Optional(d.Field("kubernetesNetworkConfig.ipFamily"))
+	e.ServiceIPv4CIDR = source.Optional(d.Field("kubernetesNetworkConfig.serviceIPv4CIDR"))
 	if s, ok := d.boolean(d.Get("autoModeConfig.enabled"), "autoModeConfig.enabled"); ok {
 		e.AutoMode = s.Value == "true"
 	}
@@ -54,9 +49,7 @@ func (d *doc) eksctlClusterConfig() {
 	}
 
 	g.f.EKS = e
-	if g.f.Distribution == "" {
-		g.f.Distribution, g.f.DistributionSource = "eks", d.Where
-	}
+	g.distribution("eks", d.Where)
 	if v := e.Version; v != nil {
 		g.version(rankKubeadm, v.Value, fmt.Sprintf("metadata.version %s (%s)", v.Value, d.Where))
 	}
@@ -81,12 +74,11 @@ func (d *doc) eksctlAddons(e *check.EKS) {
 	e.AddonsAt = d.Setting(n, "", "addons")
 	for i, item := range d.List(n, "addons") {
 		base := fmt.Sprintf("addons[%d]", i)
-		nameNode := d.Under(item, base, "name")
-		name, ok := d.Str(nameNode, base+".name")
+		name, ok := d.FieldUnder(item, base, "name")
 		if !ok {
 			continue
 		}
-		a := check.EKSAddon{Name: d.Setting(nameNode, name, base+".name")}
+		a := check.EKSAddon{Name: name}
 		a.Version, _ = d.Str(d.Under(item, base, "version"), base+".version")
 		if s, ok := d.boolean(d.Under(item, base, "useDefaultPodIdentityAssociations"), base+".useDefaultPodIdentityAssociations"); ok {
 			a.UseDefaultPodIdentityAssociations = s.Value == "true"

@@ -46,8 +46,8 @@ func (d *doc) k0sClusterConfig() {
 		return
 	}
 	const network = "spec.network"
-	nw := or(d.mapping(network), d.Root)
-	ds := or(d.mapping(network+".dualStack"), nw)
+	nw := cmp.Or(d.mapping(network), d.Root)
+	ds := cmp.Or(d.mapping(network+".dualStack"), nw)
 	at := d.At(d.Root)
 	k := &check.K0s{Source: d.Where, File: at.File, Line: at.Line}
 	k.PodCIDR = d.fieldOr(network+".podCIDR", k0sDefaultPodCIDR, "k0s", nw)
@@ -58,7 +58,7 @@ func (d *doc) k0sClusterConfig() {
 	k.PrimaryAddressFamily = d.optionalAt(network+".primaryAddressFamily", nw)
 	k.Provider = d.fieldOr(network+".provider", k0sDefaultProvider, "k0s", nw)
 	if k.Provider.Value == "calico" {
-		k.CalicoMode = d.fieldOr(network+".calico.mode", k0sDefaultCalicoMode, "k0s", or(d.mapping(network+".calico"), d.Get(network+".provider")))
+		k.CalicoMode = d.fieldOr(network+".calico.mode", k0sDefaultCalicoMode, "k0s", cmp.Or(d.mapping(network+".calico"), d.Get(network+".provider")))
 	}
 	if ctl := d.r.k0sctl; ctl != nil {
 		k.IPv6SingleStack = ctl.gate
@@ -86,12 +86,8 @@ func (d *doc) k0sComponents(k *check.K0s) {
 	ipv6, why := d.k0sPrimaryIPv6(k)
 	svc := k0sBuild(dual, ipv6, k.ServiceCIDR, k.IPv6ServiceCIDR, "--service-cluster-ip-range", why)
 	pods := k0sBuild(dual, ipv6, k.PodCIDR, k.IPv6PodCIDR, "--cluster-cidr", why)
-	at := d.At(d.Root)
-	component := func(kind string) check.Component {
-		return check.Component{Kind: kind, Instance: r.name, Source: d.Where + " (the " + kind + " k0s runs)", Settings: map[string]check.Setting{}, File: at.File, Line: at.Line}
-	}
 
-	api := component(check.APIServer)
+	api := d.runs(check.APIServer, "k0s")
 	api.Settings["service-cluster-ip-range"] = svc
 	if s, ok := d.Field("spec.api.address"); ok && s.Value != "" {
 		api.Settings["advertise-address"] = s
@@ -104,7 +100,7 @@ func (d *doc) k0sComponents(k *check.K0s) {
 	maps.Copy(api.Settings, d.ExtraArgs("spec.api.extraArgs"))
 	r.g.component(api)
 
-	kcm := component(check.ControllerManager)
+	kcm := d.runs(check.ControllerManager, "k0s")
 	kcm.Settings["cluster-cidr"] = pods
 	kcm.Settings["service-cluster-ip-range"] = svc
 	kcm.Settings["allocate-node-cidrs"] = derived("true", k.PodCIDR, "k0s runs kube-controller-manager with --allocate-node-cidrs=true")
@@ -127,13 +123,12 @@ func (d *doc) k0sComponents(k *check.K0s) {
 	}
 	// k0s runs kube-proxy with --config, whose clusterCIDR is the pod
 	// CIDRs; its extraArgs do not override the configuration file.
-	p := component(check.KubeProxy)
+	p := d.runs(check.KubeProxy, "k0s")
 	p.Settings["cluster-cidr"] = pods
-	p.Settings["proxy-mode"] = d.fieldOr(proxy+".mode", k0sDefaultProxyMode, "k0s", or(d.Get(proxy), d.Root))
-	if n := d.Get(proxy + ".nodePortAddresses"); n != nil {
-		if v, ok := d.StrList(n, proxy+".nodePortAddresses"); ok && v != "" {
-			p.Settings["nodeport-addresses"] = d.Setting(n, v, proxy+".nodePortAddresses")
-		}
+	p.Settings["proxy-mode"] = d.fieldOr(proxy+".mode", k0sDefaultProxyMode, "k0s", cmp.Or(d.Get(proxy), d.Root))
+	n := d.Get(proxy + ".nodePortAddresses")
+	if v, ok := d.StrList(n, proxy+".nodePortAddresses"); ok && v != "" {
+		p.Settings["nodeport-addresses"] = d.Setting(n, v, proxy+".nodePortAddresses")
 	}
 	r.proxies = append(r.proxies, r.g.component(p))
 }
@@ -213,7 +208,7 @@ func (d *doc) k0sctlCluster() {
 		k.IPv6SingleStack = ctl.gate // a ClusterConfig read before
 		return
 	}
-	anchor := or(d.Get("spec.k0s"), d.Root)
+	anchor := cmp.Or(d.Get("spec.k0s"), d.Root)
 	d.r.atEnd = append(d.r.atEnd, func() {
 		if g.f.K0s == nil { // no ClusterConfig document: k0s's defaults
 			d.nested(&yaml.Node{Kind: yaml.MappingNode, Line: anchor.Line, Column: anchor.Column}, "spec.k0s.config", "ClusterConfig").k0sClusterConfig()
@@ -234,9 +229,9 @@ func (d *doc) k0sctlHost(ctl *k0sctl, h *yaml.Node, field string) {
 	}
 	if ctl.address == nil {
 		for _, key := range []string{"privateAddress", "ssh.address", "winRM.address", "openSSH.address"} {
-			if s, ok := d.Str(d.Under(h, field, key), field+"."+key); ok && s != "" {
-				at := d.Setting(d.Under(h, field, key), s, field+"."+key+" (k0sctl's spec.api.address)")
-				ctl.address = &at
+			if s, ok := d.FieldUnder(h, field, key); ok && s.Value != "" {
+				s.Source += " (k0sctl's spec.api.address)"
+				ctl.address = &s
 				break
 			}
 		}
@@ -259,7 +254,7 @@ func (d *doc) k0sctlHost(ctl *k0sctl, h *yaml.Node, field string) {
 	}
 	switch {
 	case !on:
-		at := d.Setting(or(flagsNode, h), "false", field+".installFlags (no --feature-gates=IPv6SingleStack=true)")
+		at := d.Setting(cmp.Or(flagsNode, h), "false", field+".installFlags (no --feature-gates=IPv6SingleStack=true)")
 		if gate.Value != "" {
 			at = derived("false", gate, "IPv6SingleStack not enabled")
 		}

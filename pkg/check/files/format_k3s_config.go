@@ -7,7 +7,6 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -115,12 +114,7 @@ func (r *fileReader) k3sConfig() {
 		return
 	}
 	if err != nil {
-		at, msg := fileAt(r.name), strings.TrimPrefix(err.Error(), "yaml: ")
-		if m := yamlErrorLine.FindStringSubmatch(err.Error()); m != nil {
-			at.Line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		}
-		r.g.note(at, check.Error, "invalid YAML: %s", msg)
+		r.g.invalidYAML(fileAt(r.name), source.Origin{}, err)
 		return
 	}
 	d := &source.Document{Where: "file " + r.name, File: r.name, OnNote: r.g.addNote}

@@ -1,6 +1,7 @@
 package files
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -35,10 +36,7 @@ func (d *doc) kindCluster() {
 	k := d.kubeadmFor(true)
 	d.r.kubeadm = true
 	family := "ipv4"
-	anchor := d.Root // where kind's defaults are said to come from
-	if n := d.Get("networking"); n != nil {
-		anchor = n
-	}
+	anchor := cmp.Or(d.Get("networking"), d.Root) // where kind's defaults are said to come from
 	if n := d.Get("networking.ipFamily"); n != nil {
 		anchor = n
 		if v, ok := d.Str(n, "networking.ipFamily"); ok && v != "" {

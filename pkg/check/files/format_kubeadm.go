@@ -71,6 +71,13 @@ func (d *doc) clusterConfiguration() {
 		}
 		k.FeatureGates[name] = s
 	}
+	d.extraArgsAndVersion(k, c)
+}
+
+// extraArgsAndVersion adds what any ClusterConfiguration gives, a file's
+// or one embedded in Cluster API's: each component's extra arguments over
+// those read before, and the Kubernetes version it names.
+func (d *doc) extraArgsAndVersion(k *check.Kubeadm, c source.ClusterConfiguration) {
 	for component, args := range c.ExtraArgs {
 		if k.ExtraArgs[component] == nil {
 			k.ExtraArgs[component] = map[string]check.Setting{}

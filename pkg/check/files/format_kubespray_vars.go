@@ -72,9 +72,7 @@ func (d *doc) kubesprayVars() {
 			g.version(rankKubeadm, n.Value, fmt.Sprintf("kube_version %s (%s)", n.Value, d.Where))
 		}
 	}
-	if g.f.Distribution == "" {
-		g.f.Distribution, g.f.DistributionSource = "kubespray", d.Where
-	}
+	g.distribution("kubespray", d.Where)
 	if g.kubeadmBy != "" && g.kubeadmBy != "kubespray" {
 		d.Note(d.Root, check.Info, "kubespray writes its own kubeadm configuration; the one read first (%s) is kept", g.f.Kubeadm.Source)
 		return

@@ -1,10 +1,10 @@
 package files
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"path/filepath"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -58,10 +58,7 @@ func (d *doc) openshiftInstallConfig() {
 	d.openshiftPlatform(o)
 
 	unset := func(field, value string) check.Setting {
-		at := d.At(d.Root)
-		if n := d.Get("networking"); n != nil {
-			at = d.At(n)
-		}
+		at := d.At(cmp.Or(d.Get("networking"), d.Root))
 		at.Value, at.Source = value, fmt.Sprintf("%s %s (unset: the installer's default %s)", d.Where, field, value)
 		return at
 	}
@@ -97,9 +94,7 @@ func (d *doc) openshiftInstallConfig() {
 	}
 
 	g.f.OpenShift = o
-	if g.f.Distribution == "" {
-		g.f.Distribution, g.f.DistributionSource = "openshift", d.Where
-	}
+	g.distribution("openshift", d.Where)
 	d.openshiftComponents(o)
 }
 
@@ -127,23 +122,20 @@ func (d *doc) openshiftPlatform(o *check.OpenShift) {
 // whose key holds the CIDR.
 func (d *doc) openshiftNetworks(field, key string) check.OpenShiftNetworks {
 	n := d.Get(field)
-	var out check.OpenShiftNetworks
 	if n == nil {
-		return out
+		return check.OpenShiftNetworks{}
 	}
-	out.At = d.Setting(n, "", field)
-	for i, item := range d.List(n, field) {
-		f := fmt.Sprintf("%s[%d]", field, i)
-		if key != "" {
-			f += "." + key
-			item = d.Under(item, fmt.Sprintf("%s[%d]", field, i), key)
-		}
-		if s, ok := d.Str(item, f); ok {
-			out.CIDRs = append(out.CIDRs, d.Setting(item, s, f))
+	var cidrs []check.Setting
+	if key == "" {
+		cidrs = d.strItems(n, field)
+	} else {
+		for i, item := range d.List(n, field) {
+			if s, ok := d.FieldUnder(item, fmt.Sprintf("%s[%d]", field, i), key); ok {
+				cidrs = append(cidrs, s)
+			}
 		}
 	}
-	out.At.Value = joinSettings(out.CIDRs)
-	return out
+	return check.OpenShiftNetworks{At: d.Setting(n, joinSettings(cidrs), field), CIDRs: cidrs}
 }
 
 // openshiftClusterNetwork reads networking.clusterNetwork: cidr and
@@ -156,12 +148,11 @@ func (d *doc) openshiftClusterNetwork(o *check.OpenShift) {
 	}
 	for i, item := range d.List(n, field) {
 		base := fmt.Sprintf("%s[%d]", field, i)
-		cidr := d.Under(item, base, "cidr")
-		s, ok := d.Str(cidr, base+".cidr")
+		cidr, ok := d.FieldUnder(item, base, "cidr")
 		if !ok {
 			continue
 		}
-		entry := check.OpenShiftClusterNetwork{CIDR: d.Setting(cidr, s, base+".cidr")}
+		entry := check.OpenShiftClusterNetwork{CIDR: cidr}
 		entry.HostPrefix, _ = d.integer(d.Under(item, base, "hostPrefix"), base+".hostPrefix")
 		o.ClusterNetwork = append(o.ClusterNetwork, entry)
 	}
@@ -206,13 +197,4 @@ func openshiftCIDRs(o *check.OpenShift) []check.Setting {
 		out[i] = cn.CIDR
 	}
 	return out
-}
-
-// joinSettings joins values with commas, as a flag lists them.
-func joinSettings(list []check.Setting) string {
-	out := make([]string, len(list))
-	for i, s := range list {
-		out[i] = s.Value
-	}
-	return strings.Join(out, ",")
 }

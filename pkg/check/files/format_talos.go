@@ -1,6 +1,7 @@
 package files
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -87,12 +88,7 @@ func (d *doc) talosMachineConfig() {
 		}
 	}
 	const valid = "machine.kubelet.nodeIP.validSubnets"
-	for i, n := range d.List(d.Get(valid), valid) {
-		field := fmt.Sprintf("%s[%d]", valid, i)
-		if s, ok := d.Str(n, field); ok {
-			m.ValidSubnets = append(m.ValidSubnets, d.Setting(n, s, field))
-		}
-	}
+	m.ValidSubnets = d.strItems(d.Get(valid), valid)
 	d.r.g.f.Talos.Machines = append(d.r.g.f.Talos.Machines, m)
 	if image, ok := d.Field("cluster.apiServer.image"); ok {
 		d.r.g.version(rankKubeadm, source.ImageTag(image.Value), fmt.Sprintf("image %s (%s cluster.apiServer.image)", image.Value, d.Where))
@@ -128,29 +124,13 @@ func (d *doc) talosKubeNetworkConfig() {
 // list is (anchor when absent).
 func (d *doc) talosSubnets(path string, anchor *yaml.Node) ([]check.Setting, check.Setting) {
 	n := d.Get(path)
-	var out []check.Setting
-	for i, item := range d.List(n, path) {
-		field := fmt.Sprintf("%s[%d]", path, i)
-		if s, ok := d.Str(item, field); ok {
-			out = append(out, d.Setting(item, s, field))
-		}
-	}
-	return out, d.Setting(or(n, anchor), "", path)
+	return d.strItems(n, path), d.Setting(cmp.Or(n, anchor), "", path)
 }
 
 // intField is the integer at path as a setting, nil when unset; another
 // type is noted.
 func (d *doc) intField(path string) *check.Setting {
-	n := d.Get(path)
-	if n == nil {
-		return nil
-	}
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
-		d.WrongType(n, path, "an integer")
-		return nil
-	}
-	s := d.Setting(n, n.Value, path)
-	return &s
+	return source.Optional(d.integer(d.Get(path), path))
 }
 
 // talosArgs reads Talos extra arguments: a map of flag to a string or a
@@ -186,32 +166,22 @@ func (d *doc) talosArgs(path string) map[string]check.Setting {
 // the extraArgs, and the kubelet's extraArgs.
 func (t *talosFile) components() {
 	m := t.machine
-	var r *fileReader
+	from := cmp.Or(t.network, m) // the KubeNetworkConfig, else the machine configuration
+	r := from.r
 	controlPlane := true
 	if m != nil {
-		r = m.r
 		typ, _ := m.Str(m.Get("machine.type"), "machine.type")
 		controlPlane = typ == "controlplane" || typ == "init"
 		if args := m.talosArgs("machine.kubelet.extraArgs"); len(args) > 0 {
 			at := m.At(m.Root)
 			r.g.component(check.Component{Kind: check.Kubelet, Instance: r.name, Source: m.Where + " machine.kubelet.extraArgs", Settings: args, File: at.File, Line: at.Line})
 		}
-	} else {
-		r = t.network.r
 	}
 	if !controlPlane || len(t.pods) == 0 || len(t.svcs) == 0 {
 		return // a worker, or no network (talos-network-subnets): no control plane
 	}
-	from := t.network
-	if from == nil {
-		from = m
-	}
-	at := from.At(from.Root)
-	component := func(kind string) check.Component {
-		return check.Component{Kind: kind, Instance: r.name, Source: from.Where + " (the " + kind + " Talos runs)", Settings: map[string]check.Setting{}, File: at.File, Line: at.Line}
-	}
-	svc := talosJoin(t.svcs, t.svcsAt, "Talos's --service-cluster-ip-range")
-	pods := talosJoin(t.pods, t.podsAt, "Talos's --cluster-cidr")
+	svc := derived(joinSettings(t.svcs), t.svcsAt, "Talos's --service-cluster-ip-range")
+	pods := derived(joinSettings(t.pods), t.podsAt, "Talos's --cluster-cidr")
 	args := func(path string) map[string]check.Setting {
 		if m == nil {
 			return nil
@@ -219,14 +189,14 @@ func (t *talosFile) components() {
 		return m.talosArgs(path)
 	}
 
-	api := component(check.APIServer)
+	api := from.runs(check.APIServer, "Talos")
 	api.Settings["service-cluster-ip-range"] = svc
 	for name, s := range args("cluster.apiServer.extraArgs") {
 		api.Settings[name] = s
 	}
 	r.g.component(api)
 
-	kcm := component(check.ControllerManager)
+	kcm := from.runs(check.ControllerManager, "Talos")
 	kcm.Settings["allocate-node-cidrs"] = derived("true", t.podsAt, "Talos runs kube-controller-manager with --allocate-node-cidrs=true")
 	kcm.Settings["cluster-cidr"] = pods
 	kcm.Settings["service-cluster-ip-range"] = svc
@@ -257,7 +227,7 @@ func (t *talosFile) components() {
 	if m != nil && m.boolField("cluster.proxy.disabled", false, "Talos", m.Root).Value == "true" {
 		return
 	}
-	proxy := component(check.KubeProxy)
+	proxy := from.runs(check.KubeProxy, "Talos")
 	proxy.Settings["cluster-cidr"] = pods
 	if m != nil {
 		if mode, ok := m.Field("cluster.proxy.mode"); ok && mode.Value != "" {
@@ -268,16 +238,6 @@ func (t *talosFile) components() {
 		proxy.Settings[name] = s
 	}
 	r.proxies = append(r.proxies, r.g.component(proxy))
-}
-
-// talosJoin is a list of subnets as the flag Talos writes (comma-joined),
-// located at the list.
-func talosJoin(subnets []check.Setting, at check.Setting, how string) check.Setting {
-	values := make([]string, len(subnets))
-	for i, s := range subnets {
-		values[i] = s.Value
-	}
-	return derived(strings.Join(values, ","), at, how)
 }
 
 // talosAppend is pkg/argsbuilder MergeAdditive: the extra values appended

@@ -82,8 +82,9 @@ type gatherer struct {
 
 	// kubeadmBy is what f.Kubeadm was anchored on: "" (nothing yet),
 	// "init" (an InitConfiguration alone), "cluster" (a
-	// ClusterConfiguration, a kind Cluster, the live ConfigMap) or
-	// "kubespray" (what kubespray's group_vars make it write).
+	// ClusterConfiguration, a kind Cluster, the live ConfigMap), "capi"
+	// (Cluster API's documents) or "kubespray" (what kubespray's
+	// group_vars make it write).
 	kubeadmBy string
 
 	// k3s are the k3s and RKE2 configuration files read: k3sNodes merges

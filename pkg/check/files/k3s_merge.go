@@ -194,11 +194,7 @@ func (m *k3sMerged) args(base map[string]check.Setting, keys ...string) map[stri
 	for name, list := range given {
 		last := list[len(list)-1]
 		if name == "feature-gates" {
-			values := make([]string, len(list))
-			for i, s := range list {
-				values[i] = s.Value
-			}
-			last.Value = strings.Join(values, ",")
+			last.Value = joinSettings(list)
 		}
 		out[name] = last
 	}

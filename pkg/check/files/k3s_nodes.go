@@ -66,9 +66,7 @@ func (g *gatherer) k3sNodes() {
 			m.noteDropped()
 		}
 		g.f.K3s = append(g.f.K3s, k)
-		if g.f.Distribution == "" {
-			g.f.Distribution, g.f.DistributionSource = k.Distribution, k.Source
-		}
+		g.distribution(k.Distribution, k.Source)
 		for _, c := range m.components(k, cluster) {
 			g.component(c)
 		}

@@ -118,13 +118,7 @@ func (r *fileReader) documents(data []byte, o source.Origin, prefix string, patc
 			return n, true
 		}
 		if err != nil {
-			at, msg := check.Setting{File: r.name, Source: strings.TrimRight(prefix, ", ")}, err.Error()
-			if m := yamlErrorLine.FindStringSubmatch(msg); m != nil {
-				line, _ := strconv.Atoi(m[1])
-				at.Line, _ = o.Pos(line, 0)
-				msg = m[2]
-			}
-			r.g.note(at, check.Error, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+			r.g.invalidYAML(check.Setting{File: r.name, Source: strings.TrimRight(prefix, ", ")}, o, err)
 			return n, false
 		}
 		if len(node.Content) == 0 || source.IsNull(node.Content[0]) {
@@ -133,6 +127,18 @@ func (r *fileReader) documents(data []byte, o source.Origin, prefix string, patc
 		n++
 		r.object(node.Content[0], o, prefix, patch, i)
 	}
+}
+
+// invalidYAML notes a YAML parser's error, at the line it names (mapped
+// into the file by o).
+func (g *gatherer) invalidYAML(at check.Setting, o source.Origin, err error) {
+	msg := err.Error()
+	if m := yamlErrorLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		at.Line, _ = o.Pos(line, 0)
+		msg = m[2]
+	}
+	g.note(at, check.Error, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
 }
 
 // done finishes a file: what its documents left to the end, then

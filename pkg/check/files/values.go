@@ -1,6 +1,8 @@
 package files
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -8,9 +10,6 @@ import (
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
 )
-
-// Typed values of the installers' files, which hold numbers and booleans
-// where the components' configurations hold strings.
 
 // typed is the scalar at node n as a setting when it has YAML tag tag
 // ("!!int", "!!bool"); false when absent or null, and noted when of
@@ -47,6 +46,42 @@ func (d *doc) boolean(n *yaml.Node, field string) (check.Setting, bool) {
 	s, ok := d.typed(n, field, "!!bool", "a boolean")
 	s.Value = strings.ToLower(s.Value)
 	return s, ok
+}
+
+// boolField is the boolean at path as "true" or "false", def when unset;
+// a value of another type is noted and def kept. Unlike boolean, it
+// takes YAML 1.2's spellings only.
+func (d *doc) boolField(path string, def bool, what string, anchor *yaml.Node) check.Setting {
+	n := d.Get(path)
+	if s, ok := d.typed(n, path, "!!bool", "a boolean"); ok {
+		b := false
+		_ = n.Decode(&b) // false for a !!bool YAML cannot read (`!!bool yes`)
+		s.Value = strconv.FormatBool(b)
+		return s
+	}
+	return d.Setting(anchor, strconv.FormatBool(def), path+" (unset: "+what+"'s default)")
+}
+
+// strItems are the strings of the list at node n, each a setting of
+// field[i]; items of another type are noted and left out.
+func (d *doc) strItems(n *yaml.Node, field string) []check.Setting {
+	var out []check.Setting
+	for i, item := range d.List(n, field) {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if s, ok := d.Str(item, f); ok {
+			out = append(out, d.Setting(item, s, f))
+		}
+	}
+	return out
+}
+
+// joinSettings joins values with commas, as a flag lists them.
+func joinSettings(list []check.Setting) string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = s.Value
+	}
+	return strings.Join(out, ",")
 }
 
 // present is a setting saying that the field at node n is set to

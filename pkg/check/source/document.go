@@ -153,13 +153,27 @@ func (d *Document) StrList(n *yaml.Node, field string) (string, bool) {
 }
 
 // Field is the string at a dotted path from the root, as a setting.
-func (d *Document) Field(path string) (check.Setting, bool) {
-	n := d.Get(path)
-	v, ok := d.Str(n, path)
+func (d *Document) Field(path string) (check.Setting, bool) { return d.FieldUnder(d.Root, "", path) }
+
+// FieldUnder is the string at a dotted path below n (whose own path is
+// base, as Under takes it), as a setting of the field base.path.
+func (d *Document) FieldUnder(n *yaml.Node, base, path string) (check.Setting, bool) {
+	field := joinPath(base, path)
+	n = d.Under(n, base, path)
+	v, ok := d.Str(n, field)
 	if !ok {
 		return check.Setting{}, false
 	}
-	return d.Setting(n, v, path), true
+	return d.Setting(n, v, field), true
+}
+
+// Optional is a setting read (Field, say) as a pointer, nil when not ok:
+// how facts hold a field that may be left out.
+func Optional(s check.Setting, ok bool) *check.Setting {
+	if !ok {
+		return nil
+	}
+	return &s
 }
 
 // WrongType notes a value of the wrong type: the program that reads the

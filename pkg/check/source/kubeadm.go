@@ -51,8 +51,8 @@ type ClusterConfiguration struct {
 // ReadClusterConfiguration reads a kubeadm ClusterConfiguration.
 func ReadClusterConfiguration(d *Document) ClusterConfiguration {
 	c := ClusterConfiguration{
-		PodSubnet:     d.optional("networking.podSubnet"),
-		ServiceSubnet: d.optional("networking.serviceSubnet"),
+		PodSubnet:     Optional(d.Field("networking.podSubnet")),
+		ServiceSubnet: Optional(d.Field("networking.serviceSubnet")),
 		ExtraArgs:     map[string]map[string]check.Setting{},
 	}
 	for _, component := range []string{"apiServer", "controllerManager", "scheduler"} {
@@ -60,17 +60,9 @@ func ReadClusterConfiguration(d *Document) ClusterConfiguration {
 			c.ExtraArgs[component] = args
 		}
 	}
-	c.KubernetesVersion = d.optional("kubernetesVersion")
+	c.KubernetesVersion = Optional(d.Field("kubernetesVersion"))
 	c.FeatureGates = d.FeatureGates("featureGates")
 	return c
-}
-
-// optional is Field as a pointer, nil when the field is not a string.
-func (d *Document) optional(path string) *check.Setting {
-	if s, ok := d.Field(path); ok {
-		return &s
-	}
-	return nil
 }
 
 // ExtraArgs reads kubeadm extra arguments at path: a map up to v1beta3,

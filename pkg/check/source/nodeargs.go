@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	netutils "k8s.io/utils/net"
-
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 )
 
@@ -102,16 +100,6 @@ func (a K3sArgs) componentArgs(flag string) map[string]check.Setting {
 	return out
 }
 
-// k3sDefaultRanges are the pod and service ranges k3s uses when
-// --cluster-cidr and --service-cidr are unset: they follow the family of
-// the node's first IP (util.GetDefaultAddresses).
-func k3sDefaultRanges(nodeIP string) (clusterCIDR, serviceCIDR string) {
-	if netutils.IsIPv6String(strings.TrimSpace(nodeIP)) {
-		return "fd00:42::/56", "fd00:43::/112"
-	}
-	return "10.42.0.0/16", "10.43.0.0/16"
-}
-
 // Components are the programs a k3s or RKE2 node runs, with the flags k3s
 // gives them (pkg/daemons/control/server.go, pkg/daemons/agent): a server
 // runs kube-apiserver and kube-controller-manager unless disabled, and
@@ -126,7 +114,7 @@ func (a K3sArgs) Components(node, hostIP string) []check.Component {
 	if hasNodeIP {
 		hostIP, _, _ = strings.Cut(nodeIP.Value, ",")
 	}
-	defaultPods, defaultServices := k3sDefaultRanges(hostIP)
+	defaultPods, defaultServices := check.K3sDefaultCIDRs(strings.TrimSpace(hostIP))
 	orDefault := func(flag, value string) check.Setting {
 		if s, ok := a.list(flag); ok {
 			return s
