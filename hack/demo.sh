@@ -45,6 +45,20 @@ show kubectl dualstack check --probe
 step "Before a cluster exists: kubeadm files with one mistake, findings at file:line"
 show kubectl dualstack check --from-file testdata/files/broken/kcm-node-cidr-mask-size-dual/manifests --fail-on=never
 
+step "Moving to dual-stack: kubectl dualstack plan on a single-stack IPv4 cluster started for it"
+single_dir=${TMPDIR:-/tmp}/kubectl-dualstack-demo-ipv4
+single_export=$("$BIN/localcluster" up --bin-dir "$TOOLS_BIN" --layout ipv4 --state-dir "$single_dir")
+trap '"$BIN/localcluster" down --state-dir "$single_dir" >/dev/null' EXIT
+(
+	eval "$single_export"
+	kubectl apply -f testdata/demo-single/ >/dev/null
+	kubectl -n shop rollout status deployment/web --timeout=60s >/dev/null
+	show kubectl dualstack plan --service-cidr fd00:10:96::/112 --pod-cidr fd00:10:244::/56
+)
+"$BIN/localcluster" down --state-dir "$single_dir" >/dev/null
+trap - EXIT
+echo "(the single-stack cluster is stopped again)"
+
 step "The cluster keeps running"
 cat <<TXT
 Use it:   $export_line

@@ -82,6 +82,7 @@ objects against the rules Kubernetes itself enforces for dual-stack.`,
 		newGetCmd(configFlags, streams),
 		newDescribeCmd(configFlags, streams),
 		newCheckCmd(configFlags, streams, build),
+		newPlanCmd(configFlags, streams),
 		newVersionCmd(configFlags, streams, build),
 	)
 	for _, c := range root.Commands() {

@@ -171,7 +171,7 @@ func TestRBAC(t *testing.T) {
 			{"get", "nodes", "-o", "wide"}, {"get", "nodes", "-o", "yaml"},
 			{"describe", "pods", "-n", "demo"}, {"describe", "service", "web", "-n", "demo"},
 			{"describe", "node", pods[0].Spec.NodeName}, {"describe", "endpoints", "-n", "demo"},
-			{"check"}, {"check", "--live", "--from-file", flags},
+			{"check"}, {"check", "--live", "--from-file", flags}, {"plan"},
 			{"version"}, {"__complete", "get", "pods", "-n", "demo", ""},
 		} {
 			run(t, plugin, append(args, "--kubeconfig", viewerConfig)...) // fails the test on a non-zero exit
