@@ -100,9 +100,10 @@ type Cluster struct {
 	health    map[string]healthCheck
 	binDir    string
 	client    kubernetes.Interface
-	auditLog  string // the audit log's path, "" when off
-	kubeadm   bool   // the kube-system objects of kubeadm.go exist
-	version   string // the server's GitVersion, which they name
+	auditLog  string     // the audit log's path, "" when off
+	kubeadm   bool       // the kube-system objects of kubeadm.go exist
+	version   string     // the server's GitVersion, which they name
+	agent     *nodeAgent // for ReregisterNode
 	stopAgent context.CancelFunc
 	agentDone chan struct{}
 	failed    chan error
@@ -290,6 +291,7 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 	agentCtx, stopAgent := context.WithCancel(context.Background())
 	c.stopAgent, c.agentDone = stopAgent, make(chan struct{})
 	agent := &nodeAgent{client: agentClient, layout: cfg.Layout, nodes: cfg.Nodes, ipFamilies: cfg.NodeIPFamilies}
+	c.agent = agent
 	if err := agent.registerNodes(ctx); err != nil {
 		close(c.agentDone)
 		return nil, fmt.Errorf("node agent: %w", err)

@@ -40,6 +40,9 @@ const leaseDuration = 40 * time.Second
 // never handled by two workers at a time: the workqueue sees to that).
 const agentWorkers = 8
 
+// byNodeName indexes the agent's pod cache by spec.nodeName.
+const byNodeName = "nodeName"
+
 // nodeAgent stands in for the kubelet and CNI plugin of every node: it
 // registers the nodes, renews their leases, and gives each pod bound to them
 // the status a kubelet would write, with pod IPs from the node's podCIDRs.
@@ -48,10 +51,16 @@ type nodeAgent struct {
 	layout     Layout
 	nodes      int
 	ipFamilies map[string][]corev1.IPFamily // Config.NodeIPFamilies
+	// kubeletVersion is what nodes report: the server's GitVersion.
+	kubeletVersion string
 
 	mu    sync.Mutex
 	used  map[netip.Addr]bool        // pod IPs handed out
 	byPod map[types.UID][]netip.Addr // to release them again
+	// registered is the Node each node name was last registered as. Pods
+	// start only against that one: the agent's cache can hold an earlier
+	// Node for a while (the informers back off while the apiserver restarts).
+	registered map[string]types.UID
 }
 
 func (a *nodeAgent) nodeNames() []string {
@@ -69,46 +78,70 @@ func (a *nodeAgent) registerNodes(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.kubeletVersion = version.GitVersion
 	for i, name := range a.nodeNames() {
-		node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{
-			corev1.LabelHostname:   name,
-			corev1.LabelOSStable:   "linux",
-			corev1.LabelArchStable: runtime.GOARCH,
-		}}}
-		node, err := a.client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{})
-		if err != nil {
-			return err
-		}
-		// A merge patch, not a strategic one: the strategic merge key of
-		// status.addresses is "type", which would fold two InternalIPs into one.
-		// Node IPAM writes spec.podCIDRs concurrently, so never Update.
-		status := corev1.NodeStatus{
-			Addresses:   a.nodeAddresses(i+1, name),
-			Capacity:    nodeResources(),
-			Allocatable: nodeResources(),
-			Conditions:  nodeConditions(),
-			NodeInfo: corev1.NodeSystemInfo{
-				KubeletVersion:          version.GitVersion,
-				OperatingSystem:         "linux",
-				Architecture:            runtime.GOARCH,
-				OSImage:                 "localcluster node agent",
-				KernelVersion:           kernelVersion(),
-				ContainerRuntimeVersion: "localcluster://1.0.0",
-			},
-		}
-		if err := a.patchStatus(ctx, "", "nodes", name, status); err != nil {
-			return err
-		}
-		if err := a.createLease(ctx, node); err != nil {
+		if err := a.registerNode(ctx, name, a.layout.nodeIPsOf(i+1, a.ipFamilies[name])); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (a *nodeAgent) nodeAddresses(n int, name string) []corev1.NodeAddress {
+// registerNode creates one Node with InternalIPs nodeIPs (in that order, as
+// kubelet's --node-ip gives them), its status and its lease. Pods read the
+// addresses back from the Node, so nothing else has to remember them.
+func (a *nodeAgent) registerNode(ctx context.Context, name string, nodeIPs []string) error {
+	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{
+		corev1.LabelHostname:   name,
+		corev1.LabelOSStable:   "linux",
+		corev1.LabelArchStable: runtime.GOARCH,
+	}}}
+	node, err := a.client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{})
+	if err != nil {
+		return err
+	}
+	a.setRegistered(name, node.UID)
+	// A merge patch, not a strategic one: the strategic merge key of
+	// status.addresses is "type", which would fold two InternalIPs into one.
+	// Node IPAM writes spec.podCIDRs concurrently, so never Update.
+	status := corev1.NodeStatus{
+		Addresses:   nodeAddresses(name, nodeIPs),
+		Capacity:    nodeResources(),
+		Allocatable: nodeResources(),
+		Conditions:  nodeConditions(),
+		NodeInfo: corev1.NodeSystemInfo{
+			KubeletVersion:          a.kubeletVersion,
+			OperatingSystem:         "linux",
+			Architecture:            runtime.GOARCH,
+			OSImage:                 "localcluster node agent",
+			KernelVersion:           kernelVersion(),
+			ContainerRuntimeVersion: "localcluster://1.0.0",
+		},
+	}
+	if err := a.patchStatus(ctx, "", "nodes", name, status); err != nil {
+		return err
+	}
+	return a.replaceLease(ctx, node)
+}
+
+func (a *nodeAgent) setRegistered(name string, uid types.UID) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.registered == nil {
+		a.registered = map[string]types.UID{}
+	}
+	a.registered[name] = uid
+}
+
+func (a *nodeAgent) isRegistered(node *corev1.Node) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.registered[node.Name] == node.UID
+}
+
+func nodeAddresses(name string, nodeIPs []string) []corev1.NodeAddress {
 	var out []corev1.NodeAddress
-	for _, ip := range a.layout.nodeIPsOf(n, a.ipFamilies[name]) {
+	for _, ip := range nodeIPs {
 		out = append(out, corev1.NodeAddress{Type: corev1.NodeInternalIP, Address: ip})
 	}
 	return append(out, corev1.NodeAddress{Type: corev1.NodeHostName, Address: name})
@@ -153,7 +186,15 @@ func nodeConditions() []corev1.NodeCondition {
 	}
 }
 
-func (a *nodeAgent) createLease(ctx context.Context, node *corev1.Node) error {
+// replaceLease creates the node's lease. A lease left by an earlier Node of
+// that name is deleted first: it names the old Node as owner, so the garbage
+// collector would delete it anyway (its delete is UID-conditional, so it
+// leaves the new one alone).
+func (a *nodeAgent) replaceLease(ctx context.Context, node *corev1.Node) error {
+	leases := a.client.CoordinationV1().Leases(corev1.NamespaceNodeLease)
+	if err := leases.Delete(ctx, node.Name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+		return err
+	}
 	lease := &coordinationv1.Lease{
 		ObjectMeta: metav1.ObjectMeta{
 			Name:            node.Name,
@@ -166,7 +207,7 @@ func (a *nodeAgent) createLease(ctx context.Context, node *corev1.Node) error {
 			RenewTime:            &metav1.MicroTime{Time: time.Now()},
 		},
 	}
-	_, err := a.client.CoordinationV1().Leases(corev1.NamespaceNodeLease).Create(ctx, lease, metav1.CreateOptions{})
+	_, err := leases.Create(ctx, lease, metav1.CreateOptions{})
 	return err
 }
 
@@ -198,7 +239,34 @@ func (a *nodeAgent) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	nodes.Informer() // register before Start
+	// A pod that failed because the agent's cache did not have its Node, or
+	// the Node's podCIDRs, yet (a re-registered node) waits in a back-off that
+	// grows to minutes: retry a node's pods as soon as its Node or podCIDRs
+	// change, as kubelet starts pods once its node has a podCIDR.
+	err = pods.Informer().AddIndexers(cache.Indexers{byNodeName: func(obj any) ([]string, error) {
+		return []string{obj.(*corev1.Pod).Spec.NodeName}, nil
+	}})
+	if err != nil {
+		return err
+	}
+	enqueueNodePods := func(node *corev1.Node) {
+		onNode, _ := pods.Informer().GetIndexer().ByIndex(byNodeName, node.Name)
+		for _, pod := range onNode {
+			enqueue(pod)
+		}
+	}
+	_, err = nodes.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc: func(obj any) { enqueueNodePods(obj.(*corev1.Node)) },
+		UpdateFunc: func(oldObj, obj any) {
+			old, node := oldObj.(*corev1.Node), obj.(*corev1.Node)
+			if old.UID != node.UID || !slices.Equal(old.Spec.PodCIDRs, node.Spec.PodCIDRs) {
+				enqueueNodePods(node)
+			}
+		},
+	})
+	if err != nil {
+		return err
+	}
 	factory.Start(ctx.Done())
 	defer factory.Shutdown()
 	if !cache.WaitForCacheSync(ctx.Done(), pods.Informer().HasSynced, nodes.Informer().HasSynced) {
@@ -276,6 +344,9 @@ func (a *nodeAgent) syncPod(ctx context.Context, key string, pods corev1listers.
 	node, err := nodes.Get(pod.Spec.NodeName)
 	if err != nil {
 		return err
+	}
+	if !a.isRegistered(node) {
+		return fmt.Errorf("node %s: not the Node the agent registered (an old one in its cache)", node.Name)
 	}
 	hostIPs := internalIPs(node)
 	podIPs := hostIPs

@@ -3,12 +3,15 @@ package localcluster
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"slices"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/utils/ptr"
 )
 
@@ -76,6 +79,76 @@ func (c *Cluster) SyncKubeadmConfig(ctx context.Context, kubeProxyClusterCIDR *s
 		if _, err := c.client.CoreV1().ConfigMaps(kubeSystem).Update(ctx, cm, metav1.UpdateOptions{}); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// ReregisterNode does what a node's kubelet does when it restarts with
+// --node-ip=<nodeIPs> after its Node object was deleted: it deletes the Node
+// if it still exists (and waits until it is gone), creates it again with the
+// same labels and a status with InternalIPs nodeIPs (in that order) and the
+// Hostname, and replaces its lease. The agent goes on serving the node: pods
+// bound to it start, with IPs from its new podCIDRs, once node IPAM has set
+// them and the agent's cache has the new Node.
+//
+// The Node has to go because podCIDRs are write-once: node IPAM only
+// allocates to nodes without any, and the apiserver refuses to change them
+// ("node updates may not change podCIDR except from \"\" to valid",
+// pkg/apis/core/validation/validation.go ValidateNodeUpdate). A node
+// re-created after the controller-manager got a dual-stack --cluster-cidr
+// thus gets two. ReregisterNode returns before node IPAM has run.
+//
+// The control-plane node's mirror pods are owned by the old Node, so the
+// garbage collector deletes them; like kubelet, ReregisterNode creates them
+// again, owned by the new Node.
+func (c *Cluster) ReregisterNode(ctx context.Context, name string, nodeIPs []string) error {
+	if !c.agent.ours(name) {
+		return fmt.Errorf("no node %q: the node agent runs %v", name, c.agent.nodeNames())
+	}
+	if err := validateNodeIPs(nodeIPs); err != nil {
+		return fmt.Errorf("node %s: --node-ip=%s: %w", name, strings.Join(nodeIPs, ","), err)
+	}
+	c.agent.setRegistered(name, "") // kubelet is down: nothing starts on the node until it is back
+	nodes := c.client.CoreV1().Nodes()
+	if err := nodes.Delete(ctx, name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+		return err
+	}
+	err := wait.PollUntilContextTimeout(ctx, 50*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+		_, err := nodes.Get(ctx, name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return true, nil
+		}
+		return false, err
+	})
+	if err != nil {
+		return fmt.Errorf("waiting for Node %s to go: %w", name, err)
+	}
+	if err := c.agent.registerNode(ctx, name, nodeIPs); err != nil {
+		return err
+	}
+	if c.kubeadm && name == controlPlaneNode {
+		for _, component := range []string{APIServer, ControllerManager, Scheduler} {
+			if err := c.recreateMirrorPod(ctx, component); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// validateNodeIPs accepts what kubelet's --node-ip does: one IP, or one of
+// each family (k8s.io/component-helpers/node/util ParseNodeIPArgument).
+func validateNodeIPs(ips []string) error {
+	var addrs []netip.Addr
+	for _, ip := range ips {
+		addr, err := netip.ParseAddr(ip)
+		if err != nil {
+			return fmt.Errorf("could not parse %q", ip)
+		}
+		addrs = append(addrs, addr)
+	}
+	if len(addrs) == 0 || len(addrs) > 2 || (len(addrs) == 2 && addrs[0].Is4() == addrs[1].Is4()) {
+		return fmt.Errorf("must contain either a single IP or a dual-stack pair of IPs")
 	}
 	return nil
 }
