@@ -100,7 +100,9 @@ the cluster's IP families unknown).`,
 		"service-cidr":       cobra.NoFileCompletions,
 		"pod-cidr":           cobra.NoFileCompletions,
 		"kubernetes-version": cobra.NoFileCompletions,
-		"emit":               func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) { return nil, cobra.ShellCompDirectiveFilterDirs },
+		"emit": func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			return nil, cobra.ShellCompDirectiveFilterDirs
+		},
 	})
 	return cmd
 }
