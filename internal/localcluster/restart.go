@@ -55,14 +55,7 @@ func (c *Cluster) recreateMirrorPod(ctx context.Context, component string) error
 	if err != nil {
 		return err
 	}
-	pod := mirrorPod(component, node, c.version, c.args[component])
-	pods := c.client.CoreV1().Pods(kubeSystem)
-	err = pods.Delete(ctx, pod.Name, metav1.DeleteOptions{GracePeriodSeconds: ptr.To[int64](0)})
-	if err != nil && !apierrors.IsNotFound(err) {
-		return err
-	}
-	_, err = pods.Create(ctx, pod, metav1.CreateOptions{})
-	return err
+	return c.replacePod(ctx, mirrorPod(component, node, c.version, c.args[component]))
 }
 
 // SyncKubeadmConfig rewrites the kubeadm-config, kube-proxy and
@@ -100,7 +93,10 @@ func (c *Cluster) SyncKubeadmConfig(ctx context.Context, kubeProxyClusterCIDR *s
 //
 // The control-plane node's mirror pods are owned by the old Node, so the
 // garbage collector deletes them; like kubelet, ReregisterNode creates them
-// again, owned by the new Node.
+// again, owned by the new Node. The node's kube-proxy pod is replaced too,
+// as the pod garbage collector (orphaned pods of a deleted Node) and the
+// kube-proxy DaemonSet would: a host-network pod takes its IPs from the
+// node's addresses when it starts.
 func (c *Cluster) ReregisterNode(ctx context.Context, name string, nodeIPs []string) error {
 	if !c.agent.ours(name) {
 		return fmt.Errorf("no node %q: the node agent runs %v", name, c.agent.nodeNames())
@@ -126,14 +122,28 @@ func (c *Cluster) ReregisterNode(ctx context.Context, name string, nodeIPs []str
 	if err := c.agent.registerNode(ctx, name, nodeIPs); err != nil {
 		return err
 	}
-	if c.kubeadm && name == controlPlaneNode {
+	if !c.kubeadm {
+		return nil
+	}
+	if name == controlPlaneNode {
 		for _, component := range []string{APIServer, ControllerManager, Scheduler} {
 			if err := c.recreateMirrorPod(ctx, component); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
+	return c.replacePod(ctx, kubeProxyPod(name, c.version))
+}
+
+// replacePod deletes pod's namesake and creates pod.
+func (c *Cluster) replacePod(ctx context.Context, pod *corev1.Pod) error {
+	pods := c.client.CoreV1().Pods(pod.Namespace)
+	err := pods.Delete(ctx, pod.Name, metav1.DeleteOptions{GracePeriodSeconds: ptr.To[int64](0)})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return err
+	}
+	_, err = pods.Create(ctx, pod, metav1.CreateOptions{})
+	return err
 }
 
 // validateNodeIPs accepts what kubelet's --node-ip does: one IP, or one of

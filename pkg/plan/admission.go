@@ -155,7 +155,7 @@ func (p *planner) admission() {
 		Verify:    "kubectl create service clusterip dualstack-test --tcp=80 --dry-run=server -o jsonpath='{.spec.ipFamilyPolicy}' prints PreferDualStack",
 	}
 	if served {
-		step.Change = "apply this MutatingAdmissionPolicy and its binding: it sets ipFamilyPolicy: PreferDualStack on new Services that set neither it nor ipFamilies (kubectl apply -f admission-policy.yaml)"
+		step.Change = "apply this MutatingAdmissionPolicy and its binding: it sets ipFamilyPolicy: PreferDualStack on new Services that set neither it nor ipFamilies (kubectl apply -f admission-policy.yaml); the API server loads it within seconds"
 		step.Admission = &Admission{APIVersion: policyAPIVersion, Manifest: policyManifest}
 	} else {
 		step.Change = "this server does not serve MutatingAdmissionPolicy (GA in 1.36): set ipFamilyPolicy: PreferDualStack in each chart's values and manifests, or install a mutating webhook that sets it (Kyverno and Gatekeeper mutation policies can)"

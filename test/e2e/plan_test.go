@@ -14,6 +14,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -290,51 +291,181 @@ func assertServicesDual(t *testing.T, client kubernetes.Interface, names []strin
 	}
 }
 
-// TestPlanSingleToDual: a single-stack IPv4 cluster with nodes, pods and
-// Services of every kind becomes dual-stack by applying the plan's
-// machine-applicable parts and nothing else; then check --expect=dual
-// passes, new Services are dual-stack, and the plan has nothing left.
-func TestPlanSingleToDual(t *testing.T) {
-	requireE2E(t, "kubectl-dualstack", "kubectl")
-	c := startCluster(t, localcluster.Config{Layout: localcluster.SingleStackIPv4})
-	client := kubernetes.NewForConfigOrDie(c.RESTConfig)
-	createWorkload(t, client, "shop")
+// The dual-stack flags of the local layouts, as an operator who converted
+// part of the cluster by hand would have set them.
+var (
+	dualServiceRange = "--service-cluster-ip-range=" + localcluster.DualStackIPv4Primary.ServiceCIDRs()
+	dualKCMArgs      = []string{"--cluster-cidr=" + localcluster.DualStackIPv4Primary.ClusterCIDRs(), dualServiceRange, "--node-cidr-mask-size-ipv4=24", "--node-cidr-mask-size-ipv6=64"}
+)
 
-	p, code := runPlan(t, c.Kubeconfig)
-	if code != 0 || p.Adding != "IPv6" {
-		t.Fatalf("plan: exit %d, adding %q, want 0 and IPv6: %+v", code, p.Adding, p)
+// convertControlPlane restarts both components dual-stack and syncs
+// kubeadm's ConfigMaps, by hand.
+func convertControlPlane(t *testing.T, c *localcluster.Cluster) {
+	t.Helper()
+	ctx := context.Background()
+	if err := c.Restart(ctx, localcluster.APIServer, dualServiceRange); err != nil {
+		t.Fatal(err)
 	}
-	wantServices := []string{"kube-system/kube-dns", "shop/chart", "shop/headless", "shop/lb", "shop/nodeport", "shop/prefer", "shop/single", "shop/web"}
-	if got := serviceNames(p); !slices.Equal(got, wantServices) {
-		t.Errorf("plan's Services = %v, want %v (not ExternalName, not default/kubernetes)", got, wantServices)
+	if err := c.Restart(ctx, localcluster.ControllerManager, dualKCMArgs...); err != nil {
+		t.Fatal(err)
 	}
-	if got := len(stepsOf(p, plan.KindNode)); got != 3 {
-		t.Errorf("plan has %d node steps, want 3 (every node has an IPv4 pod range only)", got)
+	proxy := localcluster.DualStackIPv4Primary.ClusterCIDRs()
+	if err := c.SyncKubeadmConfig(ctx, &proxy); err != nil {
+		t.Fatal(err)
 	}
-	for _, r := range p.Ranges {
-		if r.Origin != plan.OriginProposed {
-			t.Errorf("range %+v: want proposed", r)
+}
+
+// convertNodes re-registers every node dual-stack and recreates the
+// workload's pods, by hand.
+func convertNodes(t *testing.T, c *localcluster.Cluster, client kubernetes.Interface) {
+	t.Helper()
+	for n := 1; n <= 3; n++ {
+		name := fmt.Sprintf("node-%d", n)
+		drain(t, client, name)
+		if err := c.ReregisterNode(context.Background(), name, localcluster.DualStackIPv4Primary.NodeIPs(n)); err != nil {
+			t.Fatal(err)
 		}
 	}
-	applyPlan(t, c, client, p)
-
+	kubectl(t, c.Kubeconfig, "-n", "shop", "rollout", "restart", "deployment", "web")
+	recreate(t, c, client, plan.Workload{Namespace: "shop", Kind: "Pod", Name: "lonely"})
 	waitDualPods(t, client, "shop", 4)
-	assertServicesDual(t, client, wantServices)
-	if r, code := runCheck(t, c.Kubeconfig, "--expect=dual"); code != 0 {
-		t.Fatalf("check --expect=dual after the plan: exit %d\n%s", code, describeFindings(r))
+}
+
+// TestPlanConversions: from a single-stack IPv4 cluster, and from three
+// half-converted ones, with nodes, pods and Services of every kind, the
+// plan holds only the steps still missing; applying its machine-applicable
+// parts mechanically, and nothing else, makes check --expect=dual pass,
+// gives every Service it named two families and new Services both, and
+// leaves nothing to do.
+func TestPlanConversions(t *testing.T) {
+	requireE2E(t, "kubectl-dualstack", "kubectl")
+	allServices := []string{"kube-system/kube-dns", "shop/chart", "shop/headless", "shop/lb", "shop/nodeport", "shop/prefer", "shop/single", "shop/web"}
+	nodes := []string{"node-node-1", "node-node-2", "node-node-3"}
+	for _, tt := range []struct {
+		name  string
+		extra map[string][]string
+		// setup converts part of the cluster by hand, after the workload.
+		setup        func(t *testing.T, c *localcluster.Cluster, client kubernetes.Interface)
+		wantSteps    []string // step IDs, services and verify aside
+		wantServices []string
+		wantOrigin   string // of the service range
+	}{{
+		name:         "single-stack IPv4",
+		wantSteps:    slices.Concat([]string{"kube-apiserver", "kube-controller-manager", "kubeadm", "kube-proxy", "cni"}, nodes, []string{"pods-shop", "admission"}),
+		wantServices: allServices,
+		wantOrigin:   plan.OriginProposed,
+	}, {
+		// Services created while only the apiserver was dual-stack:
+		// PreferDualStack ones got both families already.
+		name:         "apiserver dual, controller-manager single",
+		extra:        map[string][]string{localcluster.APIServer: {dualServiceRange}},
+		wantSteps:    slices.Concat([]string{"kube-controller-manager", "kubeadm", "kube-proxy", "cni"}, nodes, []string{"pods-shop", "admission"}),
+		wantServices: []string{"kube-system/kube-dns", "shop/chart", "shop/headless", "shop/lb", "shop/nodeport", "shop/single", "shop/web"},
+		wantOrigin:   plan.OriginCluster,
+	}, {
+		name:         "nodes with one pod range",
+		setup:        func(t *testing.T, c *localcluster.Cluster, _ kubernetes.Interface) { convertControlPlane(t, c) },
+		wantSteps:    slices.Concat(nodes, []string{"pods-shop", "admission"}),
+		wantServices: allServices,
+		wantOrigin:   plan.OriginCluster,
+	}, {
+		name: "Services left single-stack",
+		setup: func(t *testing.T, c *localcluster.Cluster, client kubernetes.Interface) {
+			convertControlPlane(t, c)
+			convertNodes(t, c, client)
+		},
+		wantSteps:    []string{"admission"},
+		wantServices: allServices,
+		wantOrigin:   plan.OriginCluster,
+	}} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := startCluster(t, localcluster.Config{Layout: localcluster.SingleStackIPv4, ExtraArgs: tt.extra})
+			client := kubernetes.NewForConfigOrDie(c.RESTConfig)
+			createWorkload(t, client, "shop")
+			if tt.setup != nil {
+				tt.setup(t, c, client)
+			}
+
+			p, code := runPlan(t, c.Kubeconfig)
+			if code != 0 {
+				t.Fatalf("plan: exit %d: %+v", code, p)
+			}
+			var got []string
+			for _, s := range p.Steps {
+				if s.Kind != plan.KindService && s.Kind != plan.KindVerify {
+					got = append(got, s.ID)
+				}
+			}
+			if !slices.Equal(got, tt.wantSteps) {
+				t.Errorf("plan's steps = %v, want %v", got, tt.wantSteps)
+			}
+			if got := serviceNames(p); !slices.Equal(got, tt.wantServices) {
+				t.Errorf("plan's Services = %v, want %v (not ExternalName, not default/kubernetes)", got, tt.wantServices)
+			}
+			if r := p.Ranges[0]; r.Origin != tt.wantOrigin {
+				t.Errorf("service range %+v: want origin %s", r, tt.wantOrigin)
+			}
+			applyPlan(t, c, client, p)
+
+			waitDualPods(t, client, "shop", 4)
+			assertServicesDual(t, client, tt.wantServices)
+			waitSlicesOfBothFamilies(t, client, tt.wantServices)
+			if r, code := runCheck(t, c.Kubeconfig, "--expect=dual"); code != 0 {
+				t.Fatalf("check --expect=dual after the plan: exit %d\n%s", code, describeFindings(r))
+			}
+			assertNewServicesDual(t, client)
+			if again, code := runPlan(t, c.Kubeconfig); code != 0 || len(again.Steps) != 0 {
+				t.Errorf("plan on the converted cluster: exit %d, steps %v, want 0 and none", code, again.Steps)
+			}
+		})
 	}
-	fresh, err := client.CoreV1().Services("shop").Create(context.Background(), &corev1.Service{
+}
+
+// waitSlicesOfBothFamilies waits until the EndpointSlice controller has
+// caught up with the patched Services: a slice of each address type.
+func waitSlicesOfBothFamilies(t *testing.T, client kubernetes.Interface, names []string) {
+	t.Helper()
+	for _, name := range names {
+		ns, n, _ := strings.Cut(name, "/")
+		err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 60*time.Second, true, func(ctx context.Context) (bool, error) {
+			list, err := client.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=" + n})
+			if err != nil {
+				return false, err
+			}
+			types := map[discoveryv1.AddressType]bool{}
+			for _, s := range list.Items {
+				types[s.AddressType] = true
+			}
+			return types[discoveryv1.AddressTypeIPv4] && types[discoveryv1.AddressTypeIPv6], nil
+		})
+		if err != nil {
+			t.Fatalf("Service %s never got an EndpointSlice of each family: %v", name, err)
+		}
+	}
+}
+
+// assertNewServicesDual creates a Service without a policy once the
+// apiserver has loaded the plan's admission policy (within seconds: the
+// plan's verify step, a server-side dry run, tells when) and checks that
+// it is dual-stack.
+func assertNewServicesDual(t *testing.T, client kubernetes.Interface) {
+	t.Helper()
+	after := &corev1.Service{
 		ObjectMeta: metav1.ObjectMeta{Name: "after"},
 		Spec:       corev1.ServiceSpec{Selector: map[string]string{"app": "web"}, Ports: []corev1.ServicePort{{Port: 80}}},
-	}, metav1.CreateOptions{})
+	}
+	if err := wait.PollUntilContextTimeout(context.Background(), 250*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+		dry, err := client.CoreV1().Services("shop").Create(ctx, after, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+		return err == nil && len(dry.Spec.ClusterIPs) == 2, err
+	}); err != nil {
+		t.Fatalf("the plan's admission policy never made a new Service dual-stack: %v", err)
+	}
+	fresh, err := client.CoreV1().Services("shop").Create(context.Background(), after, metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fresh.Spec.ClusterIPs) != 2 {
+	if len(fresh.Spec.ClusterIPs) != 2 || *fresh.Spec.IPFamilyPolicy != corev1.IPFamilyPolicyPreferDualStack {
 		t.Errorf("a Service created after the plan without a policy got %v (policy %v), want two cluster IPs", fresh.Spec.ClusterIPs, *fresh.Spec.IPFamilyPolicy)
-	}
-	if again, code := runPlan(t, c.Kubeconfig); code != 0 || len(again.Steps) != 0 {
-		t.Errorf("plan on the converted cluster: exit %d, %d steps, want 0 and none:\n%+v", code, len(again.Steps), again.Steps)
 	}
 }
 
