@@ -8,5 +8,8 @@
 // The input formats are the table in Formats (formats.go), each read by
 // the reader in its format_<name>.go. To add a format: write its reader in
 // a new format_<name>.go, add its entry to Formats, add fixture sets under
-// testdata/files/healthy or testdata/files/broken; then `make readme`.
+// testdata/files/healthy or testdata/files/broken, and its editor in
+// pkg/plan/edit (editors.go) with a set under testdata/files/single; then
+// `make readme`. Walk, FileFormat and DocumentFormat give that editor the
+// files and formats the gatherer reads.
 package files

@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
 )
 
 // Each entry of the registry is whole: a stable name, a one-line
@@ -61,7 +59,7 @@ func TestFormatsHaveFixtures(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		for _, name := range formatsOf(formats, p, data) {
+		for _, name := range formatsOf(p, data) {
 			seen[name] = true
 		}
 		return nil
@@ -77,12 +75,10 @@ func TestFormatsHaveFixtures(t *testing.T) {
 }
 
 // formatsOf names the formats of a file and its documents, as the
-// gatherer recognises them.
-func formatsOf(formats []Format, name string, data []byte) []string {
-	for _, f := range formats {
-		if f.matchFile != nil && f.matchFile(name, data) {
-			return []string{f.Name}
-		}
+// gatherer recognises them (FileFormat, DocumentFormat).
+func formatsOf(name string, data []byte) []string {
+	if f := FileFormat(name, data); f != "" {
+		return []string{f}
 	}
 	var out []string
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -91,18 +87,11 @@ func formatsOf(formats []Format, name string, data []byte) []string {
 		if err := dec.Decode(&n); err != nil {
 			return out // the end, or invalid YAML
 		}
-		if len(n.Content) == 0 || n.Content[0].Kind != yaml.MappingNode {
+		if len(n.Content) == 0 {
 			continue
 		}
-		kind, _ := source.Scalar(source.Lookup(n.Content[0], "kind"))
-		apiVersion, _ := source.Scalar(source.Lookup(n.Content[0], "apiVersion"))
-		of := ofKind(formats, kind, false)
-		f := readerOf(of, apiVersion, false)
-		if len(of) == 0 {
-			f = ofShape(formats, name, n.Content[0])
-		}
-		if f != nil {
-			out = append(out, f.Name)
+		if f := DocumentFormat(name, n.Content[0]); f != "" {
+			out = append(out, f)
 		}
 	}
 }

@@ -71,6 +71,8 @@ type gatherer struct {
 	opts    Options
 	formats []Format
 	read    int // files whose content was read
+	// visit, when set, receives each file read instead of add (Walk).
+	visit func(name string, data []byte)
 
 	// dirs and files map the real path of what was read to the name it
 	// was read under: each is read once, whatever links lead to it.

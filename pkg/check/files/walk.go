@@ -132,5 +132,23 @@ func (g *gatherer) readFrom(name string, r io.Reader) {
 		return
 	}
 	g.read++
+	if g.visit != nil {
+		g.visit(name, data)
+		return
+	}
 	g.add(name, data)
+}
+
+// Walk reads paths as Gather does (directories recursively, the files
+// Gather reads in them, each file once, none larger than MaxFileSize) and
+// hands each file's name and content to visit instead of reading them
+// into facts, for a caller that edits the files check reads. What cannot
+// be read it returns as notes, as Gather records them.
+func Walk(paths []string, opts Options, visit func(name string, data []byte)) []check.FileNote {
+	g := newGatherer(&check.Facts{}, opts)
+	g.visit = visit
+	for _, p := range paths {
+		g.path(p)
+	}
+	return g.f.FileNotes
 }
