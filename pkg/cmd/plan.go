@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -14,6 +16,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/plan"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/plan/edit"
 )
 
 // Exit codes of `plan`, documented in the README.
@@ -137,7 +140,7 @@ func (o *PlanOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return exitError{code: ExitPlanError, err: err}
 	}
-	opts := plan.Options{ServiceCIDR: o.ServiceCIDR, PodCIDR: o.PodCIDR}
+	opts := plan.Options{ServiceCIDR: o.ServiceCIDR, PodCIDR: o.PodCIDR, FilesOnly: len(o.FromFiles) > 0 && !o.Live}
 	if gatherer.Client != nil {
 		opts.Admission = plan.DetectAdmission(ctx, gatherer.Client)
 	}
@@ -166,5 +169,81 @@ func (o *PlanOptions) Run(ctx context.Context) error {
 	return nil
 }
 
-// editedFiles is a placeholder until the files editor lands.
-func editedFiles(paths []string, p *plan.Plan) ([]plan.Artefact, error) { return nil, nil }
+// editedFiles edits the --from-file inputs to the plan's ranges: each
+// changed file under files/, and files.diff with every change. What could
+// not be edited (a node's own address, an installer-only setting) becomes
+// a note of the plan, with its file and line.
+func editedFiles(paths []string, p *plan.Plan) ([]plan.Artefact, error) {
+	if len(paths) == 0 || len(p.Steps) == 0 {
+		return nil, nil
+	}
+	if slices.Contains(paths, "-") {
+		p.Notes = append(p.Notes, "Standard input is not edited: --emit writes edited copies of files only.")
+		return nil, nil
+	}
+	target, err := editTarget(p)
+	if err != nil {
+		p.Notes = append(p.Notes, "The files are not edited: "+err.Error()+".")
+		return nil, nil
+	}
+	edited, err := edit.Files(paths, target)
+	if err != nil {
+		return nil, err
+	}
+	var out []plan.Artefact
+	var diff strings.Builder
+	for _, f := range edited {
+		for _, n := range f.Notes {
+			at := f.Path
+			if n.Line > 0 {
+				at = fmt.Sprintf("%s:%d", f.Path, n.Line)
+			}
+			p.Notes = append(p.Notes, at+": "+n.Message)
+		}
+		if f.Changed() {
+			out = append(out, plan.Artefact{Path: path.Join("files", emitPath(f.Path)), Content: f.Edited})
+			diff.WriteString(f.Diff)
+		}
+	}
+	if diff.Len() > 0 {
+		out = append(out, plan.Artefact{Path: "files.diff", Content: []byte(diff.String())})
+	}
+	return out, nil
+}
+
+// editTarget is the dual-stack configuration the plan's ranges make.
+func editTarget(p *plan.Plan) (edit.Target, error) {
+	t := edit.Target{NodeMasks: map[string]int{}}
+	for _, purpose := range []string{"services", "pods"} {
+		var cidrs []string
+		for _, fam := range p.Target {
+			r := p.RangeOf(purpose, fam)
+			if r == nil {
+				return t, fmt.Errorf("the %s range of %s is not known from them", purpose, fam)
+			}
+			cidrs = append(cidrs, r.CIDR)
+			if purpose == "pods" {
+				t.NodeMasks[fam] = r.NodeMask
+			}
+		}
+		if purpose == "services" {
+			t.ServiceCIDRs = cidrs
+		} else {
+			t.PodCIDRs = cidrs
+		}
+	}
+	return t, nil
+}
+
+// emitPath is where an input file's edited copy goes under files/: its
+// path, made relative and without "..", so that nothing is written
+// outside the emit directory.
+func emitPath(name string) string {
+	var parts []string
+	for _, part := range strings.Split(filepath.ToSlash(name), "/") {
+		if part != "" && part != "." && part != ".." {
+			parts = append(parts, part)
+		}
+	}
+	return path.Join(parts...)
+}

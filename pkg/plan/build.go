@@ -19,6 +19,9 @@ type Options struct {
 	// --pod-cidr); empty, the cluster's own or a proposal.
 	ServiceCIDR, PodCIDR string
 	Admission            AdmissionState
+	// FilesOnly says the facts come from configuration files alone: the
+	// nodes, pods and Services are not missing, only not planned.
+	FilesOnly bool
 }
 
 // Build computes the plan from the facts. Only the pods are streamed; an
@@ -46,6 +49,9 @@ func Build(facts *check.Facts, opts Options) (*Plan, error) {
 	}
 	if err := p.ranges(); err != nil {
 		return nil, err
+	}
+	if opts.FilesOnly {
+		p.note("From configuration files the plan covers the configuration; the steps for nodes, pods and Services need the cluster: run kubectl dualstack plan against it once its control plane is dual-stack.")
 	}
 	p.controlPlane()
 	p.kubeProxy()
@@ -102,11 +108,23 @@ func (p *planner) note(format string, args ...any) {
 	p.plan.Notes = append(p.plan.Notes, fmt.Sprintf(format, args...))
 }
 
-// finish numbers the steps and adds the final verification, unless there
-// is nothing to do.
+// finish orders the steps, makes their IDs unique (two kube-proxy
+// configurations of a k3s server and agent: each gets its instance), and
+// adds the final verification, unless there is nothing to do.
 func (p *planner) finish() {
+	seen := map[string]int{}
 	for _, sec := range p.sections {
-		p.plan.Steps = append(p.plan.Steps, sec...)
+		for _, s := range sec {
+			seen[s.ID]++
+		}
+	}
+	for _, sec := range p.sections {
+		for _, s := range sec {
+			if seen[s.ID] > 1 && s.Flags != nil && len(s.Flags.Instances) == 1 {
+				s.ID += "-" + s.Flags.Instances[0]
+			}
+			p.plan.Steps = append(p.plan.Steps, s)
+		}
 	}
 	if len(p.plan.Steps) == 0 {
 		return
@@ -274,16 +292,66 @@ func (p *planner) ranges() error {
 			return err
 		}
 	}
-	addrs, svcSums := serviceCapacity(p.serviceRange)
-	nodes, podSums := nodeCapacity(p.podRange, p.nodeMask, len(p.facts.Nodes))
-	p.plan.Ranges = []Range{
-		{Purpose: "services", Family: string(p.adding), CIDR: p.serviceRange.String(), Origin: svcOrigin, Addresses: addrs, Arithmetic: svcSums},
-		{Purpose: "pods", Family: string(p.adding), CIDR: p.podRange.String(), Origin: podOrigin, NodeMask: p.nodeMask, Nodes: nodes, Arithmetic: podSums},
-	}
+	p.plan.Ranges = append(p.primaryRanges(),
+		serviceRangeOf(p.serviceRange, svcOrigin),
+		p.podRangeOf(p.podRange, p.nodeMask, podOrigin))
 	if svcOrigin == OriginProposed || podOrigin == OriginProposed {
 		p.note("The %s ranges marked proposed were chosen to overlap nothing the cluster uses; give --service-cidr and --pod-cidr to use your own.", p.adding)
 	}
 	return nil
+}
+
+func serviceRangeOf(q netip.Prefix, origin string) Range {
+	addrs, sums := serviceCapacity(q)
+	return Range{Purpose: "services", Family: string(familyOfPrefix(q)), CIDR: q.String(), Origin: origin, Addresses: addrs, Arithmetic: sums}
+}
+
+func (p *planner) podRangeOf(q netip.Prefix, mask int, origin string) Range {
+	nodes, sums := nodeCapacity(q, mask, len(p.facts.Nodes))
+	return Range{Purpose: "pods", Family: string(familyOfPrefix(q)), CIDR: q.String(), Origin: origin, NodeMask: mask, Nodes: nodes, Arithmetic: sums}
+}
+
+// primaryRanges are the primary family's service and pod ranges, as far
+// as the facts tell: the first service range, and the first pod range of
+// the controller-manager, kubeadm or kube-proxy.
+func (p *planner) primaryRanges() []Range {
+	var out []Range
+	if value, ok := p.serviceRanges(); ok {
+		if q, ok := ofFamily(splitCIDRs(value), p.primary); ok {
+			out = append(out, serviceRangeOf(q, OriginCluster))
+		}
+	}
+	var pods []string
+	mask := defaultNodeMask[p.primary]
+	for _, kcm := range p.facts.ComponentsOf(check.ControllerManager) {
+		if s, ok := kcm.Setting("cluster-cidr"); ok {
+			pods = append(pods, s.Value)
+		}
+		for _, flag := range []string{"node-cidr-mask-size", "node-cidr-mask-size-" + strings.ToLower(string(p.primary))} {
+			if s, ok := kcm.Setting(flag); ok {
+				fmt.Sscan(s.Value, &mask)
+			}
+		}
+	}
+	if k := p.facts.Kubeadm; k != nil && k.PodSubnet != nil {
+		pods = append(pods, k.PodSubnet.Value)
+	}
+	for _, proxy := range p.facts.ComponentsOf(check.KubeProxy) {
+		if s, ok := proxy.Setting("cluster-cidr"); ok {
+			pods = append(pods, s.Value)
+		}
+	}
+	for _, value := range pods {
+		if q, ok := ofFamily(splitCIDRs(value), p.primary); ok && mask >= q.Bits() && mask-q.Bits() < 64 {
+			return append(out, p.podRangeOf(q, mask, OriginCluster))
+		}
+	}
+	return out
+}
+
+func (p *planner) serviceRanges() (string, bool) {
+	_, at, ok := p.facts.ServiceRanges()
+	return at.Value, ok
 }
 
 // existing is the added family's service (or pod) range a component or

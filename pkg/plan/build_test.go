@@ -153,9 +153,12 @@ func TestBuildSingleStack(t *testing.T) {
 		t.Errorf("admission = %+v", a)
 	}
 	for _, r := range p.Ranges {
-		if r.Origin != OriginGiven {
-			t.Errorf("range %+v: want given", r)
+		if want := map[string]string{"IPv4": OriginCluster, "IPv6": OriginGiven}[r.Family]; r.Origin != want {
+			t.Errorf("range %+v: want origin %s", r, want)
 		}
+	}
+	if r := p.RangeOf("pods", "IPv4"); r == nil || r.CIDR != "10.244.0.0/16" || r.NodeMask != 24 || r.Nodes != 256 {
+		t.Errorf("IPv4 pod range %+v: want 10.244.0.0/16 holding 256 /24s", r)
 	}
 }
 
@@ -187,10 +190,10 @@ func TestBuildHalfConverted(t *testing.T) {
 	if got := ids(p); !slices.Equal(got, want) {
 		t.Fatalf("steps = %v, want %v", got, want)
 	}
-	if r := p.Ranges[0]; r.Origin != OriginCluster || r.CIDR != "fd00:10:96::/112" {
+	if r := p.RangeOf("services", "IPv6"); r.Origin != OriginCluster || r.CIDR != "fd00:10:96::/112" {
 		t.Errorf("service range %+v: want the apiserver's own", r)
 	}
-	if r := p.Ranges[1]; r.Origin != OriginProposed || !strings.HasPrefix(r.CIDR, "fd") {
+	if r := p.RangeOf("pods", "IPv6"); r.Origin != OriginProposed || !strings.HasPrefix(r.CIDR, "fd") {
 		t.Errorf("pod range %+v: want a proposed ULA", r)
 	}
 }
@@ -232,10 +235,10 @@ func TestBuildIPv6AddsIPv4(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Adding != "IPv4" || p.Ranges[1].CIDR != "10.244.0.0/16" || p.Ranges[1].Origin != OriginCluster {
+	if pods := p.RangeOf("pods", "IPv4"); p.Adding != "IPv4" || pods.CIDR != "10.244.0.0/16" || pods.Origin != OriginCluster {
 		t.Fatalf("adding %s, ranges %+v", p.Adding, p.Ranges)
 	}
-	if svc := p.Ranges[0]; svc.CIDR != "10.96.0.0/16" || svc.Origin != OriginProposed || svc.Addresses != 65534 {
+	if svc := p.RangeOf("services", "IPv4"); svc.CIDR != "10.96.0.0/16" || svc.Origin != OriginProposed || svc.Addresses != 65534 {
 		t.Errorf("service range %+v: want 10.96.0.0/16 proposed with 65,534 addresses", svc)
 	}
 }
@@ -285,10 +288,10 @@ func TestProposalStable(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := Build(singleIPv4(), Options{})
-	if a.Ranges[0].CIDR != b.Ranges[0].CIDR || a.Ranges[1].CIDR != b.Ranges[1].CIDR {
+	if !slices.Equal(a.Ranges, b.Ranges) {
 		t.Errorf("proposals differ: %v and %v", a.Ranges, b.Ranges)
 	}
-	if r := a.Ranges[1]; r.Nodes != 256 || r.NodeMask != 64 || !strings.HasSuffix(r.CIDR, "::/56") {
+	if r := a.RangeOf("pods", "IPv6"); r.Nodes != 256 || r.NodeMask != 64 || !strings.HasSuffix(r.CIDR, "::/56") {
 		t.Errorf("pod proposal %+v: want a /56 of 256 /64 node ranges", r)
 	}
 }

@@ -175,8 +175,8 @@ func (p *planner) kubeProxy() {
 		var parts []string
 		for _, k := range sortedKeys(set) {
 			name := "--" + k
-			if strings.HasPrefix(c.Source, "ConfigMap") {
-				name = fields[k]
+			if s := c.Settings[k]; !strings.Contains(s.Source, "--"+k) {
+				name = fields[k] // read from a configuration file, not a flag
 			}
 			parts = append(parts, name+"="+set[k])
 		}

@@ -19,6 +19,9 @@ const (
 // added family must be registered again (its spec.podCIDRs cannot change),
 // a node without an address of it needs kubelet's --node-ip.
 func (p *planner) nodes() {
+	if p.opts.FilesOnly {
+		return
+	}
 	if why := p.unavailable(check.SourceNodes); why != "" {
 		p.gap("nodes (kubelet --node-ip, re-registration)", why)
 		return

@@ -32,8 +32,10 @@ type Plan struct {
 	Adding            string `json:"adding,omitempty"`
 	KubernetesVersion string `json:"kubernetesVersion,omitempty"`
 	Distribution      string `json:"distribution,omitempty"`
-	// Ranges are the new family's service and pod ranges: given on the
-	// command line, already configured, or proposed by the plan.
+	// Ranges are the cluster's service and pod ranges after the plan: the
+	// primary family's as the cluster has them (when known), and the new
+	// family's, given on the command line, already configured, or
+	// proposed by the plan.
 	Ranges []Range `json:"ranges,omitempty"`
 	Steps  []Step  `json:"steps"`
 	// NotComputed names the steps the plan could not compute and why (a
@@ -65,6 +67,17 @@ type Range struct {
 	Addresses uint64 `json:"addresses,omitempty"`
 	// Arithmetic shows the sums, for people.
 	Arithmetic string `json:"arithmetic"`
+}
+
+// RangeOf returns the range of a purpose ("services", "pods") and family,
+// nil when the plan has none.
+func (p *Plan) RangeOf(purpose, family string) *Range {
+	for i := range p.Ranges {
+		if p.Ranges[i].Purpose == purpose && p.Ranges[i].Family == family {
+			return &p.Ranges[i]
+		}
+	}
+	return nil
 }
 
 // Gap is a step the plan could not compute.

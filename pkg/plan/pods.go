@@ -18,7 +18,7 @@ const refPods = "k8s.io/kubernetes pkg/kubelet/kuberuntime/kuberuntime_sandbox.g
 // and the kube-system pods tell which CNI runs.
 func (p *planner) pods() (cniSeen, error) {
 	var cni cniSeen
-	if p.facts.Pods == nil {
+	if p.facts.Pods == nil || p.opts.FilesOnly {
 		return cni, nil
 	}
 	if why := p.unavailable(check.SourcePods); why != "" {

@@ -120,8 +120,11 @@ func serviceCapacity(p netip.Prefix) (uint64, string) {
 // nodeCapacity is how many node ranges of mask a pod range holds.
 func nodeCapacity(p netip.Prefix, mask, nodes int) (uint64, string) {
 	n := uint64(1) << uint(mask-p.Bits())
-	return n, fmt.Sprintf("/%d with node mask /%d: 2^(%d-%d) = %s node ranges of 2^%d addresses; the cluster has %s",
-		p.Bits(), mask, mask, p.Bits(), thousands(n), p.Addr().BitLen()-mask, plural(nodes, "node", "nodes"))
+	sums := fmt.Sprintf("/%d with node mask /%d: 2^(%d-%d) = %s node ranges of 2^%d addresses", p.Bits(), mask, mask, p.Bits(), thousands(n), p.Addr().BitLen()-mask)
+	if nodes > 0 {
+		sums += "; the cluster has " + plural(nodes, "node", "nodes")
+	}
+	return n, sums
 }
 
 func thousands(n uint64) string {

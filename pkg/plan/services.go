@@ -15,6 +15,9 @@ const refServices = "https://kubernetes.io/docs/concepts/services-networking/dua
 // services plans every Service that stays single-stack: the API server
 // gives it the second family only when its spec asks for it.
 func (p *planner) services() {
+	if p.opts.FilesOnly {
+		return
+	}
 	if why := p.unavailable(check.SourceServices); why != "" {
 		p.gap("Services", why)
 		return

@@ -73,13 +73,13 @@ func writeText(w io.Writer, p *Plan, colour bool) error {
 		fmt.Fprintf(&b, "\n%s the cluster is %s, and its components, nodes, pods and Services have both families.\n", paint(color.FgGreen, "Nothing to do:"), p.Stack)
 	}
 	if len(p.Ranges) > 0 && len(p.Steps) > 0 {
-		fmt.Fprintf(&b, "\n%s ranges:\n", p.Ranges[0].Family)
+		fmt.Fprintf(&b, "\nRanges after the plan:\n")
 		for _, r := range p.Ranges {
 			origin := r.Origin
 			if origin == OriginProposed {
 				origin = paint(color.FgYellow, origin)
 			}
-			fmt.Fprintf(&b, "  %-9s %-28s %-9s %s\n", r.Purpose, r.CIDR, origin, r.Arithmetic)
+			fmt.Fprintf(&b, "  %-4s %-9s %-28s %-9s %s\n", r.Family, r.Purpose, r.CIDR, origin, r.Arithmetic)
 		}
 	}
 	lastKind, lastNamespace := Kind(""), ""

@@ -402,7 +402,7 @@ func TestPlanConversions(t *testing.T) {
 			if got := serviceNames(p); !slices.Equal(got, tt.wantServices) {
 				t.Errorf("plan's Services = %v, want %v (not ExternalName, not default/kubernetes)", got, tt.wantServices)
 			}
-			if r := p.Ranges[0]; r.Origin != tt.wantOrigin {
+			if r := p.RangeOf("services", "IPv6"); r.Origin != tt.wantOrigin {
 				t.Errorf("service range %+v: want origin %s", r, tt.wantOrigin)
 			}
 			applyPlan(t, c, client, p)
