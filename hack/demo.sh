@@ -47,7 +47,10 @@ show kubectl dualstack check --from-file testdata/files/broken/kcm-node-cidr-mas
 
 step "Moving to dual-stack: kubectl dualstack plan on a single-stack IPv4 cluster started for it"
 single_dir=${TMPDIR:-/tmp}/kubectl-dualstack-demo-ipv4
-single_export=$("$BIN/localcluster" up --bin-dir "$TOOLS_BIN" --layout ipv4 --state-dir "$single_dir")
+single_log=$(mktemp)
+single_export=$("$BIN/localcluster" up --bin-dir "$TOOLS_BIN" --layout ipv4 --state-dir "$single_dir" 2>"$single_log") ||
+	{ cat "$single_log" >&2; exit 1; }
+rm -f "$single_log"
 trap '"$BIN/localcluster" down --state-dir "$single_dir" >/dev/null' EXIT
 (
 	eval "$single_export"
