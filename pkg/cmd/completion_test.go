@@ -35,7 +35,7 @@ const noFiles = ":4"
 
 func TestCompleteSubcommands(t *testing.T) {
 	comps, directive := complete(t, "")
-	want := []string{"check", "completion", "describe", "get", "help", "version"}
+	want := []string{"check", "completion", "describe", "get", "help", "plan", "version"}
 	if !slices.Equal(comps, want) || directive != noFiles {
 		t.Errorf("got %q %s, want %q %s", comps, directive, want, noFiles)
 	}

@@ -102,7 +102,7 @@ func TestCompletionThroughKubectl(t *testing.T) {
 	}{
 		{[]string{"dualstack", "get", "po"}, []string{"pods", "pod", "po"}},
 		{[]string{"dualstack", "describe", "s"}, []string{"services", "service", "svc"}},
-		{[]string{"dualstack", ""}, []string{"check", "completion", "describe", "get", "help", "version"}},
+		{[]string{"dualstack", ""}, []string{"check", "completion", "describe", "get", "help", "plan", "version"}},
 		{[]string{"dualstack", "check", "--fail-on", ""}, []string{"error", "warning", "never"}},
 		{[]string{"dualstack", "check", "--only", "cluster-st"}, []string{"cluster-stack"}},
 	} {

@@ -256,10 +256,12 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // waitDualPods waits until every pod of ns runs with an address of each
-// family.
+// family. The node agent's informers may take up to a minute to reconnect
+// after the apiserver restarted (client-go's reflector backoff reaches 30 s,
+// with as much jitter): the wait allows for that.
 func waitDualPods(t *testing.T, client kubernetes.Interface, ns string, n int) {
 	t.Helper()
-	err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 90*time.Second, true, func(ctx context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 3*time.Minute, true, func(ctx context.Context) (bool, error) {
 		list, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
 		if err != nil || len(list.Items) != n {
 			return false, err
