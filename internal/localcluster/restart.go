@@ -17,7 +17,8 @@ import (
 
 // Restart stops a control-plane component and starts it again with its
 // default flags followed by extraArgs, which replace the ExtraArgs it had,
-// as an operator edits a static pod manifest. The kubelet would then
+// as an operator edits a static pod manifest. After kube-apiserver, it
+// returns once pods are scheduled and started again. The kubelet would then
 // recreate the mirror pod, so Restart does too. A component that exits
 // during start-up (a flag it rejects) stays down, as a crash-looping static
 // pod would, and Restart returns its error; the cluster goes on without it.
@@ -45,7 +46,38 @@ func (c *Cluster) Restart(ctx context.Context, component string, extraArgs ...st
 			return err
 		}
 	}
+	if started == nil && component == APIServer {
+		return c.waitReconnected(ctx)
+	}
 	return started
+}
+
+// waitReconnected returns once a pod created after an apiserver restart has
+// been scheduled and started: the scheduler and the node agent watch pods
+// again. Until then their informers may be between two connections, and a
+// pod deleted and created again under the same name in that gap reaches the
+// scheduler as an update to another node, on which it exits
+// (pkg/scheduler/backend/cache/cache.go UpdatePod: "Scheduler cache is
+// corrupted"), where a kubelet would restart it.
+func (c *Cluster) waitReconnected(ctx context.Context) error {
+	pods := c.client.CoreV1().Pods(metav1.NamespaceDefault)
+	probe := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{GenerateName: "localcluster-reconnect-"},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "pause", Image: "registry.k8s.io/pause:3.10"}}},
+	}
+	var err error
+	if probe, err = pods.Create(ctx, probe, metav1.CreateOptions{}); err != nil {
+		return fmt.Errorf("after restarting kube-apiserver: %w", err)
+	}
+	defer pods.Delete(context.Background(), probe.Name, metav1.DeleteOptions{GracePeriodSeconds: ptr.To[int64](0)})
+	err = wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 2*time.Minute, true, func(ctx context.Context) (bool, error) {
+		p, err := pods.Get(ctx, probe.Name, metav1.GetOptions{})
+		return err == nil && p.Status.Phase == corev1.PodRunning, nil
+	})
+	if err != nil {
+		return fmt.Errorf("after restarting kube-apiserver, pod %s never ran (scheduler or node agent not watching again): %w; see logs in %s", probe.Name, err, c.StateDir)
+	}
+	return nil
 }
 
 // recreateMirrorPod replaces the component's mirror pod with one showing

@@ -274,8 +274,25 @@ func waitDualPods(t *testing.T, client kubernetes.Interface, ns string, n int) {
 		return true, nil
 	})
 	if err != nil {
-		t.Fatalf("pods of %s never all ran with two IPs: %v", ns, err)
+		t.Fatalf("pods of %s never all ran with two IPs: %v\n%s", ns, err, podsAndNodes(client, ns))
 	}
+}
+
+// podsAndNodes describes the pods of ns and the nodes, for a failure.
+func podsAndNodes(client kubernetes.Interface, ns string) string {
+	ctx := context.Background()
+	var b strings.Builder
+	if pods, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{}); err == nil {
+		for _, p := range pods.Items {
+			fmt.Fprintf(&b, "  pod %s node=%s phase=%s ips=%v deleting=%v\n", p.Name, p.Spec.NodeName, p.Status.Phase, p.Status.PodIPs, p.DeletionTimestamp != nil)
+		}
+	}
+	if nodes, err := client.CoreV1().Nodes().List(ctx, metav1.ListOptions{}); err == nil {
+		for _, n := range nodes.Items {
+			fmt.Fprintf(&b, "  node %s uid=%s podCIDRs=%v addresses=%v taints=%v\n", n.Name, n.UID, n.Spec.PodCIDRs, n.Status.Addresses, n.Spec.Taints)
+		}
+	}
+	return b.String()
 }
 
 // assertServicesDual checks that every named Service has both families.
