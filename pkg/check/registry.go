@@ -11,5 +11,6 @@ func Rules() []Rule {
 		openshiftRules, kubesprayRules, eksRules,
 		k0sRules, talosRules, capiRules,
 		k3sRules,
+		cniRules, networkPolicyRules, loadBalancerRules, capacityRules,
 		probeRules)
 }

@@ -49,6 +49,10 @@ const (
 	AreaTalos             Area = "talos"
 	AreaCAPI              Area = "capi"
 	AreaK3s               Area = "k3s"
+	AreaCNI               Area = "cni"
+	AreaNetworkPolicies   Area = "networkpolicies"
+	AreaLoadBalancers     Area = "loadbalancers"
+	AreaCapacity          Area = "capacity"
 )
 
 // Areas lists every area, in report order.
@@ -57,7 +61,8 @@ func Areas() []Area {
 		AreaCluster, AreaServiceCIDR, AreaNodes, AreaPods, AreaServices, AreaEndpointSlices,
 		AreaOpenShift, AreaKubespray, AreaEKS,
 		AreaK0s, AreaTalos, AreaCAPI,
-		AreaK3s}
+		AreaK3s,
+		AreaCNI, AreaNetworkPolicies, AreaLoadBalancers, AreaCapacity}
 }
 
 // Rule is one check, a plain value in the registry (Rules). Its ID is
