@@ -5,6 +5,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 )
 
 // Component kinds.
@@ -127,6 +128,13 @@ type Facts struct {
 	Services       []corev1.Service
 	EndpointSlices []discoveryv1.EndpointSlice
 	Pods           PodVisitor
+
+	Ingresses []networkingv1.Ingress
+	// Gateways are the Gateway API's Gateways; GatewaysNotServed says why
+	// there are none to read when the cluster does not serve the API (no
+	// Gateway CRD of v1), "" when it does.
+	Gateways          []Gateway
+	GatewaysNotServed string
 
 	// FileNotes are what a files gatherer has to say about its inputs: a
 	// file it could not read or parse, a document of a kind it does not

@@ -18,6 +18,8 @@ const (
 	SourcePods          Source = "pods"                     // core/v1 pods (streamed)
 	SourceServices      Source = "services"                 // core/v1 services
 	SourceSlices        Source = "EndpointSlices"           // discovery.k8s.io/v1
+	SourceIngresses     Source = "Ingresses"                // networking.k8s.io/v1
+	SourceGateways      Source = "Gateways"                 // gateway.networking.k8s.io/v1 (a CRD), through the dynamic client
 	SourceServerVersion Source = "server version"
 	SourceProbe         Source = "dual-stack allocation probe" // --probe
 )
@@ -43,6 +45,8 @@ var SourcePermissions = []SourcePermission{
 	{SourcePods, "list pods in all namespaces", "dualstack-viewer"},
 	{SourceServices, "list services in all namespaces", "dualstack-viewer"},
 	{SourceSlices, "list endpointslices.discovery.k8s.io in all namespaces", "dualstack-viewer"},
+	{SourceIngresses, "list ingresses.networking.k8s.io in all namespaces", "dualstack-viewer"},
+	{SourceGateways, "list gateways.gateway.networking.k8s.io in all namespaces (when the Gateway API is installed)", "dualstack-viewer"},
 	{SourceServerVersion, "get /version", "every user (system:public-info-viewer)"},
 	{SourceProbe, "create services in the current namespace, only ever as a server-side dry run", "dualstack-probe, bound in that namespace"},
 }

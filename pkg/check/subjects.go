@@ -47,13 +47,19 @@ func serviceSubject(svc *corev1.Service, fieldName string) string {
 	return "service/" + svc.Namespace + "/" + svc.Name + " " + fieldName
 }
 
+// objectSubject names a field of a namespaced object of another kind
+// ("ingress/web/shop status.loadBalancer.ingress").
+func objectSubject(kind, namespace, name, fieldName string) string {
+	return kind + "/" + namespace + "/" + name + " " + fieldName
+}
+
 func nodeSubject(node *corev1.Node, fieldName string) string {
 	return "node/" + node.Name + " " + fieldName
 }
 
 // objectAreas are the areas whose rules inspect API objects (read from a
 // cluster), each finding's subject naming the object and the field read.
-var objectAreas = []Area{AreaServiceCIDR, AreaNodes, AreaPods, AreaServices, AreaEndpointSlices}
+var objectAreas = []Area{AreaServiceCIDR, AreaNodes, AreaPods, AreaServices, AreaEndpointSlices, AreaLoadBalancers}
 
 // objectAt is where a finding's value was read: at, or, when at says
 // nothing and the rule inspects API objects, the object and field its

@@ -13,6 +13,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	cliprinters "k8s.io/cli-runtime/pkg/printers"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
@@ -48,6 +49,9 @@ type CheckOptions struct {
 	KubernetesVersion string
 
 	Client kubernetes.Interface
+	// Dynamic reads CRDs (the Gateway API's Gateways); made with Client
+	// when Client is nil.
+	Dynamic dynamic.Interface
 	// Version is the plugin's, for the SARIF report's tool.
 	Version string
 
@@ -61,9 +65,9 @@ func newCheckCmd(configFlags *genericclioptions.ConfigFlags, streams genericioop
 		Use:   "check [flags]",
 		Short: "Audit the cluster's dual-stack configuration against the rules Kubernetes enforces",
 		Long: `Audit a live cluster, read-only: control-plane flags (from the static pods' command lines),
-kubeadm, kube-proxy and kubelet configuration, ServiceCIDRs, nodes, pods, Services and
-EndpointSlices, against the dual-stack rules Kubernetes itself enforces, and the
-cross-component consistency those rules imply. A source that cannot be read (forbidden,
+kubeadm, kube-proxy and kubelet configuration, ServiceCIDRs, nodes, pods, Services,
+EndpointSlices, Ingresses and Gateway API Gateways, against the dual-stack rules Kubernetes
+itself enforces, and the cross-component consistency those rules imply. A source that cannot be read (forbidden,
 missing) is reported as skip with the reason.
 
 With --from-file, audit configuration files instead, before a cluster exists, in these
@@ -245,11 +249,11 @@ func (o *CheckOptions) gather(ctx context.Context) (*check.Facts, error) {
 			return nil, err
 		}
 		if o.Client == nil {
-			if o.Client, _, err = newClient(o.configFlags); err != nil {
+			if o.Client, o.Dynamic, err = newClients(o.configFlags); err != nil {
 				return nil, err
 			}
 		}
-		if facts, err = (live.Gatherer{Client: o.Client, ChunkSize: o.ChunkSize, RequestTimeout: requestTimeout(o.configFlags), Probe: o.Probe, ProbeNamespace: ns}).Gather(ctx); err != nil {
+		if facts, err = (live.Gatherer{Client: o.Client, Dynamic: o.Dynamic, ChunkSize: o.ChunkSize, RequestTimeout: requestTimeout(o.configFlags), Probe: o.Probe, ProbeNamespace: ns}).Gather(ctx); err != nil {
 			return nil, err
 		}
 	}

@@ -15,7 +15,6 @@ import (
 
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/files"
@@ -146,7 +145,8 @@ func TestCheckLiveSourcesAndVersion(t *testing.T) {
 	useGoldenKubeconfig(t)
 	run := func(output string) string {
 		streams, _, out, errOut := genericiooptions.NewTestIOStreams()
-		o := &CheckOptions{Output: output, Color: "never", FailOn: "never", ChunkSize: 500, Client: fake.NewClientset(loadOddObjects(t)...),
+		client, dyn := fakeClients(t, loadOddObjects(t))
+		o := &CheckOptions{Output: output, Color: "never", FailOn: "never", ChunkSize: 500, Client: client, Dynamic: dyn,
 			configFlags: genericclioptions.NewConfigFlags(true), IOStreams: streams}
 		if err := o.Run(context.Background()); err != nil {
 			t.Fatalf("%v: %s", err, errOut)

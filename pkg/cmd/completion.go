@@ -99,7 +99,7 @@ func typeAndNameCompletion(configFlags *genericclioptions.ConfigFlags, types []r
 		// The endpoints view shows a Service's backends under the
 		// Service's name (from its EndpointSlices): complete Service
 		// names, without reading the deprecated v1 Endpoints.
-		listed := rt.Name
+		listed := rt.qualified()
 		if listed == "endpoints" {
 			listed = "services"
 		}
@@ -108,8 +108,8 @@ func typeAndNameCompletion(configFlags *genericclioptions.ConfigFlags, types []r
 	return func(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		if len(args) == 0 {
 			if typeName, name, ok := strings.Cut(toComplete, "/"); ok {
-				rt, ok := lookupResourceType(typeName)
-				if !ok || !slices.ContainsFunc(types, func(t resourceType) bool { return t.Name == rt.Name }) {
+				rt, ok := lookupResourceType(types, typeName)
+				if !ok {
 					return nil, cobra.ShellCompDirectiveNoFileComp
 				}
 				var comps []cobra.Completion
@@ -131,7 +131,7 @@ func typeAndNameCompletion(configFlags *genericclioptions.ConfigFlags, types []r
 		// TYPE NAME... or TYPE/NAME NAME...: parseTypeArgs takes the
 		// names after either form as names of that type.
 		typeName, first, slash := strings.Cut(args[0], "/")
-		rt, ok := lookupResourceType(typeName)
+		rt, ok := lookupResourceType(types, typeName)
 		if !ok {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

@@ -50,8 +50,15 @@ func TestCompleteResourceTypes(t *testing.T) {
 		{[]string{"get", "s"}, []string{"services", "service", "svc"}},
 		{[]string{"get", "e"}, []string{"endpoints", "endpoint", "ep"}},
 		{[]string{"get", "n"}, []string{"nodes", "node", "no"}},
-		{[]string{"get", ""}, []string{"pods", "pod", "po", "services", "service", "svc", "endpoints", "endpoint", "ep", "nodes", "node", "no"}},
+		{[]string{"get", "i"}, []string{"ingresses", "ingress", "ing"}},
+		{[]string{"get", "g"}, []string{"gateways", "gateway", "gtw"}},
+		{[]string{"get", ""}, []string{"pods", "pod", "po", "services", "service", "svc", "endpoints", "endpoint", "ep", "nodes", "node", "no",
+			"ingresses", "ingress", "ing", "gateways", "gateway", "gtw"}},
 		{[]string{"describe", "no"}, []string{"nodes", "node", "no"}},
+		// describe has no ingresses or gateways, nor their names.
+		{[]string{"describe", ""}, []string{"pods", "pod", "po", "services", "service", "svc", "endpoints", "endpoint", "ep", "nodes", "node", "no"}},
+		{[]string{"describe", "ing"}, nil},
+		{[]string{"describe", "ingress/w"}, nil},
 		{[]string{"get", "deployments"}, nil},
 		// Flags before the type do not change what the type is.
 		{[]string{"get", "-n", "demo", "-o", "wide", "sv"}, []string{"svc"}},

@@ -133,7 +133,8 @@ func executeDescribe(t *testing.T, objs []runtime.Object, args ...string) (stdou
 	// it to the fixtures' now at once.
 	synctest.Test(t, func(t *testing.T) {
 		time.Sleep(goldenNow.Sub(time.Now()))
-		client := fake.NewClientset(objs...)
+		typed, _ := splitCRDs(objs)
+		client := fake.NewClientset(typed...)
 		honourFieldSelectors(client)
 		testDescribeOptions = func(o *DescribeOptions) {
 			o.Describer = describe.Describer{Client: eventSelectingClientset{client}}

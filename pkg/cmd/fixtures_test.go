@@ -16,9 +16,16 @@ import (
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	dynamicfake "k8s.io/client-go/dynamic/fake"
+	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/kubernetes/scheme"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/live"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata/*/golden with the current output")
@@ -27,7 +34,9 @@ var updateGolden = flag.Bool("update", false, "rewrite the golden files under te
 // from it (describe's ages too, see runInGoldenTime).
 var goldenNow = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 
-// loadFixture decodes a multi-document YAML file of API objects.
+// loadFixture decodes a multi-document YAML file of API objects: built-in
+// kinds as typed objects, others (CRDs: Gateway API Gateways) as
+// unstructured ones.
 func loadFixture(t *testing.T, path string) []runtime.Object {
 	t.Helper()
 	f, err := os.Open(path)
@@ -50,6 +59,12 @@ func loadFixture(t *testing.T, path string) []runtime.Object {
 			continue
 		}
 		obj, _, err := decoder.Decode(doc, nil, nil)
+		if runtime.IsNotRegisteredError(err) {
+			var data []byte
+			if data, err = utilyaml.ToJSON(doc); err == nil {
+				obj, _, err = unstructured.UnstructuredJSONScheme.Decode(data, nil, nil)
+			}
+		}
 		if err != nil {
 			t.Fatalf("%s: document %d: %v", path, len(objs)+1, err)
 		}
@@ -59,6 +74,43 @@ func loadFixture(t *testing.T, path string) []runtime.Object {
 		t.Fatalf("%s: no objects", path)
 	}
 	return objs
+}
+
+// splitCRDs separates the objects a fake clientset holds (built-in kinds)
+// from those a fake dynamic client holds (unstructured: CRDs).
+func splitCRDs(objs []runtime.Object) (typed []runtime.Object, crds []*unstructured.Unstructured) {
+	for _, obj := range objs {
+		if u, ok := obj.(*unstructured.Unstructured); ok {
+			crds = append(crds, u)
+		} else {
+			typed = append(typed, obj)
+		}
+	}
+	return typed, crds
+}
+
+// fakeClients are a fake clientset holding the built-in objects of objs
+// and a fake dynamic client holding its Gateways; discovery serves the
+// Gateway API when there are Gateways.
+func fakeClients(t *testing.T, objs []runtime.Object) (*fake.Clientset, *dynamicfake.FakeDynamicClient) {
+	t.Helper()
+	typed, crds := splitCRDs(objs)
+	client := fake.NewClientset(typed...)
+	gvr := live.GatewaysResource
+	dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), map[schema.GroupVersionResource]string{gvr: "GatewayList"})
+	for _, u := range crds {
+		// Through the tracker: the constructor would need the kind in a scheme.
+		if err := dyn.Tracker().Create(gvr, u, u.GetNamespace()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(crds) > 0 {
+		client.Resources = append(client.Resources, &metav1.APIResourceList{
+			GroupVersion: gvr.GroupVersion().String(),
+			APIResources: []metav1.APIResource{{Name: gvr.Resource, SingularName: "gateway", Namespaced: true, Kind: "Gateway", ShortNames: []string{"gtw"}, Verbs: []string{"get", "list", "watch"}}},
+		})
+	}
+	return client, dyn
 }
 
 // stripComments drops the comment lines of a YAML document, to tell a

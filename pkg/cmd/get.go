@@ -8,11 +8,13 @@ import (
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/kubectl/pkg/cmd/get"
@@ -34,11 +36,36 @@ var resourceTypes = []resourceType{
 	{Name: "services", Aliases: []string{"service", "svc"}, Namespaced: true, Kind: schema.GroupKind{Kind: "Service"}},
 	{Name: "endpoints", Aliases: []string{"endpoint", "ep"}, Namespaced: true, Kind: schema.GroupKind{Kind: "Endpoints"}, Watchable: true},
 	{Name: "nodes", Aliases: []string{"node", "no"}, Kind: schema.GroupKind{Kind: "Node"}},
+	{Name: "ingresses", Aliases: []string{"ingress", "ing"}, Namespaced: true, Kind: schema.GroupKind{Group: "networking.k8s.io", Kind: "Ingress"}, Watchable: true},
+	{Name: "gateways", Aliases: []string{"gateway", "gtw"}, Namespaced: true, Kind: schema.GroupKind{Group: "gateway.networking.k8s.io", Kind: "Gateway"}, Watchable: true},
 }
 
-func lookupResourceType(name string) (resourceType, bool) {
-	name = strings.ToLower(name)
+// qualified is the type's name with its API group, as kubectl resolves
+// it unambiguously ("gateways.gateway.networking.k8s.io": Istio has
+// gateways too).
+func (rt resourceType) qualified() string {
+	if rt.Kind.Group == "" {
+		return rt.Name
+	}
+	return rt.Name + "." + rt.Kind.Group
+}
+
+// watchableTypes names the types -w works with.
+func watchableTypes() string {
+	var names []string
 	for _, rt := range resourceTypes {
+		if rt.Watchable {
+			names = append(names, rt.Name)
+		}
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// lookupResourceType finds the type of types named name (plural, singular
+// or short).
+func lookupResourceType(types []resourceType, name string) (resourceType, bool) {
+	name = strings.ToLower(name)
+	for _, rt := range types {
 		if rt.Name == name || slices.Contains(rt.Aliases, name) {
 			return rt, true
 		}
@@ -46,9 +73,9 @@ func lookupResourceType(name string) (resourceType, bool) {
 	return resourceType{}, false
 }
 
-func supportedTypes() string {
+func supportedTypes(types []resourceType) string {
 	var parts []string
-	for _, rt := range resourceTypes {
+	for _, rt := range types {
 		parts = append(parts, fmt.Sprintf("%s (%s)", rt.Name, strings.Join(rt.Aliases, ", ")))
 	}
 	return strings.Join(parts, ", ")
@@ -58,18 +85,19 @@ func supportedTypes() string {
 // options (a fake Client, a fixed Tables.Now) before flags are parsed.
 var testGetOptions func(*GetOptions)
 
-// parseTypeArgs reads `TYPE [NAME...]` or `TYPE/NAME`, as kubectl accepts.
-func parseTypeArgs(cmd *cobra.Command, verb string, args []string) (resourceType, []string, error) {
+// parseTypeArgs reads `TYPE [NAME...]` or `TYPE/NAME`, as kubectl accepts,
+// TYPE one of types.
+func parseTypeArgs(cmd *cobra.Command, verb string, types []resourceType, args []string) (resourceType, []string, error) {
 	if len(args) == 0 {
-		return resourceType{}, nil, newUsageError(cmd, "you must specify the type of resource to %s. Supported types: %s", verb, supportedTypes())
+		return resourceType{}, nil, newUsageError(cmd, "you must specify the type of resource to %s. Supported types: %s", verb, supportedTypes(types))
 	}
 	typeName, names := args[0], args[1:]
 	if t, name, ok := strings.Cut(typeName, "/"); ok {
 		typeName, names = t, append([]string{name}, names...)
 	}
-	rt, ok := lookupResourceType(typeName)
+	rt, ok := lookupResourceType(types, typeName)
 	if !ok {
-		return rt, nil, newUsageError(cmd, "unknown resource type %q. Supported types: %s", typeName, supportedTypes())
+		return rt, nil, newUsageError(cmd, "unknown resource type %q. Supported types: %s", typeName, supportedTypes(types))
 	}
 	return rt, names, nil
 }
@@ -90,6 +118,17 @@ func newClient(configFlags *genericclioptions.ConfigFlags) (kubernetes.Interface
 	return client, config, err
 }
 
+// newClients builds the clientset (newClient) and a dynamic client for
+// other projects' objects, which speaks JSON: CRDs have no protobuf form.
+func newClients(configFlags *genericclioptions.ConfigFlags) (kubernetes.Interface, dynamic.Interface, error) {
+	client, config, err := newClient(configFlags)
+	if err != nil {
+		return nil, nil, err
+	}
+	dyn, err := dynamic.NewForConfig(config) // sets JSON itself
+	return client, dyn, err
+}
+
 // GetOptions runs `kubectl dualstack get`.
 type GetOptions struct {
 	PrintFlags *get.PrintFlags
@@ -108,7 +147,9 @@ type GetOptions struct {
 	AllEndpoints    bool
 
 	Client kubernetes.Interface
-	Tables printers.Tables
+	// Dynamic reads the Gateway API's Gateways (a CRD).
+	Dynamic dynamic.Interface
+	Tables  printers.Tables
 
 	configFlags *genericclioptions.ConfigFlags
 	genericiooptions.IOStreams
@@ -127,6 +168,10 @@ const getExample = `  # Pods with every pod IP, primary family first
   # Nodes with their InternalIPs and pod CIDRs of both families
   kubectl dualstack get nodes
 
+  # Ingresses and Gateway API Gateways with every address they publish
+  kubectl dualstack get ingresses -A
+  kubectl dualstack get gateways -n web
+
   # Watch pods get their IPs
   kubectl dualstack get pods -l app=web -w`
 
@@ -137,15 +182,18 @@ func newGetCmd(configFlags *genericclioptions.ConfigFlags, streams genericioopti
 	}
 	cmd := &cobra.Command{
 		Use:   "get TYPE [NAME...] [flags]",
-		Short: "Show pods, services, endpoints or nodes with the addresses of both IP families",
-		Long: `Show pods, services, endpoints or nodes the way a dual-stack cluster needs them:
+		Short: "Show pods, services, endpoints, nodes, ingresses or gateways with the addresses of both IP families",
+		Long: `Show pods, services, endpoints, nodes, ingresses or gateways the way a dual-stack cluster
+needs them:
 
   pods        every pod IP, comma-separated, primary family first
   services    every cluster IP, the IP family policy and (-o wide) the IP families
   endpoints   one {IPv4,IPv6} group per backend and port, paired by pod, from EndpointSlices
   nodes       every InternalIP and the pod CIDRs of both families
+  ingresses   every load-balancer address, IPs of the cluster's primary family first
+  gateways    every address of a Gateway API Gateway's status, in the same order
 
-Supported types: ` + supportedTypes() + `.
+Supported types: ` + supportedTypes(resourceTypes) + `.
 Output formats, sorting, label columns and chunking work as in kubectl get.`,
 		Example:           getExample,
 		ValidArgsFunction: typeAndNameCompletion(configFlags, resourceTypes),
@@ -165,7 +213,7 @@ Output formats, sorting, label columns and chunking work as in kubectl get.`,
 	flags.StringVarP(&o.LabelSelector, "selector", "l", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.")
 	flags.StringVar(&o.FieldSelector, "field-selector", "", "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type.")
 	flags.Int64Var(&o.ChunkSize, "chunk-size", o.ChunkSize, "Return large lists in chunks rather than all at once. Pass 0 to disable.")
-	flags.BoolVarP(&o.Watch, "watch", "w", false, "After listing/getting the requested object, watch for changes (pods and endpoints).")
+	flags.BoolVarP(&o.Watch, "watch", "w", false, "After listing/getting the requested object, watch for changes ("+watchableTypes()+").")
 	flags.BoolVar(&o.WatchOnly, "watch-only", false, "Watch for changes to the requested object(s), without listing/getting first.")
 	flags.BoolVar(&o.IncludeNotReady, "include-not-ready", false, "endpoints: also show backends that are not ready, marked (not ready).")
 	flags.BoolVar(&o.AllEndpoints, "all-endpoints", false, fmt.Sprintf("endpoints: show every group instead of the first %d and \"+ N more...\".", printers.DefaultMaxEndpointGroups))
@@ -174,7 +222,7 @@ Output formats, sorting, label columns and chunking work as in kubectl get.`,
 
 // Complete resolves the type, the namespace and the client.
 func (o *GetOptions) Complete(cmd *cobra.Command, args []string) error {
-	rt, names, err := parseTypeArgs(cmd, "get", args)
+	rt, names, err := parseTypeArgs(cmd, "get", resourceTypes, args)
 	if err != nil {
 		return err
 	}
@@ -189,7 +237,7 @@ func (o *GetOptions) Complete(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	if o.Client == nil {
-		if o.Client, _, err = newClient(o.configFlags); err != nil {
+		if o.Client, o.Dynamic, err = newClients(o.configFlags); err != nil {
 			return err
 		}
 	}
@@ -205,7 +253,7 @@ func (o *GetOptions) Validate(cmd *cobra.Command) error {
 		return newUsageError(cmd, "a resource cannot be retrieved by name across all namespaces")
 	}
 	if (o.Watch || o.WatchOnly) && !o.Type.Watchable {
-		return newUsageError(cmd, "--watch is supported for pods and endpoints, not %s", o.Type.Name)
+		return newUsageError(cmd, "--watch is supported for %s, not %s", watchableTypes(), o.Type.Name)
 	}
 	if (o.Watch || o.WatchOnly) && len(o.Names) > 1 {
 		return newUsageError(cmd, "watch is only supported on individual resources and resource collections, but %d resources were found", len(o.Names))
@@ -254,6 +302,12 @@ func (o *GetOptions) Run(ctx context.Context) error {
 		return runTyped(ctx, o, nodes, func(l *corev1.NodeList) []corev1.Node { return l.Items }, o.Tables.Nodes)
 	case "endpoints":
 		return o.runEndpoints(ctx)
+	case "ingresses":
+		o.Tables.PrimaryFamily = o.primaryFamily(ctx)
+		ingresses := o.Client.NetworkingV1().Ingresses(o.namespace())
+		return runTyped(ctx, o, ingresses, func(l *networkingv1.IngressList) []networkingv1.Ingress { return l.Items }, o.Tables.Ingresses)
+	case "gateways":
+		return o.runGateways(ctx)
 	}
 	return fmt.Errorf("unsupported type %s", o.Type.Name)
 }

@@ -11,7 +11,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/printers"
@@ -24,6 +23,8 @@ type goldenCase struct {
 	// noEndpointSlices serves no discovery.k8s.io/v1, as Kubernetes before
 	// 1.21 did: `get endpoints` falls back to v1 Endpoints.
 	noEndpointSlices bool
+	// noGatewayAPI serves no Gateway API: the Gateways are left out.
+	noGatewayAPI bool
 	// failed: the command fails (exit code 1).
 	failed bool
 }
@@ -48,6 +49,10 @@ var layoutCases = []goldenCase{
 	{name: "endpoints-v1-fallback", args: []string{"get", "endpoints"}, noEndpointSlices: true},
 	{name: "nodes", args: []string{"get", "nodes"}},
 	{name: "nodes-wide", args: []string{"get", "nodes", "-o", "wide"}},
+	{name: "ingresses", args: []string{"get", "ingresses"}},
+	{name: "ingresses-all-namespaces", args: []string{"get", "ing", "-A"}},
+	{name: "gateways", args: []string{"get", "gateways"}},
+	{name: "gateways-wide-show-labels", args: []string{"get", "gtw", "-o", "wide", "--show-labels"}},
 }
 
 // dualIPv4Cases run in the dual-ipv4 layout only: what they check does not
@@ -61,6 +66,19 @@ var dualIPv4Cases = []goldenCase{
 	{name: "error-endpoints-not-found", args: []string{"get", "endpoints", "nope"}, failed: true},
 	{name: "error-bogus-output", args: []string{"get", "pods", "-o", "bogus"}, failed: true},
 	{name: "empty-namespace", args: []string{"get", "pods", "-n", "empty"}},
+	{name: "ingress-web-yaml", args: []string{"get", "ingress/web", "-o", "yaml"}},
+	{name: "ingresses-name-sort-by", args: []string{"get", "ingresses", "-A", "-o", "name", "--sort-by=.metadata.creationTimestamp"}},
+	{name: "ingresses-jsonpath", args: []string{"get", "ingresses", "-o", "jsonpath={range .items[*]}{.metadata.name}{\"\\t\"}{.status.loadBalancer.ingress[*].ip}{\"\\n\"}{end}"}},
+	{name: "ingresses-label-selector", args: []string{"get", "ingresses", "-l", "app=web"}},
+	{name: "gateways-json", args: []string{"get", "gateways", "-o", "json"}},
+	{name: "gateway-public-yaml", args: []string{"get", "gateway", "public", "-o", "yaml"}},
+	{name: "gateways-name", args: []string{"get", "gateways", "-A", "-o", "name"}},
+	{name: "gateways-custom-columns", args: []string{"get", "gateways", "-o", "custom-columns=NAME:.metadata.name,ADDRESSES:.status.addresses[*].value"}},
+	{name: "gateways-sort-by-name-chunked", args: []string{"get", "gateways", "--sort-by=.metadata.name", "--chunk-size=1"}},
+	{name: "error-gateway-not-found", args: []string{"get", "gateways", "nope"}, failed: true},
+	{name: "error-ingress-not-found", args: []string{"get", "ingresses", "nope"}, failed: true},
+	{name: "error-gateways-not-served", args: []string{"get", "gateways"}, noGatewayAPI: true, failed: true},
+	{name: "error-watch-nodes", args: []string{"get", "nodes", "-w"}, failed: true},
 }
 
 var goldenLayouts = []string{"dual-ipv4", "dual-ipv6", "single-ipv4", "single-ipv6"}
@@ -77,6 +95,10 @@ func TestGetGolden(t *testing.T) {
 		for _, tc := range cases {
 			name := layout + "." + tc.name
 			t.Run(name, func(t *testing.T) {
+				objs := objs
+				if tc.noGatewayAPI {
+					objs, _ = splitCRDs(objs)
+				}
 				stdout, stderr, code := executeGet(t, objs, !tc.noEndpointSlices, tc.args...)
 				wantCode := ExitOK
 				if tc.failed {
@@ -279,15 +301,15 @@ func checkFixtureEndpoints(t *testing.T, ep *corev1.Endpoints, services map[stri
 // holding objs, and returns stdout, stderr and the exit code main would use.
 func executeGet(t *testing.T, objs []runtime.Object, endpointSlices bool, args ...string) (string, string, int) {
 	t.Helper()
-	client := fake.NewClientset(objs...)
+	client, dyn := fakeClients(t, objs)
 	if endpointSlices {
-		client.Resources = []*metav1.APIResourceList{{
+		client.Resources = append(client.Resources, &metav1.APIResourceList{
 			GroupVersion: "discovery.k8s.io/v1",
 			APIResources: []metav1.APIResource{{Name: "endpointslices", SingularName: "endpointslice", Namespaced: true, Kind: "EndpointSlice", Verbs: []string{"get", "list", "watch"}}},
-		}}
+		})
 	}
 	testGetOptions = func(o *GetOptions) {
-		o.Client = client
+		o.Client, o.Dynamic = client, dyn
 		o.Tables = printers.Tables{Now: goldenNow}
 	}
 	t.Cleanup(func() { testGetOptions = nil })

@@ -14,12 +14,13 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/version"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	fakediscovery "k8s.io/client-go/discovery/fake"
-	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/report"
@@ -72,6 +73,10 @@ func TestGetOddObjects(t *testing.T) {
 			count["endpoints"]++ // `get endpoints -o json` lists the slices
 		case *corev1.Node:
 			count["nodes"]++
+		case *networkingv1.Ingress:
+			count["ingresses"]++
+		case *unstructured.Unstructured:
+			count["gateways"]++
 		}
 	}
 	outputs := [][]string{
@@ -81,7 +86,7 @@ func TestGetOddObjects(t *testing.T) {
 		{"-o", "go-template={{range .items}}{{.metadata.name}} {{end}}"},
 		{"-A", "--show-labels"},
 	}
-	for _, typ := range []string{"pods", "services", "endpoints", "nodes"} {
+	for _, typ := range []string{"pods", "services", "endpoints", "nodes", "ingresses", "gateways"} {
 		for _, out := range outputs {
 			for _, slicesServed := range []bool{true, false} {
 				if !slicesServed && typ != "endpoints" {
@@ -138,6 +143,17 @@ func TestGetOddObjects(t *testing.T) {
 		if row := rowOf(nodes, name); row != name+" "+want {
 			t.Errorf("node %s: row %q, want %q", name, row, want)
 		}
+	}
+	// Load-balancer addresses: each once, IPs first (without a `kubernetes`
+	// Service, whose family leads is the first IP's), an entry's hostname
+	// only without its IP; an implementation's own address value escaped.
+	ings, _, _ := executeGet(t, objs, true, "get", "ingresses")
+	if row := rowOf(ings, "ing-odd"); !strings.HasPrefix(row, "ing-odd <none> * fd00:db8:113::9,203.0.113.9,lb.example.com 80 ") {
+		t.Errorf("ing-odd: row %q", row)
+	}
+	gws, _, _ := executeGet(t, objs, true, "get", "gateways")
+	if row := rowOf(gws, "gw-odd"); row != "gw-odd odd 203.0.113.10,pool^[[31mred^G Unknown 60s" {
+		t.Errorf("gw-odd: row %q", row)
 	}
 	svcs, _, _ := executeGet(t, objs, true, "get", "svc")
 	for name, want := range map[string]string{
@@ -266,10 +282,10 @@ func TestCheckOddObjects(t *testing.T) {
 	useGoldenKubeconfig(t)
 	objs := loadOddObjects(t)
 	run := func(output string) (string, string, int) {
-		client := fake.NewClientset(objs...)
+		client, dyn := fakeClients(t, objs)
 		client.Discovery().(*fakediscovery.FakeDiscovery).FakedServerVersion = &version.Info{GitVersion: "v1.37.0"}
 		streams, _, out, errOut := genericiooptions.NewTestIOStreams()
-		o := &CheckOptions{Output: output, Color: "never", FailOn: "error", ChunkSize: 500, Client: client,
+		o := &CheckOptions{Output: output, Color: "never", FailOn: "error", ChunkSize: 500, Client: client, Dynamic: dyn,
 			configFlags: genericclioptions.NewConfigFlags(true), IOStreams: streams}
 		code := ExitOK
 		if err := o.Run(context.Background()); err != nil {
@@ -314,12 +330,13 @@ func TestCheckOddObjects(t *testing.T) {
 		"pods-primary-family pod/default/pod-ipv6-first status.podIPs",
 		"pods-dual-stack-ips pod/default/pod-one-ipv4 status.podIPs",
 		"pods-dual-stack-ips pod/default/pod-one-ipv6 status.podIPs",
+		"loadbalancers-gateway-families gateway/default/gw-odd status.addresses",
 	} {
 		if !failing[want] {
 			t.Errorf("no failing finding %q; failing: %v", want, failing)
 		}
 	}
-	subjects := regexp.MustCompile(`svc-(headless|external-name|fqdn)|pod-(no-ip|no-node|ipv4-first|host-network)\b`)
+	subjects := regexp.MustCompile(`svc-(headless|external-name|fqdn)|pod-(no-ip|no-node|ipv4-first|host-network)\b|ing-odd`)
 	for f := range failing {
 		if subjects.MatchString(f) {
 			t.Errorf("%s fails: a valid object", f)

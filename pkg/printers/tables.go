@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/duration"
 )
@@ -20,6 +21,9 @@ type Tables struct {
 	// Now is the time AGE columns count from; the zero value means time.Now.
 	// Golden tests fix it.
 	Now time.Time
+	// PrimaryFamily is the cluster's primary IP family, which the address
+	// lists of Ingresses and Gateways put first; "" when unknown.
+	PrimaryFamily corev1.IPFamily
 }
 
 func (t Tables) now() time.Time {

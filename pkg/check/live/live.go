@@ -24,6 +24,7 @@ import (
 	discoveryv1 "k8s.io/api/discovery/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/utils/ptr"
 
@@ -33,7 +34,10 @@ import (
 
 // Gatherer reads a live cluster.
 type Gatherer struct {
-	Client    kubernetes.Interface
+	Client kubernetes.Interface
+	// Dynamic reads other projects' objects (CRDs: the Gateway API's
+	// Gateways); nil leaves them unread, and says so.
+	Dynamic   dynamic.Interface
 	ChunkSize int64 // page size of lists (500 like kubectl)
 	// RequestTimeout bounds each List request, its retries included
 	// (--request-timeout; client-go bounds the other requests itself).
@@ -87,6 +91,7 @@ func (g Gatherer) Gather(ctx context.Context) (*check.Facts, error) {
 		func(s *gathering, ctx context.Context) {
 			s.f.EndpointSlices = listAll(ctx, s, check.SourceSlices, g.Client.DiscoveryV1().EndpointSlices("").List, func(l *discoveryv1.EndpointSliceList) []discoveryv1.EndpointSlice { return l.Items })
 		},
+		(*gathering).ingresses, (*gathering).gateways,
 		func(s *gathering, ctx context.Context) {
 			if g.Probe {
 				s.f.Probe = s.probe(ctx)
@@ -126,6 +131,9 @@ func merge(f, part *check.Facts) {
 	f.Nodes = join(f.Nodes, part.Nodes)
 	f.Services = join(f.Services, part.Services)
 	f.EndpointSlices = join(f.EndpointSlices, part.EndpointSlices)
+	f.Ingresses = join(f.Ingresses, part.Ingresses)
+	f.Gateways = join(f.Gateways, part.Gateways)
+	f.GatewaysNotServed = cmp.Or(f.GatewaysNotServed, part.GatewaysNotServed)
 	f.Probe = cmp.Or(f.Probe, part.Probe)
 	for _, source := range slices.Sorted(maps.Keys(part.Unavailable)) {
 		f.MarkUnavailable(source, part.Unavailable[source])
