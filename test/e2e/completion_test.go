@@ -101,6 +101,8 @@ func TestCompletionThroughKubectl(t *testing.T) {
 		want []string
 	}{
 		{[]string{"dualstack", "get", "po"}, []string{"pods", "pod", "po"}},
+		{[]string{"dualstack", "get", "g"}, []string{"gateways", "gateway", "gtw"}},
+		{[]string{"dualstack", "get", "in"}, []string{"ingresses", "ingress", "ing"}},
 		{[]string{"dualstack", "describe", "s"}, []string{"services", "service", "svc"}},
 		{[]string{"dualstack", ""}, []string{"check", "completion", "describe", "get", "help", "plan", "version"}},
 		{[]string{"dualstack", "check", "--fail-on", ""}, []string{"error", "warning", "never"}},

@@ -147,6 +147,7 @@ func TestRBAC(t *testing.T) {
 	kubectl(t, c.Kubeconfig, "apply", "-f", filepath.Join(repoDir, "testdata", "demo"))
 	pods := waitForPodIPs(t, client, "demo", 4)
 	waitForServiceSlices(t, client)
+	applyGatewayCRD(t, c.Kubeconfig) // check and get read Gateways where the Gateway API is served
 	kubectl(t, c.Kubeconfig, "apply", "-f", filepath.Join(repoDir, "deploy", "rbac.yaml"))
 
 	const viewer = "system:serviceaccount:kube-system:dualstack-viewer"
@@ -169,6 +170,8 @@ func TestRBAC(t *testing.T) {
 			{"get", "pods", "-A"}, {"get", "pods", "-A", "-o", "wide"}, {"get", "pods", "-n", "demo", "-o", "yaml"},
 			{"get", "services", "-A", "-o", "wide"}, {"get", "endpoints", "-A"}, {"get", "endpoints", "-n", "demo", "-o", "json"},
 			{"get", "nodes", "-o", "wide"}, {"get", "nodes", "-o", "yaml"},
+			{"get", "ingresses", "-A"}, {"get", "ingresses", "-n", "demo", "-o", "yaml"},
+			{"get", "gateways", "-A", "-o", "wide"}, {"get", "gateways", "-n", "demo", "-o", "json"},
 			{"describe", "pods", "-n", "demo"}, {"describe", "service", "web", "-n", "demo"},
 			{"describe", "node", pods[0].Spec.NodeName}, {"describe", "endpoints", "-n", "demo"},
 			{"check"}, {"check", "--live", "--from-file", flags}, {"plan"},
@@ -176,14 +179,16 @@ func TestRBAC(t *testing.T) {
 		} {
 			run(t, plugin, append(args, "--kubeconfig", viewerConfig)...) // fails the test on a non-zero exit
 		}
-		// Watches (pods and endpoints have -w): each runs until its watch
-		// request is in the audit log.
+		// Watches (pods, endpoints, ingresses and gateways have -w): each
+		// runs until its watch request is in the audit log.
 		for _, w := range []struct {
 			args     []string
 			resource string
 		}{
 			{[]string{"get", "pods", "-A", "-w"}, "pods"},
 			{[]string{"get", "endpoints", "-n", "demo", "-w"}, "discovery.k8s.io/endpointslices"},
+			{[]string{"get", "ingresses", "-A", "-w"}, "networking.k8s.io/ingresses"},
+			{[]string{"get", "gateways", "-n", "demo", "-w"}, "gateway.networking.k8s.io/gateways"},
 		} {
 			t.Run(strings.Join(w.args, " "), func(t *testing.T) {
 				startWatch(t, plugin, append(w.args, "--kubeconfig", viewerConfig)...) // stopped when this subtest ends
@@ -214,7 +219,7 @@ func TestRBAC(t *testing.T) {
 
 	t.Run("namespace viewer", func(t *testing.T) {
 		for _, args := range [][]string{
-			{"get", "pods"}, {"get", "services", "-o", "wide"}, {"get", "endpoints"},
+			{"get", "pods"}, {"get", "services", "-o", "wide"}, {"get", "endpoints"}, {"get", "ingresses"}, {"get", "gateways"},
 			{"describe", "pod", pods[0].Name}, {"describe", "service", "web"}, {"describe", "endpoints", "web"},
 		} {
 			run(t, plugin, append(args, "--kubeconfig", nsConfig)...)
@@ -233,7 +238,8 @@ func TestRBAC(t *testing.T) {
 		}
 		skipped := describeFindings(report)
 		for _, source := range []check.Source{check.SourceControlPlane, check.SourceKubeadm, check.SourceKubeProxy, check.SourceKubelet,
-			check.SourceServiceCIDRs, check.SourceEvents, check.SourceNodes, check.SourceServices, check.SourceSlices} {
+			check.SourceServiceCIDRs, check.SourceEvents, check.SourceNodes, check.SourceServices, check.SourceSlices,
+			check.SourceIngresses, check.SourceGateways} {
 			if !strings.Contains(skipped, string(source)+": forbidden") {
 				t.Errorf("no skip naming %q as forbidden", source)
 			}
