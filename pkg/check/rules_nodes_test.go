@@ -12,8 +12,6 @@ func TestNodeRulesBroken(t *testing.T) {
 			w.f.Nodes[0].Spec.PodCIDRs = []string{"fd00:10:244:1::/64", "10.244.1.0/24"}
 			w.f.Nodes[0].Spec.PodCIDR = "fd00:10:244:1::/64"
 		}, "nodes-pod-cidr-per-family", Error, "ordered IPv6,IPv4 but the cluster is IPv4,IPv6"},
-		{"no podCIDRs while node IPAM allocates", dual6, func(w *world) { w.f.Nodes[0].Spec.PodCIDRs, w.f.Nodes[0].Spec.PodCIDR = nil, "" },
-			"nodes-pod-cidr-per-family", Error, "has not allocated"},
 		{"IPv6 podCIDR on a single-stack IPv4 node IPAM", single4, func(w *world) {
 			w.f.Nodes[0].Spec.PodCIDRs = []string{"10.244.1.0/24", "fd00:10:244:1::/64"}
 		}, "nodes-pod-cidr-per-family", Error, "does not exist in cluster cidrs configuration"},

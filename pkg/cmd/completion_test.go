@@ -47,10 +47,11 @@ func TestCompleteResourceTypes(t *testing.T) {
 		want []string
 	}{
 		{[]string{"get", "po"}, []string{"pods", "pod", "po"}},
-		{[]string{"get", "s"}, []string{"services", "service", "svc"}},
+		{[]string{"get", "s"}, []string{"services", "service", "svc", "servicecidrs", "servicecidr"}},
+		{[]string{"get", "servicec"}, []string{"servicecidrs", "servicecidr"}},
 		{[]string{"get", "e"}, []string{"endpoints", "endpoint", "ep"}},
 		{[]string{"get", "n"}, []string{"nodes", "node", "no"}},
-		{[]string{"get", ""}, []string{"pods", "pod", "po", "services", "service", "svc", "endpoints", "endpoint", "ep", "nodes", "node", "no"}},
+		{[]string{"get", ""}, []string{"pods", "pod", "po", "services", "service", "svc", "endpoints", "endpoint", "ep", "nodes", "node", "no", "servicecidrs", "servicecidr"}},
 		{[]string{"describe", "no"}, []string{"nodes", "node", "no"}},
 		{[]string{"get", "deployments"}, nil},
 		// Flags before the type do not change what the type is.

@@ -55,7 +55,7 @@ func newDescribeCmd(configFlags *genericclioptions.ConfigFlags, streams generici
   nodes       Primary IP Family: beside the InternalIPs and PodCIDRs of both families
   endpoints   the Service's backend pairs per port, from its EndpointSlices
 
-Supported types: ` + supportedTypes(),
+Supported types: ` + supportedTypes(describeTypes()),
 		Example: `  # A pod's IPs of both families
   kubectl dualstack describe pod web-5455fd856b-g9n4l -n demo
 
@@ -96,7 +96,7 @@ func describeTypes() []resourceType {
 
 // Complete resolves the type, namespace and clients.
 func (o *DescribeOptions) Complete(cmd *cobra.Command, args []string) error {
-	rt, names, err := parseTypeArgs(cmd, "describe", args)
+	rt, names, err := parseTypeArgs(cmd, "describe", describeTypes(), args)
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,7 @@ var resourceTypes = []resourceType{
 	{Name: "services", Aliases: []string{"service", "svc"}, Namespaced: true, Kind: schema.GroupKind{Kind: "Service"}},
 	{Name: "endpoints", Aliases: []string{"endpoint", "ep"}, Namespaced: true, Kind: schema.GroupKind{Kind: "Endpoints"}, Watchable: true},
 	{Name: "nodes", Aliases: []string{"node", "no"}, Kind: schema.GroupKind{Kind: "Node"}},
+	{Name: "servicecidrs", Aliases: []string{"servicecidr"}, Kind: schema.GroupKind{Group: "networking.k8s.io", Kind: "ServiceCIDR"}},
 }
 
 func lookupResourceType(name string) (resourceType, bool) {
@@ -46,9 +47,10 @@ func lookupResourceType(name string) (resourceType, bool) {
 	return resourceType{}, false
 }
 
-func supportedTypes() string {
+// supportedTypes lists types for a usage message: "pods (pod, po), ...".
+func supportedTypes(types []resourceType) string {
 	var parts []string
-	for _, rt := range resourceTypes {
+	for _, rt := range types {
 		parts = append(parts, fmt.Sprintf("%s (%s)", rt.Name, strings.Join(rt.Aliases, ", ")))
 	}
 	return strings.Join(parts, ", ")
@@ -58,18 +60,19 @@ func supportedTypes() string {
 // options (a fake Client, a fixed Tables.Now) before flags are parsed.
 var testGetOptions func(*GetOptions)
 
-// parseTypeArgs reads `TYPE [NAME...]` or `TYPE/NAME`, as kubectl accepts.
-func parseTypeArgs(cmd *cobra.Command, verb string, args []string) (resourceType, []string, error) {
+// parseTypeArgs reads `TYPE [NAME...]` or `TYPE/NAME`, as kubectl accepts,
+// TYPE being one of types (those verb supports).
+func parseTypeArgs(cmd *cobra.Command, verb string, types []resourceType, args []string) (resourceType, []string, error) {
 	if len(args) == 0 {
-		return resourceType{}, nil, newUsageError(cmd, "you must specify the type of resource to %s. Supported types: %s", verb, supportedTypes())
+		return resourceType{}, nil, newUsageError(cmd, "you must specify the type of resource to %s. Supported types: %s", verb, supportedTypes(types))
 	}
 	typeName, names := args[0], args[1:]
 	if t, name, ok := strings.Cut(typeName, "/"); ok {
 		typeName, names = t, append([]string{name}, names...)
 	}
 	rt, ok := lookupResourceType(typeName)
-	if !ok {
-		return rt, nil, newUsageError(cmd, "unknown resource type %q. Supported types: %s", typeName, supportedTypes())
+	if !ok || !slices.ContainsFunc(types, func(t resourceType) bool { return t.Name == rt.Name }) {
+		return rt, nil, newUsageError(cmd, "unknown resource type %q. Supported types: %s", typeName, supportedTypes(types))
 	}
 	return rt, names, nil
 }
@@ -127,6 +130,9 @@ const getExample = `  # Pods with every pod IP, primary family first
   # Nodes with their InternalIPs and pod CIDRs of both families
   kubectl dualstack get nodes
 
+  # How full each service range is, and (wide) whose Services fill it
+  kubectl dualstack get servicecidrs -o wide
+
   # Watch pods get their IPs
   kubectl dualstack get pods -l app=web -w`
 
@@ -137,15 +143,17 @@ func newGetCmd(configFlags *genericclioptions.ConfigFlags, streams genericioopti
 	}
 	cmd := &cobra.Command{
 		Use:   "get TYPE [NAME...] [flags]",
-		Short: "Show pods, services, endpoints or nodes with the addresses of both IP families",
-		Long: `Show pods, services, endpoints or nodes the way a dual-stack cluster needs them:
+		Short: "Show pods, services, endpoints, nodes or service ranges with the addresses of both IP families",
+		Long: `Show pods, services, endpoints, nodes or service ranges the way a dual-stack cluster needs them:
 
-  pods        every pod IP, comma-separated, primary family first
-  services    every cluster IP, the IP family policy and (-o wide) the IP families
-  endpoints   one {IPv4,IPv6} group per backend and port, paired by pod, from EndpointSlices
-  nodes       every InternalIP and the pod CIDRs of both families
+  pods          every pod IP, comma-separated, primary family first
+  services      every cluster IP, the IP family policy and (-o wide) the IP families
+  endpoints     one {IPv4,IPv6} group per backend and port, paired by pod, from EndpointSlices
+  nodes         every InternalIP and the pod CIDRs of both families
+  servicecidrs  each range's family, size, addresses in use (IPAddress objects) and free,
+                and (-o wide) the namespaces with most Services in it
 
-Supported types: ` + supportedTypes() + `.
+Supported types: ` + supportedTypes(resourceTypes) + `.
 Output formats, sorting, label columns and chunking work as in kubectl get.`,
 		Example:           getExample,
 		ValidArgsFunction: typeAndNameCompletion(configFlags, resourceTypes),
@@ -174,7 +182,7 @@ Output formats, sorting, label columns and chunking work as in kubectl get.`,
 
 // Complete resolves the type, the namespace and the client.
 func (o *GetOptions) Complete(cmd *cobra.Command, args []string) error {
-	rt, names, err := parseTypeArgs(cmd, "get", args)
+	rt, names, err := parseTypeArgs(cmd, "get", resourceTypes, args)
 	if err != nil {
 		return err
 	}
@@ -254,6 +262,8 @@ func (o *GetOptions) Run(ctx context.Context) error {
 		return runTyped(ctx, o, nodes, func(l *corev1.NodeList) []corev1.Node { return l.Items }, o.Tables.Nodes)
 	case "endpoints":
 		return o.runEndpoints(ctx)
+	case "servicecidrs":
+		return o.runServiceCIDRs(ctx)
 	}
 	return fmt.Errorf("unsupported type %s", o.Type.Name)
 }

@@ -286,6 +286,12 @@ func executeGet(t *testing.T, objs []runtime.Object, endpointSlices bool, args .
 			APIResources: []metav1.APIResource{{Name: "endpointslices", SingularName: "endpointslice", Namespaced: true, Kind: "EndpointSlice", Verbs: []string{"get", "list", "watch"}}},
 		}}
 	}
+	return executeGetWith(t, client, args...)
+}
+
+// executeGetWith is executeGet with a clientset of the caller's.
+func executeGetWith(t *testing.T, client *fake.Clientset, args ...string) (string, string, int) {
+	t.Helper()
 	testGetOptions = func(o *GetOptions) {
 		o.Client = client
 		o.Tables = printers.Tables{Now: goldenNow}

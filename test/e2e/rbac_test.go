@@ -169,6 +169,7 @@ func TestRBAC(t *testing.T) {
 			{"get", "pods", "-A"}, {"get", "pods", "-A", "-o", "wide"}, {"get", "pods", "-n", "demo", "-o", "yaml"},
 			{"get", "services", "-A", "-o", "wide"}, {"get", "endpoints", "-A"}, {"get", "endpoints", "-n", "demo", "-o", "json"},
 			{"get", "nodes", "-o", "wide"}, {"get", "nodes", "-o", "yaml"},
+			{"get", "servicecidrs", "-o", "wide"}, {"get", "servicecidrs", "kubernetes"}, {"get", "servicecidrs", "-o", "name"},
 			{"describe", "pods", "-n", "demo"}, {"describe", "service", "web", "-n", "demo"},
 			{"describe", "node", pods[0].Spec.NodeName}, {"describe", "endpoints", "-n", "demo"},
 			{"check"}, {"check", "--live", "--from-file", flags}, {"plan"},
@@ -233,7 +234,7 @@ func TestRBAC(t *testing.T) {
 		}
 		skipped := describeFindings(report)
 		for _, source := range []check.Source{check.SourceControlPlane, check.SourceKubeadm, check.SourceKubeProxy, check.SourceKubelet,
-			check.SourceServiceCIDRs, check.SourceEvents, check.SourceNodes, check.SourceServices, check.SourceSlices} {
+			check.SourceServiceCIDRs, check.SourceIPAddresses, check.SourceEvents, check.SourceNodes, check.SourceServices, check.SourceSlices} {
 			if !strings.Contains(skipped, string(source)+": forbidden") {
 				t.Errorf("no skip naming %q as forbidden", source)
 			}
