@@ -28,7 +28,7 @@ var capacityServiceAddresses = Rule{
 	Title:     "Each family's service ranges have free addresses (warning from 80% in use, error from 95%)",
 	Severity:  Error,
 	Reference: "pkg/registry/core/service/ipallocator/cidrallocator.go AllocateNextService; pkg/registry/core/service/ipallocator/ipallocator.go hostsPerNetwork; pkg/registry/core/service/storage/alloc.go; https://kubernetes.io/docs/tasks/network/extend-service-ip-ranges/",
-	Why:       "Since ServiceCIDRs (GA in 1.33) every ClusterIP in use is an IPAddress object, and a new Service gets its address of a family from any ServiceCIDR of that family; once every one of them is full its creation fails (\"Internal error occurred: failed to allocate a serviceIP for Service \\\"web\\\": range is full\"). The allocator's old metrics of free addresses went with the bitmap allocator, so nothing else warns before that. A range holds 2^h-2 IPv4 or 2^h-1 IPv6 addresses, h being its host bits (hostsPerNetwork).",
+	Why:       "Since ServiceCIDRs (GA in 1.33) every ClusterIP in use is an IPAddress object, and a new Service gets its address of a family from any ServiceCIDR of that family; once every one of them is full its creation fails (\"Internal error occurred: failed to allocate a serviceIP for Service \\\"web\\\": range is full\"). No API object says how full a family's ranges are: the rule counts the IPAddresses inside every ServiceCIDR of the family. A range holds 2^h-2 IPv4 or 2^h-1 IPv6 addresses, h being its host bits (hostsPerNetwork).",
 	Fix:       "add a ServiceCIDR with another range of that family (extend-service-ip-ranges), or delete Services no longer used; kubectl dualstack get servicecidrs shows how full each range is",
 	Needs:     []Source{SourceServiceCIDRs, SourceIPAddresses},
 	Check:     checkServiceAddresses,
@@ -168,7 +168,10 @@ func checkNodePodCIDRCapacity(f *Facts, r *Reporter) {
 		if c.taken >= c.total {
 			next = "the next node gets none (CIDRNotAvailable)"
 		}
-		if c.without > 0 {
+		switch {
+		case c.without == 1:
+			next += fmt.Sprintf("; 1 node has no %s podCIDR", c.family)
+		case c.without > 1:
 			next += fmt.Sprintf("; %d nodes have no %s podCIDR", c.without, c.family)
 		}
 		r.Fail("cluster CIDR "+c.cidr.String(), ipam.ClusterCIDRsAt, "%s at node mask /%d holds %d node ranges: %d taken (%s), %s",

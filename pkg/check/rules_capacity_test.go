@@ -102,7 +102,7 @@ func TestCapacityNodePodCIDRs(t *testing.T) {
 	cpRunCases(t, "capacity-node-pod-cidrs", []cpCase{
 		{"3 of 4", ipamFacts("10.244.0.0/28", mask30, "10.244.0.0/30", "10.244.0.4/30", "10.244.0.8/30"), []cpWant{cpOK("capacity")}},
 		{"4 of 4", ipamFacts("10.244.0.0/28", mask30, "10.244.0.0/30", "10.244.0.4/30", "10.244.0.8/30", "10.244.0.12/30", ""),
-			[]cpWant{cpFail(Warning, "cluster CIDR 10.244.0.0/28", "10.244.0.0/28 at node mask /30 holds 4 node ranges: 4 taken (100.0%), the next node gets none (CIDRNotAvailable); 1 nodes have no IPv4 podCIDR")}},
+			[]cpWant{cpFail(Warning, "cluster CIDR 10.244.0.0/28", "10.244.0.0/28 at node mask /30 holds 4 node ranges: 4 taken (100.0%), the next node gets none (CIDRNotAvailable); 1 node has no IPv4 podCIDR")}},
 		// 205 of 256 /24s of a /16; 205 of 65536 /64s of a /48.
 		{"80% of a /16", ipamFacts("10.244.0.0/16,fd00:10:244::/48", nil, nodeCIDRs(205)...),
 			[]cpWant{cpFail(Warning, "cluster CIDR 10.244.0.0/16", "256 node ranges: 205 taken (80.0%), room for 51 more nodes")}},
@@ -163,35 +163,4 @@ func TestCapacityNodePodCIDRsAllocated(t *testing.T) {
 		}},
 		{"node IPAM off", off, []cpWant{cpOK("capacity")}},
 	})
-}
-
-// nodes-pod-cidr-per-family leaves a node without podCIDRs to the
-// capacity rule when node IPAM allocates, or its event says it does.
-func TestNodeWithoutPodCIDRsReportedOnce(t *testing.T) {
-	runBrokenCases(t, []brokenCase{
-		{"no podCIDRs while node IPAM allocates", dual6, func(w *world) { w.f.Nodes[0].Spec.PodCIDRs, w.f.Nodes[0].Spec.PodCIDR = nil, "" },
-			"capacity-node-pod-cidrs-allocated", Error, "has not allocated"},
-	})
-	w := healthy(dual4)
-	w.f.Components = nil // node IPAM unknown: a managed control plane
-	w.f.MarkUnavailable(SourceControlPlane, "no static control-plane pods")
-	second := w.f.Nodes[0]
-	second.Name, second.Spec.PodCIDRs, second.Spec.PodCIDR = "node-2", nil, ""
-	third := second
-	third.Name = "node-3"
-	w.f.Nodes = append(w.f.Nodes, second, third)
-	w.f.CIDRNotAvailable = []NodeEvent{{Node: "node-3", Message: "Node node-3 status is now: CIDRNotAvailable", Count: 1}}
-	got := map[string]string{}
-	for _, fd := range runObjectRules(t, w.facts()) {
-		if fd.Result == Fail && fd.Severity != Info {
-			got[fd.Subject] += fd.ID + " "
-		}
-	}
-	want := map[string]string{
-		"node/node-2 spec.podCIDRs": "nodes-pod-cidr-per-family ",
-		"node/node-3 spec.podCIDRs": "capacity-node-pod-cidrs-allocated ",
-	}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("failures by subject %v, want %v", got, want)
-	}
 }

@@ -34,7 +34,9 @@ func (o *GetOptions) runServiceCIDRs(ctx context.Context) error {
 	}
 	client := o.Client.NetworkingV1().ServiceCIDRs()
 	return runTyped(ctx, o, client, func(l *networkingv1.ServiceCIDRList) []networkingv1.ServiceCIDR { return l.Items },
-		func(scs []networkingv1.ServiceCIDR) *metav1.Table { return o.Tables.ServiceCIDRs(serviceCIDRUsage(scs, ips)) })
+		func(scs []networkingv1.ServiceCIDR) *metav1.Table {
+			return o.Tables.ServiceCIDRs(serviceCIDRUsage(scs, ips))
+		})
 }
 
 // listIPAddresses lists every IPAddress, page by page.

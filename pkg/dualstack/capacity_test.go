@@ -37,7 +37,7 @@ func TestServiceRangeSize(t *testing.T) {
 func TestInServiceRange(t *testing.T) {
 	for _, tt := range []struct {
 		cidr, ip string
-		want bool
+		want     bool
 	}{
 		{"192.168.0.0/24", "192.168.0.0", false}, // network
 		{"192.168.0.0/24", "192.168.0.1", true},
