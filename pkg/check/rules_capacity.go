@@ -98,7 +98,9 @@ func serviceAddressUsage(f *Facts) []familyAddresses {
 	}
 	for i := range out {
 		u := &out[i]
-		ranges := byFamily[u.family]
+		// A range the allocator refuses (IPv6 shorter than /64) holds no
+		// address and contains none.
+		ranges := slices.DeleteFunc(byFamily[u.family], func(r namedRange) bool { return dualstack.ServiceRangeSize(r.prefix) == 0 })
 		for _, r := range ranges {
 			if slices.ContainsFunc(ranges, func(o namedRange) bool {
 				return o.prefix.Bits() < r.prefix.Bits() && o.prefix.Contains(r.prefix.Addr())

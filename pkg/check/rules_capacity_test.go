@@ -71,6 +71,9 @@ func TestCapacityServiceAddresses(t *testing.T) {
 		// (servicecidr-ipv6-prefix-length says so).
 		{"huge and refused IPv6 ranges", serviceAddressFacts([]string{"big=fd00:1::/64", "refused=fd00:2::/48"}, hosts("fd00:2::/48", 40)...),
 			[]cpWant{cpOK("capacity")}},
+		// The /124 inside the refused /48 is the family's one range.
+		{"a range inside a refused one", serviceAddressFacts([]string{"refused=fd00:2::/48", "inner=fd00:2::/124"}, hosts("fd00:2::/124", 13)...),
+			[]cpWant{cpFail(Warning, "servicecidrs IPv6", "13 of 15 IPv6 service addresses in use (86.6%; warning from 80%); by range: fd00:2::/124 (inner): 13 of 15")}},
 		{"IPAddresses forbidden", unread, []cpWant{cpSkip("capacity", "IPAddress objects: forbidden")}},
 	})
 }
