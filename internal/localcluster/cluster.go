@@ -76,6 +76,11 @@ type Config struct {
 	// has (kubeadm.go): no mirror pods, ConfigMaps, kube-proxy or kube-dns,
 	// like a managed control plane that hides its flags.
 	SkipKubeadmLook bool
+	// PodCIDRsOptional makes Start return without waiting for every node to
+	// get pod CIDRs: for a cluster whose --cluster-cidr (ExtraArgs) holds
+	// fewer node ranges than Nodes, where node IPAM gives the nodes left
+	// over a CIDRNotAvailable event instead.
+	PodCIDRsOptional bool
 	// AuditLog turns on kube-apiserver's audit log: every request at the
 	// Metadata level (who, verb, resource, URI, response code; no bodies),
 	// as JSON lines in Cluster.AuditLogPath().
@@ -310,7 +315,7 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 		}
 		c.kubeadm = true
 	}
-	if err := c.waitUsable(ctx, client, agent, systemPods); err != nil {
+	if err := c.waitUsable(ctx, client, agent, systemPods, cfg.PodCIDRsOptional); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -344,11 +349,12 @@ func (c *Cluster) writeAuditPolicy() ([]string, error) {
 func (c *Cluster) AuditLogPath() string { return c.auditLog }
 
 // waitUsable waits for what a user's first `kubectl apply` needs: nodes with
-// pod CIDRs from node IPAM and without the not-ready taint, and the default ServiceAccount (pods are refused
+// pod CIDRs from node IPAM (unless podCIDRsOptional) and without the
+// not-ready taint, and the default ServiceAccount (pods are refused
 // until the serviceaccount controller has made it). It also waits for the
 // node agent to run systemPods (in kube-system), so that they do not change
 // under a test that compares two listings.
-func (c *Cluster) waitUsable(ctx context.Context, client kubernetes.Interface, agent *nodeAgent, systemPods []string) error {
+func (c *Cluster) waitUsable(ctx context.Context, client kubernetes.Interface, agent *nodeAgent, systemPods []string, podCIDRsOptional bool) error {
 	err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 60*time.Second, true, func(ctx context.Context) (bool, error) {
 		select {
 		case err := <-c.failed:
@@ -358,7 +364,7 @@ func (c *Cluster) waitUsable(ctx context.Context, client kubernetes.Interface, a
 		}
 		for _, name := range agent.nodeNames() {
 			node, err := client.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
-			if err != nil || len(node.Spec.PodCIDRs) != c.clusterCIDRCount() || len(node.Spec.Taints) > 0 {
+			if err != nil || (!podCIDRsOptional && len(node.Spec.PodCIDRs) != c.clusterCIDRCount()) || len(node.Spec.Taints) > 0 {
 				return false, nil
 			}
 		}

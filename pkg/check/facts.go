@@ -1,6 +1,7 @@
 package check
 
 import (
+	"net/netip"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -99,6 +100,13 @@ type ServiceCIDR struct {
 	CIDRs []string
 }
 
+// NodeEvent is an event about a node.
+type NodeEvent struct {
+	Node    string // involvedObject.name
+	Message string
+	Count   int32 // how many times it happened (1 at least)
+}
+
 // PodVisitor streams pods: it calls visit for each, page by page, so that
 // rules over pods never need every pod in memory at once. An
 // UnavailableError makes the pod rules skip; any other error ends the run.
@@ -123,6 +131,12 @@ type Facts struct {
 	// ServiceCIDREvents are messages of KubernetesDefaultServiceCIDRInconsistent
 	// and KubernetesDefaultServiceCIDRError events.
 	ServiceCIDREvents []string
+	// IPAddresses are the names of the networking.k8s.io/v1 IPAddress
+	// objects: the ClusterIPs in use, one object each (Kubernetes 1.33+).
+	IPAddresses []netip.Addr
+	// CIDRNotAvailable are node IPAM's events about nodes it found no pod
+	// range for.
+	CIDRNotAvailable []NodeEvent
 
 	Nodes          []corev1.Node
 	Services       []corev1.Service

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
@@ -18,7 +19,7 @@ import (
 // run them together.
 var (
 	controlPlaneRules = slices.Concat(apiserverRules, controllerManagerRules, kubeProxyRules, kubeadmRules, kubeletRules)
-	objectRules       = slices.Concat(clusterRules, serviceCIDRRules, nodeRules, podRules, serviceRules, endpointSliceRules)
+	objectRules       = slices.Concat(clusterRules, serviceCIDRRules, nodeRules, podRules, serviceRules, endpointSliceRules, capacityRules)
 )
 
 // examples holds, per rule ID, the first failing finding a test produced
@@ -373,6 +374,9 @@ func healthy(fams []corev1.IPFamily) *world {
 			IPFamilies: fams, IPFamilyPolicy: &policy,
 		}},
 		{ObjectMeta: metav1.ObjectMeta{Namespace: "demo", Name: "ext"}, Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeExternalName, ExternalName: "example.com"}},
+	}
+	for _, ip := range append([]string{addrs[fams[0]].kubernetesIP}, serviceIPs...) {
+		f.IPAddresses = append(f.IPAddresses, netip.MustParseAddr(ip))
 	}
 	podIPList := pick(fams, func(a famAddrs) string { return a.podIP })
 	for _, fam := range fams {

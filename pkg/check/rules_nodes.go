@@ -104,14 +104,14 @@ func checkNodePodCIDRFamilies(f *Facts, r *Reporter) {
 		clusterCIDRNote = fmt.Sprintf(" (kube-controller-manager --cluster-cidr=%s is single-stack)", ipam.ClusterCIDRsAt.Value)
 	}
 	anyHas := slices.ContainsFunc(f.Nodes, func(n corev1.Node) bool { return len(n.Spec.PodCIDRs) > 0 })
+	events := cidrNotAvailable(f)
 	for i := range f.Nodes {
 		node := &f.Nodes[i]
 		subject := nodeSubject(node, "spec.podCIDRs")
 		if len(node.Spec.PodCIDRs) == 0 {
-			switch {
-			case allocating:
-				r.Fail(subject, ipam.AllocateAt, "no podCIDRs: node IPAM (--allocate-node-cidrs) has not allocated any (event CIDRNotAvailable when the cluster CIDR is exhausted)")
-			case !known && anyHas:
+			// A node node IPAM allocated nothing to (it is on, or its
+			// CIDRNotAvailable event says so): capacity-node-pod-cidrs-allocated.
+			if !known && anyHas && len(events[node.Name]) == 0 {
 				r.Fail(subject, at, "no podCIDRs, while other nodes have them")
 			}
 			continue

@@ -1,6 +1,9 @@
 package check
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestNodeRulesBroken(t *testing.T) {
 	runBrokenCases(t, []brokenCase{
@@ -12,8 +15,6 @@ func TestNodeRulesBroken(t *testing.T) {
 			w.f.Nodes[0].Spec.PodCIDRs = []string{"fd00:10:244:1::/64", "10.244.1.0/24"}
 			w.f.Nodes[0].Spec.PodCIDR = "fd00:10:244:1::/64"
 		}, "nodes-pod-cidr-per-family", Error, "ordered IPv6,IPv4 but the cluster is IPv4,IPv6"},
-		{"no podCIDRs while node IPAM allocates", dual6, func(w *world) { w.f.Nodes[0].Spec.PodCIDRs, w.f.Nodes[0].Spec.PodCIDR = nil, "" },
-			"nodes-pod-cidr-per-family", Error, "has not allocated"},
 		{"IPv6 podCIDR on a single-stack IPv4 node IPAM", single4, func(w *world) {
 			w.f.Nodes[0].Spec.PodCIDRs = []string{"10.244.1.0/24", "fd00:10:244:1::/64"}
 		}, "nodes-pod-cidr-per-family", Error, "does not exist in cluster cidrs configuration"},
@@ -33,4 +34,35 @@ func TestNodeRulesBroken(t *testing.T) {
 		{"IPv6 node on a single-stack IPv4 cluster", single4, func(w *world) { w.setNodeAddrs("fd00::11") },
 			"nodes-primary-family", Error, "no IPv4 address"},
 	})
+}
+
+// nodes-pod-cidr-per-family leaves a node without podCIDRs to the
+// capacity rule when node IPAM allocates, or its event says it does.
+func TestNodeWithoutPodCIDRsReportedOnce(t *testing.T) {
+	runBrokenCases(t, []brokenCase{
+		{"no podCIDRs while node IPAM allocates", dual6, func(w *world) { w.f.Nodes[0].Spec.PodCIDRs, w.f.Nodes[0].Spec.PodCIDR = nil, "" },
+			"capacity-node-pod-cidrs-allocated", Error, "has not allocated"},
+	})
+	w := healthy(dual4)
+	w.f.Components = nil // node IPAM unknown: a managed control plane
+	w.f.MarkUnavailable(SourceControlPlane, "no static control-plane pods")
+	second := w.f.Nodes[0]
+	second.Name, second.Spec.PodCIDRs, second.Spec.PodCIDR = "node-2", nil, ""
+	third := second
+	third.Name = "node-3"
+	w.f.Nodes = append(w.f.Nodes, second, third)
+	w.f.CIDRNotAvailable = []NodeEvent{{Node: "node-3", Message: "Node node-3 status is now: CIDRNotAvailable", Count: 1}}
+	got := map[string]string{}
+	for _, fd := range runObjectRules(t, w.facts()) {
+		if fd.Result == Fail && fd.Severity != Info {
+			got[fd.Subject] += fd.ID + " "
+		}
+	}
+	want := map[string]string{
+		"node/node-2 spec.podCIDRs": "nodes-pod-cidr-per-family ",
+		"node/node-3 spec.podCIDRs": "capacity-node-pod-cidrs-allocated ",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("failures by subject %v, want %v", got, want)
+	}
 }

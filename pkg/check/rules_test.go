@@ -81,12 +81,12 @@ func TestObjectRulesWithoutControlPlane(t *testing.T) {
 					skipped[fd.ID] = fd.Message
 				}
 			}
-			for _, id := range []string{"nodes-pod-cidr-in-cluster-cidr", "servicecidr-default-matches-flags"} {
+			for _, id := range []string{"nodes-pod-cidr-in-cluster-cidr", "servicecidr-default-matches-flags", "capacity-node-pod-cidrs"} {
 				if !strings.Contains(skipped[id], "no static control-plane pods") {
 					t.Errorf("%s: skip %q, want the control-plane reason", id, skipped[id])
 				}
 			}
-			if len(skipped) != 2 {
+			if len(skipped) != 3 {
 				t.Errorf("skipped %v", skipped)
 			}
 		})

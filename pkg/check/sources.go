@@ -13,7 +13,8 @@ const (
 	SourceKubeProxy     Source = "kube-proxy configuration" // kube-system/kube-proxy ConfigMap, else a kube-proxy DaemonSet's flags
 	SourceKubelet       Source = "kubelet configuration"    // kubelet-config ConfigMap, configz
 	SourceServiceCIDRs  Source = "ServiceCIDR objects"      // networking.k8s.io/v1 servicecidrs
-	SourceEvents        Source = "events"                   // kube-system/default events
+	SourceIPAddresses   Source = "IPAddress objects"        // networking.k8s.io/v1 ipaddresses: the ClusterIPs in use
+	SourceEvents        Source = "events"                   // events of chosen reasons, in every namespace
 	SourceNodes         Source = "nodes"                    // core/v1 nodes
 	SourcePods          Source = "pods"                     // core/v1 pods (streamed)
 	SourceServices      Source = "services"                 // core/v1 services
@@ -40,6 +41,7 @@ var SourcePermissions = []SourcePermission{
 	{SourceKubeProxy, "get ConfigMap kube-system/kube-proxy; without it, list daemonsets.apps in kube-system", "dualstack-viewer (Role in kube-system)"},
 	{SourceKubelet, "get ConfigMap kube-system/kubelet-config", "dualstack-viewer (Role in kube-system)"},
 	{SourceServiceCIDRs, "list servicecidrs.networking.k8s.io", "dualstack-viewer"},
+	{SourceIPAddresses, "list ipaddresses.networking.k8s.io", "dualstack-viewer"},
 	{SourceEvents, "list events in all namespaces", "dualstack-viewer"},
 	{SourceNodes, "list nodes", "dualstack-viewer"},
 	{SourcePods, "list pods in all namespaces", "dualstack-viewer"},

@@ -47,13 +47,14 @@ func TestCompleteResourceTypes(t *testing.T) {
 		want []string
 	}{
 		{[]string{"get", "po"}, []string{"pods", "pod", "po"}},
-		{[]string{"get", "s"}, []string{"services", "service", "svc"}},
+		{[]string{"get", "s"}, []string{"services", "service", "svc", "servicecidrs", "servicecidr"}},
+		{[]string{"get", "servicec"}, []string{"servicecidrs", "servicecidr"}},
 		{[]string{"get", "e"}, []string{"endpoints", "endpoint", "ep"}},
 		{[]string{"get", "n"}, []string{"nodes", "node", "no"}},
 		{[]string{"get", "i"}, []string{"ingresses", "ingress", "ing"}},
 		{[]string{"get", "g"}, []string{"gateways", "gateway", "gtw"}},
 		{[]string{"get", ""}, []string{"pods", "pod", "po", "services", "service", "svc", "endpoints", "endpoint", "ep", "nodes", "node", "no",
-			"ingresses", "ingress", "ing", "gateways", "gateway", "gtw"}},
+			"servicecidrs", "servicecidr", "ingresses", "ingress", "ing", "gateways", "gateway", "gtw"}},
 		{[]string{"describe", "no"}, []string{"nodes", "node", "no"}},
 		// describe has no ingresses or gateways, nor their names.
 		{[]string{"describe", ""}, []string{"pods", "pod", "po", "services", "service", "svc", "endpoints", "endpoint", "ep", "nodes", "node", "no"}},

@@ -36,6 +36,7 @@ var resourceTypes = []resourceType{
 	{Name: "services", Aliases: []string{"service", "svc"}, Namespaced: true, Kind: schema.GroupKind{Kind: "Service"}},
 	{Name: "endpoints", Aliases: []string{"endpoint", "ep"}, Namespaced: true, Kind: schema.GroupKind{Kind: "Endpoints"}, Watchable: true},
 	{Name: "nodes", Aliases: []string{"node", "no"}, Kind: schema.GroupKind{Kind: "Node"}},
+	{Name: "servicecidrs", Aliases: []string{"servicecidr"}, Kind: schema.GroupKind{Group: "networking.k8s.io", Kind: "ServiceCIDR"}},
 	{Name: "ingresses", Aliases: []string{"ingress", "ing"}, Namespaced: true, Kind: schema.GroupKind{Group: "networking.k8s.io", Kind: "Ingress"}, Watchable: true},
 	{Name: "gateways", Aliases: []string{"gateway", "gtw"}, Namespaced: true, Kind: schema.GroupKind{Group: "gateway.networking.k8s.io", Kind: "Gateway"}, Watchable: true},
 }
@@ -73,6 +74,7 @@ func lookupResourceType(types []resourceType, name string) (resourceType, bool) 
 	return resourceType{}, false
 }
 
+// supportedTypes lists types for a usage message: "pods (pod, po), ...".
 func supportedTypes(types []resourceType) string {
 	var parts []string
 	for _, rt := range types {
@@ -168,6 +170,8 @@ const getExample = `  # Pods with every pod IP, primary family first
   # Nodes with their InternalIPs and pod CIDRs of both families
   kubectl dualstack get nodes
 
+  # How full each service range is, and (wide) whose Services fill it
+  kubectl dualstack get servicecidrs -o wide
   # Ingresses and Gateway API Gateways with every address they publish
   kubectl dualstack get ingresses -A
   kubectl dualstack get gateways -n web
@@ -182,16 +186,18 @@ func newGetCmd(configFlags *genericclioptions.ConfigFlags, streams genericioopti
 	}
 	cmd := &cobra.Command{
 		Use:   "get TYPE [NAME...] [flags]",
-		Short: "Show pods, services, endpoints, nodes, ingresses or gateways with the addresses of both IP families",
-		Long: `Show pods, services, endpoints, nodes, ingresses or gateways the way a dual-stack cluster
-needs them:
+		Short: "Show pods, services, endpoints, nodes, service ranges, ingresses or gateways with the addresses of both IP families",
+		Long: `Show pods, services, endpoints, nodes, service ranges, ingresses or gateways the way a
+dual-stack cluster needs them:
 
-  pods        every pod IP, comma-separated, primary family first
-  services    every cluster IP, the IP family policy and (-o wide) the IP families
-  endpoints   one {IPv4,IPv6} group per backend and port, paired by pod, from EndpointSlices
-  nodes       every InternalIP and the pod CIDRs of both families
-  ingresses   every load-balancer address, IPs of the cluster's primary family first
-  gateways    every address of a Gateway API Gateway's status, in the same order
+  pods          every pod IP, comma-separated, primary family first
+  services      every cluster IP, the IP family policy and (-o wide) the IP families
+  endpoints     one {IPv4,IPv6} group per backend and port, paired by pod, from EndpointSlices
+  nodes         every InternalIP and the pod CIDRs of both families
+  servicecidrs  each range's family, size, addresses in use (IPAddress objects) and free,
+                and (-o wide) the namespaces with most Services in it
+  ingresses     every load-balancer address, IPs of the cluster's primary family first
+  gateways      every address of a Gateway API Gateway's status, in the same order
 
 Supported types: ` + supportedTypes(resourceTypes) + `.
 Output formats, sorting, label columns and chunking work as in kubectl get.`,
@@ -302,6 +308,8 @@ func (o *GetOptions) Run(ctx context.Context) error {
 		return runTyped(ctx, o, nodes, func(l *corev1.NodeList) []corev1.Node { return l.Items }, o.Tables.Nodes)
 	case "endpoints":
 		return o.runEndpoints(ctx)
+	case "servicecidrs":
+		return o.runServiceCIDRs(ctx)
 	case "ingresses":
 		o.Tables.PrimaryFamily = o.primaryFamily(ctx)
 		ingresses := o.Client.NetworkingV1().Ingresses(o.namespace())

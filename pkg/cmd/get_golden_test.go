@@ -11,6 +11,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/printers"
@@ -308,6 +310,12 @@ func executeGet(t *testing.T, objs []runtime.Object, endpointSlices bool, args .
 			APIResources: []metav1.APIResource{{Name: "endpointslices", SingularName: "endpointslice", Namespaced: true, Kind: "EndpointSlice", Verbs: []string{"get", "list", "watch"}}},
 		})
 	}
+	return executeGetWith(t, client, dyn, args...)
+}
+
+// executeGetWith is executeGet with clients of the caller's.
+func executeGetWith(t *testing.T, client *fake.Clientset, dyn dynamic.Interface, args ...string) (string, string, int) {
+	t.Helper()
 	testGetOptions = func(o *GetOptions) {
 		o.Client, o.Dynamic = client, dyn
 		o.Tables = printers.Tables{Now: goldenNow}

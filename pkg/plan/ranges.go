@@ -3,12 +3,13 @@ package plan
 import (
 	"crypto/sha256"
 	"fmt"
-	"math/big"
 	"net/netip"
 	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
 )
 
 // InputError is a problem with what the user gave (--service-cidr,
@@ -108,18 +109,17 @@ func parseGiven(flag, value string, fam corev1.IPFamily) (netip.Prefix, error) {
 // last address are reserved).
 func serviceCapacity(p netip.Prefix) (uint64, string) {
 	bits := p.Addr().BitLen() - p.Bits()
-	total := new(big.Int).Lsh(big.NewInt(1), uint(bits))
-	reserved := int64(1)
+	reserved := 1
 	if p.Addr().Is4() {
 		reserved = 2
 	}
-	n := new(big.Int).Sub(total, big.NewInt(reserved))
-	return n.Uint64(), fmt.Sprintf("/%d: 2^%d - %d reserved = %s Service IPs", p.Bits(), bits, reserved, thousands(n.Uint64()))
+	n := dualstack.ServiceRangeSize(p)
+	return n, fmt.Sprintf("/%d: 2^%d - %d reserved = %s Service IPs", p.Bits(), bits, reserved, thousands(n))
 }
 
 // nodeCapacity is how many node ranges of mask a pod range holds.
 func nodeCapacity(p netip.Prefix, mask, nodes int) (uint64, string) {
-	n := uint64(1) << uint(mask-p.Bits())
+	n, _ := dualstack.NodeRanges(p, mask)
 	sums := fmt.Sprintf("/%d with node mask /%d: 2^(%d-%d) = %s node ranges of 2^%d addresses", p.Bits(), mask, mask, p.Bits(), thousands(n), p.Addr().BitLen()-mask)
 	if nodes > 0 {
 		sums += "; the cluster has " + plural(nodes, "node", "nodes")

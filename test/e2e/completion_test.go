@@ -64,7 +64,7 @@ func TestCompletion(t *testing.T) {
 		assertSameSet(t, "get pods -n <TAB>", plugin("get", "pods", "-n", ""), namespaces)
 		assertSameSet(t, "-n de<TAB>", plugin("get", "--namespace", "de"), []string{"default", "demo"})
 	})
-	t.Run("services, endpoints and nodes", func(t *testing.T) {
+	t.Run("services, endpoints, nodes and servicecidrs", func(t *testing.T) {
 		services := []string{"web", "web-headless", "web-ipv6", "web-single"}
 		assertSameSet(t, "get svc -n demo <TAB>", plugin("get", "svc", "-n", "demo", ""), services)
 		// The endpoints view is named after the Services.
@@ -78,6 +78,7 @@ func TestCompletion(t *testing.T) {
 			names = append(names, n.Name)
 		}
 		assertSameSet(t, "describe nodes <TAB>", plugin("describe", "nodes", ""), names)
+		assertSameSet(t, "get servicecidrs <TAB>", plugin("get", "servicecidrs", ""), []string{"kubernetes"})
 	})
 	t.Run("through kubectl", func(t *testing.T) {
 		// kubectl reads the kubeconfig from the environment it passes on;
@@ -103,6 +104,7 @@ func TestCompletionThroughKubectl(t *testing.T) {
 		{[]string{"dualstack", "get", "po"}, []string{"pods", "pod", "po"}},
 		{[]string{"dualstack", "get", "g"}, []string{"gateways", "gateway", "gtw"}},
 		{[]string{"dualstack", "get", "in"}, []string{"ingresses", "ingress", "ing"}},
+		{[]string{"dualstack", "get", "servicec"}, []string{"servicecidrs", "servicecidr"}},
 		{[]string{"dualstack", "describe", "s"}, []string{"services", "service", "svc"}},
 		{[]string{"dualstack", ""}, []string{"check", "completion", "describe", "get", "help", "plan", "version"}},
 		{[]string{"dualstack", "check", "--fail-on", ""}, []string{"error", "warning", "never"}},

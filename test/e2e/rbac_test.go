@@ -172,6 +172,7 @@ func TestRBAC(t *testing.T) {
 			{"get", "nodes", "-o", "wide"}, {"get", "nodes", "-o", "yaml"},
 			{"get", "ingresses", "-A"}, {"get", "ingresses", "-n", "demo", "-o", "yaml"},
 			{"get", "gateways", "-A", "-o", "wide"}, {"get", "gateways", "-n", "demo", "-o", "json"},
+			{"get", "servicecidrs", "-o", "wide"}, {"get", "servicecidrs", "kubernetes"}, {"get", "servicecidrs", "-o", "name"},
 			{"describe", "pods", "-n", "demo"}, {"describe", "service", "web", "-n", "demo"},
 			{"describe", "node", pods[0].Spec.NodeName}, {"describe", "endpoints", "-n", "demo"},
 			{"check"}, {"check", "--live", "--from-file", flags}, {"plan"},
@@ -238,7 +239,7 @@ func TestRBAC(t *testing.T) {
 		}
 		skipped := describeFindings(report)
 		for _, source := range []check.Source{check.SourceControlPlane, check.SourceKubeadm, check.SourceKubeProxy, check.SourceKubelet,
-			check.SourceServiceCIDRs, check.SourceEvents, check.SourceNodes, check.SourceServices, check.SourceSlices,
+			check.SourceServiceCIDRs, check.SourceIPAddresses, check.SourceEvents, check.SourceNodes, check.SourceServices, check.SourceSlices,
 			check.SourceIngresses, check.SourceGateways} {
 			if !strings.Contains(skipped, string(source)+": forbidden") {
 				t.Errorf("no skip naming %q as forbidden", source)

@@ -233,7 +233,7 @@ func wantAt(t *testing.T, dir, what string, s check.Setting, value, file string,
 // liveSources are the API-object sources a files-only audit cannot read.
 var liveSources = []check.Source{
 	check.SourceNodes, check.SourcePods, check.SourceServices, check.SourceSlices,
-	check.SourceServiceCIDRs, check.SourceEvents,
+	check.SourceServiceCIDRs, check.SourceIPAddresses, check.SourceEvents,
 }
 
 // healthyExpectation is a healthy set's <name>.expect.yaml: what the audit must

@@ -761,7 +761,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestSources(t *testing.T) {
-	apiObjects := []check.Source{check.SourceNodes, check.SourcePods, check.SourceServices, check.SourceSlices, check.SourceServiceCIDRs, check.SourceEvents,
+	apiObjects := []check.Source{check.SourceNodes, check.SourcePods, check.SourceServices, check.SourceSlices, check.SourceServiceCIDRs, check.SourceIPAddresses, check.SourceEvents,
 		check.SourceIngresses, check.SourceGateways}
 	t.Run("files alone", func(t *testing.T) {
 		inDir(t, map[string]string{"kube-apiserver.yaml": apiserverManifest, "kubeadm-flags.env": "KUBELET_KUBEADM_ARGS=--node-ip=10.0.0.1\n"})

@@ -38,7 +38,7 @@ var fileSources = []struct {
 
 // apiObjectSources are what only a live cluster has: a files-only audit
 // marks them unavailable, with apiObjectsReason.
-var apiObjectSources = []check.Source{check.SourceNodes, check.SourcePods, check.SourceServices, check.SourceSlices, check.SourceServiceCIDRs, check.SourceEvents,
+var apiObjectSources = []check.Source{check.SourceNodes, check.SourcePods, check.SourceServices, check.SourceSlices, check.SourceServiceCIDRs, check.SourceIPAddresses, check.SourceEvents,
 	check.SourceIngresses, check.SourceGateways}
 
 // NeedsLiveCluster says whether a rule that needs these sources is

@@ -82,6 +82,7 @@ func (g Gatherer) Gather(ctx context.Context) (*check.Facts, error) {
 	}
 	reads := []func(*gathering, context.Context){
 		(*gathering).controlPlane, (*gathering).kubeadm, (*gathering).kubeProxy, (*gathering).kubelet, (*gathering).serviceCIDRs,
+		(*gathering).ipAddresses, (*gathering).cidrNotAvailable,
 		func(s *gathering, ctx context.Context) {
 			s.f.Nodes = listAll(ctx, s, check.SourceNodes, g.Client.CoreV1().Nodes().List, func(l *corev1.NodeList) []corev1.Node { return l.Items })
 		},
@@ -128,6 +129,8 @@ func merge(f, part *check.Facts) {
 	f.Kubeadm = cmp.Or(f.Kubeadm, part.Kubeadm)
 	f.ServiceCIDRs = join(f.ServiceCIDRs, part.ServiceCIDRs)
 	f.ServiceCIDREvents = join(f.ServiceCIDREvents, part.ServiceCIDREvents)
+	f.IPAddresses = join(f.IPAddresses, part.IPAddresses)
+	f.CIDRNotAvailable = join(f.CIDRNotAvailable, part.CIDRNotAvailable)
 	f.Nodes = join(f.Nodes, part.Nodes)
 	f.Services = join(f.Services, part.Services)
 	f.EndpointSlices = join(f.EndpointSlices, part.EndpointSlices)
@@ -186,8 +189,14 @@ func firstLine(s string) string {
 func listAll[L interface {
 	GetContinue() string
 }, T any](ctx context.Context, s *gathering, source check.Source, list func(context.Context, metav1.ListOptions) (L, error), items func(L) []T) []T {
+	return listAllWith(ctx, s, source, s.listOptions(s.ChunkSize), list, items)
+}
+
+// listAllWith is listAll with options of the caller's (a field selector).
+func listAllWith[L interface {
+	GetContinue() string
+}, T any](ctx context.Context, s *gathering, source check.Source, opts metav1.ListOptions, list func(context.Context, metav1.ListOptions) (L, error), items func(L) []T) []T {
 	var out []T
-	opts := s.listOptions(s.ChunkSize)
 	for {
 		l, err := list(ctx, opts)
 		if err != nil {

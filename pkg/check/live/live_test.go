@@ -3,10 +3,13 @@ package live
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -127,5 +130,55 @@ func TestGatherConfigMapProblem(t *testing.T) {
 	const want = "ConfigMap kube-system/kube-proxy config.conf: wrong type: clusterCIDR must be a string, not a list"
 	if got := f.Unavailable[check.SourceKubeProxy]; got != want || len(f.ComponentsOf(check.KubeProxy)) != 0 {
 		t.Errorf("unavailable %q, want %q; components %+v", got, want, f.Components)
+	}
+}
+
+// IPAddresses are read page by page, by name; CIDRNotAvailable events are
+// read wherever they are (the recorder puts those of Nodes in default),
+// and no other event is taken for one.
+func TestGatherCapacitySources(t *testing.T) {
+	var objs []runtime.Object
+	for _, ip := range []string{"10.96.0.1", "10.96.0.10", "fd00:10:96::1"} {
+		objs = append(objs, &networkingv1.IPAddress{ObjectMeta: metav1.ObjectMeta{Name: ip}})
+	}
+	event := func(ns, name, reason, kind, node string) *corev1.Event {
+		return &corev1.Event{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Reason: reason, Count: 2,
+			InvolvedObject: corev1.ObjectReference{Kind: kind, Name: node}, Message: "Node " + node + " status is now: " + reason}
+	}
+	objs = append(objs,
+		event("default", "node-5.1", "CIDRNotAvailable", "Node", "node-5"),
+		event("default", "node-5.2", "RegisteredNode", "Node", "node-5"),
+		event("demo", "web.1", "CIDRNotAvailable", "Pod", "web"))
+	client := fake.NewClientset(objs...)
+	pages := 0
+	client.PrependReactor("list", "ipaddresses", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		pages++
+		if limit := a.(k8stesting.ListActionImpl).ListOptions.Limit; limit != 2 {
+			t.Errorf("ipaddresses listed with limit %d, want the chunk size", limit)
+		}
+		return false, nil, nil
+	})
+	f, err := Gatherer{Client: client, ChunkSize: 2}.Gather(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(f.IPAddresses); got != "[10.96.0.1 10.96.0.10 fd00:10:96::1]" || pages == 0 {
+		t.Errorf("IPAddresses %s in %d pages", got, pages)
+	}
+	want := []check.NodeEvent{{Node: "node-5", Message: "Node node-5 status is now: CIDRNotAvailable", Count: 2}}
+	if !reflect.DeepEqual(f.CIDRNotAvailable, want) {
+		t.Errorf("CIDRNotAvailable %+v, want %+v", f.CIDRNotAvailable, want)
+	}
+
+	forbidden := fake.NewClientset()
+	forbidden.PrependReactor("list", "ipaddresses", func(k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewForbidden(schema.GroupResource{Group: "networking.k8s.io", Resource: "ipaddresses"}, "", errors.New("no"))
+	})
+	f, err = Gatherer{Client: forbidden, ChunkSize: 500}.Gather(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reason := f.Unavailable[check.SourceIPAddresses]; !strings.HasPrefix(reason, "forbidden: ") {
+		t.Errorf("IPAddresses forbidden: unavailable %q", reason)
 	}
 }
