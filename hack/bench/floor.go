@@ -89,7 +89,10 @@ func listPages(ctx context.Context, page func(metav1.ListOptions) (string, int, 
 }
 
 // floorCheck lists, once and concurrently, the objects check reads: pods,
-// nodes, Services, EndpointSlices, ServiceCIDRs and kube-system's ConfigMaps.
+// nodes, Services, EndpointSlices, ServiceCIDRs, IPAddresses,
+// NetworkPolicies, Ingresses, the events it looks for and kube-system's
+// ConfigMaps. (Gateways and the CNIs' objects are other projects' CRDs,
+// which the bench cluster does not serve.)
 func floorCheck(ctx context.Context, client kubernetes.Interface) error {
 	lists := map[string]func(metav1.ListOptions) (string, int, error){
 		"pods": func(o metav1.ListOptions) (string, int, error) {
@@ -110,6 +113,23 @@ func floorCheck(ctx context.Context, client kubernetes.Interface) error {
 		},
 		"servicecidrs": func(o metav1.ListOptions) (string, int, error) {
 			l, err := client.NetworkingV1().ServiceCIDRs().List(ctx, o)
+			return cont(l, err)
+		},
+		"ipaddresses": func(o metav1.ListOptions) (string, int, error) {
+			l, err := client.NetworkingV1().IPAddresses().List(ctx, o)
+			return cont(l, err)
+		},
+		"networkpolicies": func(o metav1.ListOptions) (string, int, error) {
+			l, err := client.NetworkingV1().NetworkPolicies("").List(ctx, o)
+			return cont(l, err)
+		},
+		"ingresses": func(o metav1.ListOptions) (string, int, error) {
+			l, err := client.NetworkingV1().Ingresses("").List(ctx, o)
+			return cont(l, err)
+		},
+		"events": func(o metav1.ListOptions) (string, int, error) {
+			o.FieldSelector = "reason=CIDRNotAvailable,involvedObject.kind=Node"
+			l, err := client.CoreV1().Events("").List(ctx, o)
 			return cont(l, err)
 		},
 		"configmaps": func(o metav1.ListOptions) (string, int, error) {

@@ -231,6 +231,9 @@ func run(ctx context.Context, args []string) (err error) {
 			if err := pop.createServices(ctx); err != nil {
 				return err
 			}
+			if err := pop.createNetworkObjects(ctx); err != nil {
+				return err
+			}
 		}
 		if slicesN, err = pop.waitSlices(ctx); err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -201,6 +202,35 @@ func (p *population) createServices(ctx context.Context) error {
 		return fmt.Errorf("creating Services: %w", err)
 	}
 	p.logf("created %d Services in %.1fs", p.services, time.Since(began).Seconds())
+	return nil
+}
+
+// createNetworkObjects makes, per app, a NetworkPolicy whose ingress allows
+// both families' private ranges and an Ingress to its Service: what check's
+// networkpolicies and loadbalancers rules read.
+func (p *population) createNetworkObjects(ctx context.Context) error {
+	began := time.Now()
+	err := parallel(ctx, 0, p.services, func(ctx context.Context, i int) error {
+		meta := metav1.ObjectMeta{Name: appName(i), Namespace: namespaceOf(i), Labels: map[string]string{benchLabel: "true"}}
+		np := &networkingv1.NetworkPolicy{ObjectMeta: meta, Spec: networkingv1.NetworkPolicySpec{
+			PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{"app": appName(i)}},
+			Ingress: []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{
+				{IPBlock: &networkingv1.IPBlock{CIDR: "10.0.0.0/8"}}, {IPBlock: &networkingv1.IPBlock{CIDR: "fd00::/8"}},
+			}}},
+		}}
+		if _, err := p.client.NetworkingV1().NetworkPolicies(meta.Namespace).Create(ctx, np, metav1.CreateOptions{}); err != nil {
+			return err
+		}
+		ing := &networkingv1.Ingress{ObjectMeta: meta, Spec: networkingv1.IngressSpec{DefaultBackend: &networkingv1.IngressBackend{
+			Service: &networkingv1.IngressServiceBackend{Name: appName(i), Port: networkingv1.ServiceBackendPort{Number: 80}},
+		}}}
+		_, err := p.client.NetworkingV1().Ingresses(meta.Namespace).Create(ctx, ing, metav1.CreateOptions{})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("creating NetworkPolicies and Ingresses: %w", err)
+	}
+	p.logf("created %d NetworkPolicies and %d Ingresses in %.1fs", p.services, p.services, time.Since(began).Seconds())
 	return nil
 }
 
