@@ -20,6 +20,7 @@ const (
 	SourceSlices        Source = "EndpointSlices"           // discovery.k8s.io/v1
 	SourceServerVersion Source = "server version"
 	SourceProbe         Source = "dual-stack allocation probe" // --probe
+	SourceCNI           Source = "CNI configuration"           // cilium-config, kube-flannel-cfg, Calico IPPools and Installation
 )
 
 // SourcePermission is what a live check needs to read a source: the RBAC
@@ -45,6 +46,7 @@ var SourcePermissions = []SourcePermission{
 	{SourceSlices, "list endpointslices.discovery.k8s.io in all namespaces", "dualstack-viewer"},
 	{SourceServerVersion, "get /version", "every user (system:public-info-viewer)"},
 	{SourceProbe, "create services in the current namespace, only ever as a server-side dry run", "dualstack-probe, bound in that namespace"},
+	{SourceCNI, "get ConfigMaps kube-system/cilium-config and kube-flannel-cfg (in kube-flannel or kube-system); list ippools.crd.projectcalico.org, ippools.projectcalico.org and installations.operator.tigera.io", "dualstack-viewer (cilium-config: Role in kube-system)"},
 }
 
 // Sources lists every source, in the order of SourcePermissions.

@@ -13,7 +13,9 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	cliprinters "k8s.io/cli-runtime/pkg/printers"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/files"
@@ -48,6 +50,9 @@ type CheckOptions struct {
 	KubernetesVersion string
 
 	Client kubernetes.Interface
+	// Dynamic reads other projects' objects (Calico's); built with Client
+	// when both are nil.
+	Dynamic dynamic.Interface
 	// Version is the plugin's, for the SARIF report's tool.
 	Version string
 
@@ -223,6 +228,7 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 	r.KubernetesVersion, r.VersionSource = facts.ServerVersion, facts.VersionSource
 	r.Inputs = facts.Inputs
 	r.Distribution, r.DistributionSource = facts.Distribution, facts.DistributionSource
+	r.CNI, r.CNISource = facts.CNISummary()
 	opts := report.Options{Color: o.useColor(), Verbose: o.ShowPassed, NeedLive: needLiveCluster(facts), ShowSkipped: o.ShowSkipped,
 		Rules: check.Rules(), ToolVersion: o.Version}
 	if err := writer.Write(o.Out, r, opts); err != nil {
@@ -245,11 +251,15 @@ func (o *CheckOptions) gather(ctx context.Context) (*check.Facts, error) {
 			return nil, err
 		}
 		if o.Client == nil {
-			if o.Client, _, err = newClient(o.configFlags); err != nil {
+			var config *rest.Config
+			if o.Client, config, err = newClient(o.configFlags); err != nil {
+				return nil, err
+			}
+			if o.Dynamic, err = dynamic.NewForConfig(config); err != nil {
 				return nil, err
 			}
 		}
-		if facts, err = (live.Gatherer{Client: o.Client, ChunkSize: o.ChunkSize, RequestTimeout: requestTimeout(o.configFlags), Probe: o.Probe, ProbeNamespace: ns}).Gather(ctx); err != nil {
+		if facts, err = (live.Gatherer{Client: o.Client, Dynamic: o.Dynamic, ChunkSize: o.ChunkSize, RequestTimeout: requestTimeout(o.configFlags), Probe: o.Probe, ProbeNamespace: ns}).Gather(ctx); err != nil {
 			return nil, err
 		}
 	}

@@ -24,6 +24,7 @@ import (
 	discoveryv1 "k8s.io/api/discovery/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/utils/ptr"
 
@@ -33,7 +34,10 @@ import (
 
 // Gatherer reads a live cluster.
 type Gatherer struct {
-	Client    kubernetes.Interface
+	Client kubernetes.Interface
+	// Dynamic reads other projects' objects (Calico's IPPools); without
+	// it, the CNI configuration is unavailable.
+	Dynamic   dynamic.Interface
 	ChunkSize int64 // page size of lists (500 like kubectl)
 	// RequestTimeout bounds each List request, its retries included
 	// (--request-timeout; client-go bounds the other requests itself).
@@ -77,7 +81,7 @@ func (g Gatherer) Gather(ctx context.Context) (*check.Facts, error) {
 		return nil, err
 	}
 	reads := []func(*gathering, context.Context){
-		(*gathering).controlPlane, (*gathering).kubeadm, (*gathering).kubeProxy, (*gathering).kubelet, (*gathering).serviceCIDRs,
+		(*gathering).controlPlane, (*gathering).kubeadm, (*gathering).kubeProxy, (*gathering).kubelet, (*gathering).serviceCIDRs, (*gathering).cni,
 		func(s *gathering, ctx context.Context) {
 			s.f.Nodes = listAll(ctx, s, check.SourceNodes, g.Client.CoreV1().Nodes().List, func(l *corev1.NodeList) []corev1.Node { return l.Items })
 		},
@@ -127,6 +131,7 @@ func merge(f, part *check.Facts) {
 	f.Services = join(f.Services, part.Services)
 	f.EndpointSlices = join(f.EndpointSlices, part.EndpointSlices)
 	f.Probe = cmp.Or(f.Probe, part.Probe)
+	f.CNI = cmp.Or(f.CNI, part.CNI)
 	for _, source := range slices.Sorted(maps.Keys(part.Unavailable)) {
 		f.MarkUnavailable(source, part.Unavailable[source])
 	}
