@@ -214,4 +214,3 @@ func TestPodIPsAgainstCNIPools(t *testing.T) {
 		t.Errorf("findings %+v, want one skip", findings)
 	}
 }
-
