@@ -1,7 +1,6 @@
 package check
 
 import (
-	"fmt"
 	"net"
 	"strings"
 
@@ -145,25 +144,33 @@ func (c *CNI) SetPoolFamilies() {
 }
 
 func (c *CNI) poolFamily(fam corev1.IPFamily) Setting {
-	var disabled []string
 	for _, p := range c.PoolsOf(PoolPods) {
-		if n := p.Net(); n == nil || familyOfCIDR(n) != fam {
-			continue
-		}
-		if !p.Disabled {
+		if n := p.Net(); n != nil && familyOfCIDR(n) == fam && !p.Disabled {
 			s := p.CIDR
 			s.Value = "true"
 			return s
 		}
-		disabled = append(disabled, p.Name+" (disabled)")
 	}
 	s := c.At
 	s.Value = "false"
-	s.Source = fmt.Sprintf("no enabled %s pool in %s", fam, c.Source)
-	if len(disabled) > 0 {
-		s.Source += ": only " + strings.Join(disabled, ", ")
-	}
 	return s
+}
+
+// PoolsSummary lists the pools of a role for messages: "a 10.0.0.0/16,
+// b fd00::/56 (disabled)"; "none" when there is none.
+func (c *CNI) PoolsSummary(role PoolRole) string {
+	var out []string
+	for _, p := range c.PoolsOf(role) {
+		s := p.Name + " " + p.CIDR.Value
+		if p.Disabled {
+			s += " (disabled)"
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return "none"
+	}
+	return strings.Join(out, ", ")
 }
 
 // Describe names the plugin and its IPAM mode for people: "calico, IPAM

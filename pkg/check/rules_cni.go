@@ -86,7 +86,7 @@ func familyOff(c *CNI, fam corev1.IPFamily) string {
 	case CNIFlannel:
 		return fmt.Sprintf("Enable%s is %s", fam, c.Families[fam].Value)
 	}
-	return c.Families[fam].Source
+	return fmt.Sprintf("no enabled %s pool (its pools: %s)", fam, c.PoolsSummary(PoolPods))
 }
 
 // poolsOfFamily keeps the pools of one family that parse.

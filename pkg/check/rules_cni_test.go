@@ -94,7 +94,7 @@ func TestCNIFamilies(t *testing.T) {
 		{"Calico with an IPv4 pool only", withCNI("dual4", testCalico(IPAMCalico, calicoPool("default-ipv4-ippool", "10.244.0.0/16", false))),
 			[]cpWant{cpFail(Error, "calico IPv6", "no enabled IPv6 pool")}},
 		{"Calico with its IPv6 pool disabled", withCNI("dual6", testCalico(IPAMCalico, calicoPool("v4", "10.244.0.0/16", false), calicoPool("v6", "fd00:10:244::/56", true))),
-			[]cpWant{cpFail(Error, "calico IPv6", "only v6 (disabled)")}},
+			[]cpWant{cpFail(Error, "calico IPv6", "v6 fd00:10:244::/56 (disabled)")}},
 		{"flannel dual-stack on vxlan", withCNI("dual4", testFlannel(true, true, "vxlan", "10.244.0.0/16", "fd00:10:244::/56")), []cpWant{cpOK("cni")}},
 		{"flannel without EnableIPv6", withCNI("dual4", testFlannel(true, false, "vxlan", "10.244.0.0/16")),
 			[]cpWant{cpFail(Error, "flannel IPv6", "EnableIPv6 is false")}},
