@@ -2,6 +2,7 @@ package check
 
 import (
 	"net"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -78,6 +79,10 @@ type CNI struct {
 	// where it was read; its Source says so when it is a default or an
 	// assumption.
 	IPAM Setting
+	// IPAMAssumed: nothing said which IPAM the plugin uses (Calico's
+	// manifests, or Canal, whose configuration RKE2 keeps in a Secret):
+	// pod addresses may come from its pools or from the nodes' podCIDRs.
+	IPAMAssumed bool
 	// Families says, for IPv4 and IPv6, whether the plugin gives pods an
 	// address of the family ("true" or "false") and why.
 	Families map[corev1.IPFamily]Setting
@@ -88,6 +93,9 @@ type CNI struct {
 	// Also names other plugins whose configuration was found too, and
 	// where (a leftover of an earlier plugin, a chained one).
 	Also []string
+	// Canal: flannel networking under Calico's network policy. flannel
+	// gives the pods their addresses, whatever Calico's IPPools say.
+	Canal bool
 }
 
 // Serves says whether the plugin gives pods an address of fam.
@@ -192,10 +200,20 @@ func (c *CNI) ChainedTo() string {
 }
 
 // ChooseCNI is the network plugin of the configurations found, in the
-// order given (the gatherers pass Cilium, Calico, flannel): the first
-// that hands out pod addresses itself; the others are named in its Also.
-// Nil when none was found.
+// order given (the gatherers pass Cilium, Calico, flannel), Canal's
+// flannel first: the first that hands out pod addresses itself; the
+// others are named in its Also. Nil when none was found.
 func ChooseCNI(found ...*CNI) *CNI {
+	found = slices.Clone(found)
+	slices.SortStableFunc(found, func(a, b *CNI) int {
+		canal := func(c *CNI) int {
+			if c != nil && c.Canal {
+				return 0
+			}
+			return 1
+		}
+		return canal(a) - canal(b)
+	})
 	var chosen *CNI
 	var also []string
 	for _, c := range found {

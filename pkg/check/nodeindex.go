@@ -21,11 +21,14 @@ type nodeIndex struct {
 
 // cniPodPools are the pools a network plugin with its own IPAM hands pod
 // addresses out of, by family; known is false when they are not in its
-// configuration (Cilium's multi-pool, a cloud's IPAM).
+// configuration (Cilium's multi-pool, a cloud's IPAM). orNodePodCIDRs:
+// its IPAM is only assumed, so an address of the node's podCIDR is fine
+// too.
 type cniPodPools struct {
-	name  string
-	known bool
-	pools map[corev1.IPFamily][]*net.IPNet
+	name           string
+	known          bool
+	orNodePodCIDRs bool
+	pools          map[corev1.IPFamily][]*net.IPNet
 }
 
 func newCNIPodPools(c *CNI) *cniPodPools {
@@ -33,7 +36,7 @@ func newCNIPodPools(c *CNI) *cniPodPools {
 		return nil
 	}
 	pools, known := c.PodPools()
-	out := &cniPodPools{name: cniName(c), known: known, pools: map[corev1.IPFamily][]*net.IPNet{}}
+	out := &cniPodPools{name: cniName(c), known: known, orNodePodCIDRs: c.IPAMAssumed, pools: map[corev1.IPFamily][]*net.IPNet{}}
 	for _, p := range pools {
 		if n := p.Net(); n != nil {
 			out.pools[familyOfCIDR(n)] = append(out.pools[familyOfCIDR(n)], n)

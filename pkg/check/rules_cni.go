@@ -57,6 +57,11 @@ func checkCNIFamilies(f *Facts, r *Reporter) {
 		subject := c.Name + " " + string(fam)
 		if !c.Serves(fam) {
 			at := c.Families[fam]
+			if c.IPAMAssumed {
+				// Canal (whose IPAM RKE2 keeps in a Secret) never uses the pools.
+				r.FailWith(Warning, subject, at, "%s gives pods no %s address on this %s cluster if it hands them out of its IPPools (its IPAM was not read): %s", cniName(c), fam, stackName(fams), familyOff(c, fam))
+				continue
+			}
 			r.Fail(subject, at, "%s gives pods no %s address on this %s cluster: %s", cniName(c), fam, stackName(fams), familyOff(c, fam))
 			continue
 		}
@@ -142,8 +147,13 @@ func checkCNIPodRanges(f *Facts, r *Reporter) {
 }
 
 // checkCalicoPools: Calico's enabled pools lie inside the cluster CIDR;
-// with host-local IPAM they hold the nodes' podCIDRs.
+// with host-local IPAM they hold the nodes' podCIDRs. With its IPAM only
+// assumed, the pools may be another plugin's leftovers (Canal's Calico
+// makes a default pool it never hands addresses out of): nothing to say.
 func checkCalicoPools(c *CNI, fam corev1.IPFamily, podRanges []podRange, r *Reporter) {
+	if c.IPAMAssumed {
+		return
+	}
 	var enabled []CNIPool
 	for _, p := range poolsOfFamily(c.PoolsOf(PoolPods), fam) {
 		if !p.Disabled {

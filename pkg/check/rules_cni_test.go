@@ -44,6 +44,13 @@ func testCalico(ipam string, pools ...CNIPool) *CNI {
 	return c
 }
 
+// assumed is c with its IPAM not read (Calico's manifests without their
+// ConfigMap, Canal with RKE2's Secret).
+func assumed(c *CNI) *CNI {
+	c.IPAMAssumed = true
+	return c
+}
+
 func calicoPool(name, cidr string, disabled bool) CNIPool {
 	p := cniPool(name, cidr, PoolPods)
 	p.Disabled = disabled
@@ -93,6 +100,8 @@ func TestCNIFamilies(t *testing.T) {
 			[]cpWant{cpOK("cni")}},
 		{"Calico with an IPv4 pool only", withCNI("dual4", testCalico(IPAMCalico, calicoPool("default-ipv4-ippool", "10.244.0.0/16", false))),
 			[]cpWant{cpFail(Error, "calico IPv6", "no enabled IPv6 pool")}},
+		{"Calico without an IPv6 pool, its IPAM not read", withCNI("dual4", assumed(testCalico(IPAMCalico, calicoPool("default-ipv4-ippool", "192.168.0.0/16", false)))),
+			[]cpWant{cpFail(Warning, "calico IPv6", "if it hands them out of its IPPools (its IPAM was not read)")}},
 		{"Calico with its IPv6 pool disabled", withCNI("dual6", testCalico(IPAMCalico, calicoPool("v4", "10.244.0.0/16", false), calicoPool("v6", "fd00:10:244::/56", true))),
 			[]cpWant{cpFail(Error, "calico IPv6", "v6 fd00:10:244::/56 (disabled)")}},
 		{"flannel dual-stack on vxlan", withCNI("dual4", testFlannel(true, true, "vxlan", "10.244.0.0/16", "fd00:10:244::/56")), []cpWant{cpOK("cni")}},
@@ -128,6 +137,8 @@ func TestCNIPodRanges(t *testing.T) {
 			[]cpWant{cpOK("cni")}},
 		{"a Calico pool outside the cluster CIDR", withCNI("dual4", testCalico(IPAMCalico, calicoPool("v4", "192.168.0.0/16", false), calicoPool("v6", "fd00:10:244::/56", false))),
 			[]cpWant{cpFail(Warning, "calico IPPool v4", "IPPool v4 192.168.0.0/16 lies outside the cluster CIDR")}},
+		{"Canal's unused default pool, its IPAM not read", withCNI("dual4", assumed(testCalico(IPAMCalico, calicoPool("default-ipv4-ippool", "192.168.0.0/16", false), calicoPool("v6", "fd12:3456::/48", false)))),
+			[]cpWant{cpOK("cni")}},
 		{"Calico host-local with pools holding the cluster CIDR", withCNI("dual4", testCalico(IPAMHostLocal, calicoPool("v4", "10.244.0.0/16", false), calicoPool("v6", "fd00:10:244::/56", false))),
 			[]cpWant{cpOK("cni")}},
 		{"Calico host-local with an IPv6 pool smaller than the cluster CIDR", withCNI("dual4", testCalico(IPAMHostLocal, calicoPool("v4", "10.244.0.0/16", false), calicoPool("v6", "fd00:10:244::/60", false))),
@@ -179,6 +190,9 @@ func TestPodIPsAgainstCNIPools(t *testing.T) {
 		{"Calico: an address of the node's podCIDR, outside the pools", calico("10.244.128.0/17", "fd00:10:244:80::/57"), []string{"10.244.1.5", "fd00:10:244:80::7"},
 			"podIPs[0] 10.244.1.5 is in none of Calico's IPv4 pools 10.244.128.0/17"},
 		{"Calico without an IPv6 pool: cni-families' finding", testCalico(IPAMCalico, calicoPool("v4", "10.244.128.0/17", false)), []string{"10.244.200.7", "fd00:10:244:1::5"}, ""},
+		{"Calico, its IPAM not read: an address of the node's podCIDR (Canal)", assumed(calico("192.168.0.0/16", "fd12:3456::/48")), []string{"10.244.1.5", "fd00:10:244:1::5"}, ""},
+		{"Calico, its IPAM not read: in neither", assumed(calico("192.168.0.0/16", "fd12:3456::/48")), []string{"10.244.9.5", "fd00:10:244:1::5"},
+			"podIPs[0] 10.244.9.5 is in none of Calico's IPv4 pools 192.168.0.0/16"},
 		{"Calico host-local: the node's podCIDR", testCalico(IPAMHostLocal, calicoPool("v4", "10.244.0.0/16", false)), []string{"10.244.200.7", "fd00:10:244:1::5"},
 			"10.244.200.7 is outside node node-1's IPv4 podCIDR 10.244.1.0/24"},
 		{"Cilium cluster-pool", testCilium(IPAMClusterPool, true, true, nil, ciliumPools()...), []string{"10.244.1.5", "fd00:10:244:80::7"},

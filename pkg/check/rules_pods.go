@@ -166,7 +166,7 @@ func checkPodIPsInNodeCIDRs(f *Facts, pod *corev1.Pod, r *Reporter) {
 	}
 	idx := r.run.nodeIndex()
 	if idx.cni != nil {
-		checkPodIPsInCNIPools(idx.cni, pod, r)
+		checkPodIPsInCNIPools(idx.cni, idx.nodes[pod.Spec.NodeName], pod, r)
 		return
 	}
 	node := idx.nodes[pod.Spec.NodeName]
@@ -188,9 +188,10 @@ func checkPodIPsInNodeCIDRs(f *Facts, pod *corev1.Pod, r *Reporter) {
 }
 
 // checkPodIPsInCNIPools checks a pod's IPs against the pools of a plugin
-// with IPAM of its own. A family it has no pool of is cni-families'
-// finding, reported once, not once per pod.
-func checkPodIPsInCNIPools(cni *cniPodPools, pod *corev1.Pod, r *Reporter) {
+// with IPAM of its own (or, when that IPAM is only assumed, its node's
+// podCIDR too). A family it has no pool of is cni-families' finding,
+// reported once, not once per pod.
+func checkPodIPsInCNIPools(cni *cniPodPools, node *nodeAddrs, pod *corev1.Pod, r *Reporter) {
 	if !cni.known {
 		return
 	}
@@ -202,9 +203,17 @@ func checkPodIPsInCNIPools(cni *cniPodPools, pod *corev1.Pod, r *Reporter) {
 		}
 		fam := familyOfNetIP(ip)
 		pools := cni.pools[fam]
-		if len(pools) > 0 && !slices.ContainsFunc(pools, func(n *net.IPNet) bool { return n.Contains(ip) }) {
-			problems = append(problems, fmt.Sprintf("podIPs[%d] %s is in none of %s's %s pools %s", i, podIP.IP, cni.name, fam, joinNets(pools)))
+		if len(pools) == 0 || slices.ContainsFunc(pools, func(n *net.IPNet) bool { return n.Contains(ip) }) {
+			continue
 		}
+		msg := fmt.Sprintf("podIPs[%d] %s is in none of %s's %s pools %s", i, podIP.IP, cni.name, fam, joinNets(pools))
+		if cni.orNodePodCIDRs && node != nil && node.podCIDRs[fam] != nil {
+			if node.podCIDRs[fam].Contains(ip) {
+				continue
+			}
+			msg += fmt.Sprintf(", nor in node %s's podCIDR %s", node.name, node.podCIDRs[fam])
+		}
+		problems = append(problems, msg)
 	}
 	r.FailAll(podSubject(pod, "status.podIPs"), Setting{}, problems)
 }

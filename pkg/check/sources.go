@@ -46,7 +46,7 @@ var SourcePermissions = []SourcePermission{
 	{SourceSlices, "list endpointslices.discovery.k8s.io in all namespaces", "dualstack-viewer"},
 	{SourceServerVersion, "get /version", "every user (system:public-info-viewer)"},
 	{SourceProbe, "create services in the current namespace, only ever as a server-side dry run", "dualstack-probe, bound in that namespace"},
-	{SourceCNI, "get ConfigMaps kube-system/cilium-config and kube-flannel-cfg (in kube-flannel or kube-system); list ippools.crd.projectcalico.org, ippools.projectcalico.org and installations.operator.tigera.io", "dualstack-viewer (cilium-config: its Role in kube-system)"},
+	{SourceCNI, "get ConfigMaps kube-system/cilium-config, calico-config, canal-config and rke2-canal-config, and kube-flannel-cfg (in kube-flannel or kube-system); list ippools.crd.projectcalico.org, ippools.projectcalico.org and installations.operator.tigera.io", "dualstack-viewer (kube-system ConfigMaps: its Role in kube-system)"},
 }
 
 // Sources lists every source, in the order of SourcePermissions.

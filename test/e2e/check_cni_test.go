@@ -87,6 +87,7 @@ func TestCheckCNIOwnPools(t *testing.T) {
 		setUp: func(t *testing.T, c *localcluster.Cluster, client kubernetes.Interface) {
 			applyCRD(t, c, v1CRD, "ippools.crd.projectcalico.org")
 			applyYAML(t, c, ipPool("crd.projectcalico.org/v1", "default-ipv4-ippool", cniPools[0], false)+"---\n"+ipPool("crd.projectcalico.org/v1", "default-ipv6-ippool", cniPools[1], false))
+			applyYAML(t, c, calicoConfig)
 			runAgentPod(t, client, "kube-system", "calico-node-x", "docker.io/calico/node:v3.32.1")
 		},
 		cni: "calico, IPAM calico-ipam",
@@ -217,6 +218,26 @@ func applyCRD(t *testing.T, c *localcluster.Cluster, path, name string) {
 	kubectl(t, c.Kubeconfig, "apply", "-f", path)
 	kubectl(t, c.Kubeconfig, "wait", "--for=condition=Established", "--timeout=60s", "crd/"+name)
 }
+
+// calicoConfig is the ConfigMap of Calico's calico.yaml: its CNI
+// configuration, installed on every node, uses calico-ipam.
+const calicoConfig = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: calico-config
+  namespace: kube-system
+data:
+  calico_backend: bird
+  cni_network_config: |-
+    {
+      "name": "k8s-pod-network",
+      "cniVersion": "0.3.1",
+      "plugins": [
+        {"type": "calico", "datastore_type": "kubernetes", "mtu": __CNI_MTU__, "ipam": {"type": "calico-ipam"}, "policy": {"type": "k8s"}},
+        {"type": "portmap", "snat": true, "capabilities": {"portMappings": true}}
+      ]
+    }
+`
 
 func ipPool(apiVersion, name, cidr string, disabled bool) string {
 	spec := "  cidr: " + cidr + "\n  nodeSelector: all()\n"

@@ -17,6 +17,7 @@ type cniFiles struct {
 	poolsAt         check.Setting
 	poolFiles       []string
 	installation    *source.CalicoInstallation
+	manifestIPAM    *check.Setting
 }
 
 // cniFacts sets the facts' CNI from the files' plugin configurations,
@@ -28,8 +29,8 @@ func (g *gatherer) cniFacts() {
 	if len(c.pools) > 0 {
 		from = "IPPool objects in " + strings.Join(c.poolFiles, ", ")
 	}
-	calico := source.Calico(c.pools, c.poolsAt, from, c.installation)
-	if c.cilium == nil && c.flannel == nil && calico == nil && c.installation == nil {
+	calico := source.Calico(source.CalicoParts{Pools: c.pools, PoolsAt: c.poolsAt, PoolsFrom: from, Installation: c.installation, ManifestIPAM: c.manifestIPAM})
+	if c.cilium == nil && c.flannel == nil && calico == nil && c.installation == nil && c.manifestIPAM == nil {
 		return
 	}
 	g.f.CNI = check.ChooseCNI(c.cilium, calico, c.flannel)

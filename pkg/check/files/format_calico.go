@@ -20,6 +20,19 @@ func (d *doc) calicoIPPool() {
 	c.poolFiles = appendOnce(c.poolFiles, d.File)
 }
 
+// calicoConfig reads the IPAM of the CNI configuration Calico's manifests
+// install (calico.yaml's ConfigMap calico-config).
+func (d *doc) calicoConfig() {
+	n := lookup(d.Root, "data", "cni_network_config")
+	text, ok := d.Str(n, "data.cni_network_config")
+	if !ok {
+		return
+	}
+	if ipam, ok := source.CalicoManifestIPAM(text, d.Setting(n, "", "data.cni_network_config")); ok {
+		d.r.g.cni.manifestIPAM = &ipam
+	}
+}
+
 // calicoInstallation reads the Tigera operator's Installation.
 func (d *doc) calicoInstallation() {
 	inst := source.ReadCalicoInstallation(d.Document)

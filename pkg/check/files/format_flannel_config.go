@@ -1,15 +1,18 @@
 package files
 
 import (
+	"strings"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/source"
 )
 
-// flannelConfig reads flannel's ConfigMap kube-flannel-cfg: its
-// net-conf.json, a JSON document in a string, at its positions in the
-// file when written as a literal block (|), as kube-flannel.yml does.
+// flannelConfig reads flannel's ConfigMap kube-flannel-cfg (or Canal's
+// canal-config): its net-conf.json, a JSON document in a string, at its
+// positions in the file when written as a literal block (|), as
+// kube-flannel.yml does.
 func (d *doc) flannelConfig() {
 	n := lookup(d.Root, "data", "net-conf.json")
 	text, ok := d.Str(n, "data.net-conf.json")
@@ -31,6 +34,9 @@ func (d *doc) flannelConfig() {
 		d.WrongType(n, "data.net-conf.json", "a JSON object")
 		return
 	}
-	conf := &source.Document{Root: root, Where: d.Where + " net-conf.json", File: d.File, Origin: origin, OnNote: d.OnNote}
-	d.r.g.cni.flannel = source.FlannelNetConf(conf)
+	name, _ := source.Scalar(lookup(d.Root, "metadata", "name"))
+	conf := &source.Document{Root: root, Where: d.Where + " " + name + " net-conf.json", File: d.File, Origin: origin, OnNote: d.OnNote}
+	c := source.FlannelNetConf(conf)
+	c.Canal = strings.Contains(name, "canal")
+	d.r.g.cni.flannel = c
 }

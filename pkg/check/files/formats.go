@@ -171,12 +171,19 @@ func Formats() []Format {
 		readDocument: (*doc).ciliumConfig,
 	}, {
 		Name:         "flannel-config",
-		Description:  "flannel's ConfigMap kube-flannel-cfg (net-conf.json: Network, IPv6Network, EnableIPv4, EnableIPv6)",
+		Description:  "flannel's ConfigMap kube-flannel-cfg, or Canal's canal-config (net-conf.json: Network, IPv6Network, EnableIPv4, EnableIPv6)",
 		Kinds:        []string{"ConfigMap"},
 		APIVersions:  []string{"v1"},
-		Names:        []string{"kube-flannel-cfg"},
-		Label:        "ConfigMap kube-flannel-cfg",
+		Names:        []string{"kube-flannel-cfg", "canal-config", "rke2-canal-config"},
 		readDocument: (*doc).flannelConfig,
+	}, {
+		Name:         "calico-config",
+		Description:  "the ConfigMap calico-config of Calico's manifests (the IPAM of its cni_network_config)",
+		Kinds:        []string{"ConfigMap"},
+		APIVersions:  []string{"v1"},
+		Names:        []string{"calico-config"},
+		Label:        "ConfigMap calico-config",
+		readDocument: (*doc).calicoConfig,
 	}, {
 		Name:         "calico-ippool",
 		Description:  "Calico IPPools (crd.projectcalico.org/v1 and projectcalico.org/v3)",

@@ -23,9 +23,14 @@ var (
 	tigeraInstallation = schema.GroupVersionResource{Group: "operator.tigera.io", Version: "v1", Resource: "installations"}
 )
 
-// flannelNamespaces are where kube-flannel.yml puts kube-flannel-cfg:
-// kube-flannel since flannel v0.20, kube-system before.
-var flannelNamespaces = []string{"kube-flannel", metav1.NamespaceSystem}
+// flannelConfigMaps are where flannel's net-conf.json is kept: by
+// kube-flannel.yml in kube-flannel-cfg (namespace kube-flannel since
+// flannel v0.20, kube-system before); by Canal, flannel networking under
+// Calico's policy, in canal-config (RKE2's chart: rke2-canal-config).
+var flannelConfigMaps = []struct{ namespace, name string }{
+	{"kube-flannel", "kube-flannel-cfg"}, {metav1.NamespaceSystem, "kube-flannel-cfg"},
+	{metav1.NamespaceSystem, "canal-config"}, {metav1.NamespaceSystem, "rke2-canal-config"},
+}
 
 // cni reads the network plugin's own configuration: Cilium's and
 // flannel's ConfigMaps, Calico's IPPools and the Tigera operator's
@@ -62,23 +67,26 @@ func (s *gathering) ciliumConfig(ctx context.Context) *check.CNI {
 }
 
 func (s *gathering) flannelConfig(ctx context.Context) *check.CNI {
-	for _, ns := range flannelNamespaces {
-		data := s.configMap(ctx, ns, "kube-flannel-cfg")
+	for _, cm := range flannelConfigMaps {
+		data := s.configMap(ctx, cm.namespace, cm.name)
 		if data == nil {
 			continue
 		}
-		where := "ConfigMap " + ns + "/kube-flannel-cfg net-conf.json"
+		where := "ConfigMap " + cm.namespace + "/" + cm.name + " net-conf.json"
 		d, err := source.TextDocument(data["net-conf.json"], where, s.cniNote)
 		if err != nil {
 			s.f.MarkUnavailable(check.SourceCNI, where+": "+err.Error())
 			return nil
 		}
-		return source.FlannelNetConf(d)
+		c := source.FlannelNetConf(d)
+		c.Canal = strings.Contains(cm.name, "canal")
+		return c
 	}
 	return nil
 }
 
-// calico reads the IPPools (v1, else v3) and the Installation.
+// calico reads the IPPools (v1, else v3) and the Installation; without
+// one, the CNI configuration Calico's manifests install, for its IPAM.
 func (s *gathering) calico(ctx context.Context) *check.CNI {
 	var pools []check.CNIPool
 	var poolsAt check.Setting
@@ -107,7 +115,15 @@ func (s *gathering) calico(ctx context.Context) *check.CNI {
 			inst = &i
 		}
 	}
-	return source.Calico(pools, poolsAt, from, inst)
+	parts := source.CalicoParts{Pools: pools, PoolsAt: poolsAt, PoolsFrom: from, Installation: inst}
+	if inst == nil && from != "" {
+		if data := s.configMap(ctx, metav1.NamespaceSystem, "calico-config"); data != nil {
+			if ipam, ok := source.CalicoManifestIPAM(data["cni_network_config"], check.Setting{Source: "ConfigMap kube-system/calico-config cni_network_config"}); ok {
+				parts.ManifestIPAM = &ipam
+			}
+		}
+	}
+	return source.Calico(parts)
 }
 
 // listObjects lists a resource through the dynamic client, each object as

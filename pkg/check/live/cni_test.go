@@ -57,17 +57,23 @@ func TestGatherCNI(t *testing.T) {
 		objs      []runtime.Object
 		want      string // CNISummary's name and source
 		listed    []string
+		assumed   bool // the IPAM only assumed
 	}{
 		{"no known plugin", nil, []schema.GroupVersionResource{calicoIPPoolsV1, calicoIPPoolsV3, tigeraInstallation}, nil,
-			"unknown: " + check.CNIUnknown, []string{"ippools", "ippools", "installations"}},
+			"unknown: " + check.CNIUnknown, []string{"ippools", "ippools", "installations"}, false},
 		{"Calico's v1 IPPools and the operator's Installation", nil, nil, []runtime.Object{v4, v6, hostLocal},
-			"calico, IPAM host-local: IPPool objects (crd.projectcalico.org/v1); Installation default (operator.tigera.io/v1)", []string{"ippools", "installations"}},
+			"calico, IPAM host-local: IPPool objects (crd.projectcalico.org/v1); Installation default (operator.tigera.io/v1)", []string{"ippools", "installations"}, false},
 		{"Calico's v3 CRDs only", nil, []schema.GroupVersionResource{calicoIPPoolsV1, tigeraInstallation}, []runtime.Object{v6v3},
-			"calico, IPAM calico-ipam: IPPool objects (projectcalico.org/v3)", []string{"ippools", "ippools", "installations"}},
+			"calico, IPAM calico-ipam: IPPool objects (projectcalico.org/v3)", []string{"ippools", "ippools", "installations"}, true},
+		{"Calico's manifests: IPPools and calico-config", []runtime.Object{configMap("kube-system", "calico-config", map[string]string{"cni_network_config": `{"plugins": [{"type": "calico", "mtu": __CNI_MTU__, "ipam": {"type": "host-local", "subnet": "usePodCidr"}}]}`})},
+			[]schema.GroupVersionResource{tigeraInstallation}, []runtime.Object{v4},
+			"calico, IPAM host-local: IPPool objects (crd.projectcalico.org/v1)", nil, false},
 		{"Cilium, with a leftover flannel ConfigMap", []runtime.Object{cilium, flannel}, []schema.GroupVersionResource{calicoIPPoolsV1, calicoIPPoolsV3, tigeraInstallation}, nil,
-			"cilium, IPAM kubernetes: ConfigMap kube-system/cilium-config; also found: flannel (ConfigMap kube-system/kube-flannel-cfg net-conf.json)", nil},
+			"cilium, IPAM kubernetes: ConfigMap kube-system/cilium-config; also found: flannel (ConfigMap kube-system/kube-flannel-cfg net-conf.json)", nil, false},
+		{"Canal (RKE2's): flannel's addresses under Calico's policy", []runtime.Object{configMap("kube-system", "rke2-canal-config", flannel.Data)}, []schema.GroupVersionResource{calicoIPPoolsV3, tigeraInstallation}, []runtime.Object{v4},
+			"flannel, IPAM host-local: ConfigMap kube-system/rke2-canal-config net-conf.json; also found: calico (IPPool objects (crd.projectcalico.org/v1))", nil, false},
 		{"Cilium chained onto flannel", []runtime.Object{configMap("kube-system", "cilium-config", map[string]string{"cni-chaining-mode": "flannel"}), flannel}, []schema.GroupVersionResource{calicoIPPoolsV1, calicoIPPoolsV3, tigeraInstallation}, nil,
-			"flannel, IPAM host-local: ConfigMap kube-system/kube-flannel-cfg net-conf.json; also found: cilium chained onto flannel (ConfigMap kube-system/cilium-config)", nil},
+			"flannel, IPAM host-local: ConfigMap kube-system/kube-flannel-cfg net-conf.json; also found: cilium chained onto flannel (ConfigMap kube-system/cilium-config)", nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dyn := newDynamic(tc.notServed, tc.objs...)
@@ -81,6 +87,9 @@ func TestGatherCNI(t *testing.T) {
 			name, source := f.CNISummary()
 			if got := name + ": " + source; got != tc.want {
 				t.Errorf("CNI %q, want %q", got, tc.want)
+			}
+			if f.CNI != nil && f.CNI.IPAMAssumed != tc.assumed {
+				t.Errorf("IPAM assumed: %v, want %v (%s)", f.CNI.IPAMAssumed, tc.assumed, f.CNI.IPAM.Source)
 			}
 			if tc.listed != nil {
 				var listed []string

@@ -3,6 +3,7 @@ package source
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -240,32 +241,68 @@ func cmpOr(a, b string) string {
 	return b
 }
 
+// CalicoParts are what a gatherer found of Calico.
+type CalicoParts struct {
+	// Pools are the IPPool objects, read from PoolsFrom ("IPPool objects
+	// (crd.projectcalico.org/v1)"), the first at PoolsAt.
+	Pools     []check.CNIPool
+	PoolsAt   check.Setting
+	PoolsFrom string
+	// Installation is the Tigera operator's, nil when none was read.
+	Installation *CalicoInstallation
+	// ManifestIPAM is the IPAM of the CNI configuration Calico's manifests
+	// install (ConfigMap kube-system/calico-config), nil when not read.
+	ManifestIPAM *check.Setting
+}
+
 // Calico is the network plugin Calico's IPPool objects and Installation
-// describe: the IPPools (read from poolsFrom, the first at poolsAt) when
-// there are any, else the Installation's. Nil when neither was found, or
-// when the Installation makes another plugin the CNI (Calico then only
+// describe: the IPPools when there are any, else the Installation's. Its
+// IPAM is the Installation's, else the manifests' CNI configuration's,
+// else assumed calico-ipam (CNI.IPAMAssumed). Nil when nothing was found,
+// or when the Installation makes another plugin the CNI (Calico then only
 // enforces policy).
-func Calico(pools []check.CNIPool, poolsAt check.Setting, poolsFrom string, inst *CalicoInstallation) *check.CNI {
-	if inst == nil && poolsFrom == "" {
+func Calico(parts CalicoParts) *check.CNI {
+	inst := parts.Installation
+	if inst == nil && parts.PoolsFrom == "" {
 		return nil
 	}
 	if inst != nil && inst.CNI.Value != "Calico" {
 		return nil
 	}
-	c := &check.CNI{Name: check.CNICalico, Source: poolsFrom, At: poolsAt, Pools: pools}
-	if inst != nil {
+	c := &check.CNI{Name: check.CNICalico, Source: parts.PoolsFrom, At: parts.PoolsAt, Pools: parts.Pools}
+	switch {
+	case inst != nil:
 		c.Source = strings.TrimPrefix(c.Source+"; "+inst.Where, "; ")
-		if poolsFrom == "" {
+		if parts.PoolsFrom == "" {
 			c.At, c.Pools = inst.At, inst.Pools
 		}
 		c.IPAM = inst.IPAM
-	} else {
-		c.IPAM = poolsAt
-		c.IPAM.Value = check.IPAMCalico
-		c.IPAM.Source = "assumed: no operator Installation read, and calico-ipam is the IPAM of Calico's manifests"
+	case parts.ManifestIPAM != nil:
+		c.IPAM = *parts.ManifestIPAM
+	default:
+		c.IPAM = parts.PoolsAt
+		c.IPAM.Value, c.IPAMAssumed = check.IPAMCalico, true
+		c.IPAM.Source = "assumed: no operator Installation or ConfigMap kube-system/calico-config read, and calico-ipam is the IPAM of Calico's manifests"
 	}
 	c.SetPoolFamilies()
 	return c
+}
+
+// cniConfigIPAM finds the IPAM plugin's type in a CNI configuration
+// template, which is not JSON until installed ("mtu": __CNI_MTU__).
+var cniConfigIPAM = regexp.MustCompile(`"ipam"\s*:\s*\{[^{}]*?"type"\s*:\s*"([^"]+)"`)
+
+// CalicoManifestIPAM is the IPAM type of the cni_network_config of
+// Calico's manifests (ConfigMap calico-config, at), false when it names
+// none.
+func CalicoManifestIPAM(cniNetworkConfig string, at check.Setting) (check.Setting, bool) {
+	m := cniConfigIPAM.FindStringSubmatch(cniNetworkConfig)
+	if m == nil {
+		return check.Setting{}, false
+	}
+	at.Value = m[1]
+	at.Source += " ipam.type"
+	return at, true
 }
 
 // MapDocument is a ConfigMap's data as a Document whose root maps each

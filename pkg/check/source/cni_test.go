@@ -129,28 +129,37 @@ func TestCalico(t *testing.T) {
 		return &i
 	}
 	dual := installation(`{calicoNetwork: {ipPools: [{name: default-ipv4-ippool, cidr: 192.168.0.0/16}, {cidr: "fd00:10::/48", disableNewAllocations: true}, {cidr: 172.18.250.0/24, allowedUses: [LoadBalancer]}]}}`)
+	hostLocalManifest, ok := CalicoManifestIPAM(canalCNIConfig, check.Setting{Source: "ConfigMap kube-system/calico-config cni_network_config"})
+	if !ok || hostLocalManifest.Value != "host-local" {
+		t.Fatalf("the manifests' IPAM read as %+v", hostLocalManifest)
+	}
+	if got, _ := CalicoManifestIPAM(calicoCNIConfig, check.Setting{}); got.Value != "calico-ipam" {
+		t.Errorf("calico.yaml's IPAM read as %q", got.Value)
+	}
 	v4, v6 := check.CNIPool{Name: "v4", CIDR: check.Setting{Value: "10.244.0.0/16"}, Role: check.PoolPods}, check.CNIPool{Name: "v6", CIDR: check.Setting{Value: "fd00:10:244::/56"}, Role: check.PoolPods}
 	for _, tc := range []struct {
 		name      string
 		pools     []check.CNIPool
 		inst      *CalicoInstallation
+		manifest  *check.Setting
 		want      string // "ipam families pools", "nil" for no plugin
 		ipamNoted string
 	}{
-		{"nothing found", nil, nil, "nil", ""},
-		{"IPPools alone: calico-ipam assumed", []check.CNIPool{v4, v6}, nil, "calico-ipam true,true v4 pods 10.244.0.0/16; v6 pods fd00:10:244::/56", "assumed"},
-		{"the Installation's pools when no IPPool exists", nil, dual, "calico-ipam true,false default-ipv4-ippool pods 192.168.0.0/16; spec.calicoNetwork.ipPools[1] pods fd00:10::/48 disabled", "unset: the operator's default"},
-		{"IPPool objects over the Installation's", []check.CNIPool{v4}, dual, "calico-ipam true,false v4 pods 10.244.0.0/16", ""},
-		{"host-local IPAM", []check.CNIPool{v4, v6}, installation(`{cni: {type: Calico, ipam: {type: HostLocal}}}`), "host-local true,true v4 pods 10.244.0.0/16; v6 pods fd00:10:244::/56", "spec.cni.ipam.type"},
-		{"another CNI: Calico enforces policy only", []check.CNIPool{v4}, installation(`{cni: {type: AmazonVPC}}`), "nil", ""},
-		{"EKS's default CNI is the VPC's", []check.CNIPool{v4}, installation(`{kubernetesProvider: EKS}`), "nil", ""},
+		{"nothing found", nil, nil, nil, "nil", ""},
+		{"IPPools alone: calico-ipam assumed", []check.CNIPool{v4, v6}, nil, nil, "calico-ipam true,true v4 pods 10.244.0.0/16; v6 pods fd00:10:244::/56", "assumed"},
+		{"IPPools and the manifests' CNI configuration", []check.CNIPool{v4, v6}, nil, &hostLocalManifest, "host-local true,true v4 pods 10.244.0.0/16; v6 pods fd00:10:244::/56", "calico-config cni_network_config ipam.type"},
+		{"the Installation's pools when no IPPool exists", nil, dual, nil, "calico-ipam true,false default-ipv4-ippool pods 192.168.0.0/16; spec.calicoNetwork.ipPools[1] pods fd00:10::/48 disabled", "unset: the operator's default"},
+		{"IPPool objects over the Installation's", []check.CNIPool{v4}, dual, nil, "calico-ipam true,false v4 pods 10.244.0.0/16", ""},
+		{"host-local IPAM", []check.CNIPool{v4, v6}, installation(`{cni: {type: Calico, ipam: {type: HostLocal}}}`), nil, "host-local true,true v4 pods 10.244.0.0/16; v6 pods fd00:10:244::/56", "spec.cni.ipam.type"},
+		{"another CNI: Calico enforces policy only", []check.CNIPool{v4}, installation(`{cni: {type: AmazonVPC}}`), nil, "nil", ""},
+		{"EKS's default CNI is the VPC's", []check.CNIPool{v4}, installation(`{kubernetesProvider: EKS}`), nil, "nil", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			from := ""
 			if len(tc.pools) > 0 {
 				from = "IPPool objects (crd.projectcalico.org/v1)"
 			}
-			c := Calico(tc.pools, check.Setting{Source: from}, from, tc.inst)
+			c := Calico(CalicoParts{Pools: tc.pools, PoolsAt: check.Setting{Source: from}, PoolsFrom: from, Installation: tc.inst, ManifestIPAM: tc.manifest})
 			got := "nil"
 			if c != nil {
 				got = fmt.Sprintf("%s %s %s", c.IPAM.Value, families(c), pools(c))
@@ -164,3 +173,29 @@ func TestCalico(t *testing.T) {
 		})
 	}
 }
+
+// The cni_network_config templates of Calico's calico.yaml and of Canal
+// (not JSON until installed: "mtu": __CNI_MTU__).
+const (
+	calicoCNIConfig = `{
+  "name": "k8s-pod-network",
+  "cniVersion": "0.3.1",
+  "plugins": [
+    {
+      "type": "calico",
+      "log_level": "info",
+      "datastore_type": "kubernetes",
+      "nodename": "__KUBERNETES_NODE_NAME__",
+      "mtu": __CNI_MTU__,
+      "ipam": {
+          "type": "calico-ipam"
+      },
+      "policy": {
+          "type": "k8s"
+      }
+    },
+    {"type": "portmap", "snat": true, "capabilities": {"portMappings": true}}
+  ]
+}`
+	canalCNIConfig = `{"name": "k8s-pod-network", "plugins": [{"type": "calico", "mtu": __CNI_MTU__, "ipam": {"type": "host-local", "subnet": "usePodCidr"}, "policy": {"type": "k8s"}}]}`
+)

@@ -25,6 +25,7 @@ var editors = map[string]func(*doc){
 	// change in them; their pools are the user's to choose.
 	"cilium-config":       nil,
 	"flannel-config":      nil,
+	"calico-config":       nil,
 	"calico-ippool":       nil,
 	"calico-installation": nil,
 }
