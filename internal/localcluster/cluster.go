@@ -68,6 +68,12 @@ type Config struct {
 	// node without its IPv6 address, or with the families swapped. Nodes not
 	// listed get one address per layout family, primary first.
 	NodeIPFamilies map[string][]corev1.IPFamily
+	// PodIPPools are, per family, the pool the node agent hands pod
+	// addresses of that family out of, on every node, instead of the
+	// node's podCIDR of that family: as CNI plugins with IPAM of their
+	// own do (Calico's calico-ipam, Cilium's cluster-pool). At most one
+	// per family; a family without one still comes from the podCIDRs.
+	PodIPPools []string
 	// KubeProxyClusterCIDR, when set, replaces clusterCIDR in the kube-proxy
 	// ConfigMap (which otherwise agrees with --cluster-cidr); "" leaves it
 	// out, as kubeadm does without a pod subnet.
@@ -134,6 +140,10 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 		if _, err := os.Stat(filepath.Join(cfg.BinDir, name)); err != nil {
 			return nil, fmt.Errorf("%s not found in %s: run `make tools` first", name, cfg.BinDir)
 		}
+	}
+	pools, err := parsePodIPPools(cfg.PodIPPools)
+	if err != nil {
+		return nil, err
 	}
 	if err := validateNodeIPFamilies(cfg.NodeIPFamilies, cfg.Nodes); err != nil {
 		return nil, err
@@ -295,7 +305,7 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 	logf("registering %d nodes", cfg.Nodes)
 	agentCtx, stopAgent := context.WithCancel(context.Background())
 	c.stopAgent, c.agentDone = stopAgent, make(chan struct{})
-	agent := &nodeAgent{client: agentClient, layout: cfg.Layout, nodes: cfg.Nodes, ipFamilies: cfg.NodeIPFamilies}
+	agent := &nodeAgent{client: agentClient, layout: cfg.Layout, nodes: cfg.Nodes, ipFamilies: cfg.NodeIPFamilies, pools: pools}
 	c.agent = agent
 	if err := agent.registerNodes(ctx); err != nil {
 		close(c.agentDone)

@@ -45,12 +45,14 @@ const byNodeName = "nodeName"
 
 // nodeAgent stands in for the kubelet and CNI plugin of every node: it
 // registers the nodes, renews their leases, and gives each pod bound to them
-// the status a kubelet would write, with pod IPs from the node's podCIDRs.
+// the status a kubelet would write, with pod IPs from the node's podCIDRs
+// (or from Config.PodIPPools).
 type nodeAgent struct {
 	client     kubernetes.Interface
 	layout     Layout
 	nodes      int
 	ipFamilies map[string][]corev1.IPFamily // Config.NodeIPFamilies
+	pools      []netip.Prefix               // Config.PodIPPools
 	// kubeletVersion is what nodes report: the server's GitVersion.
 	kubeletVersion string
 
@@ -374,13 +376,18 @@ func internalIPs(node *corev1.Node) []string {
 	return out
 }
 
-// allocate hands the pod one free address from each of its node's podCIDRs,
-// skipping the network address and .1, as host-local IPAM does. Like
-// kubelet (kubelet_pods.go sortPodIPs), it puts the family of the node's
-// first InternalIP first, whatever the podCIDRs' order.
+// allocate hands the pod one free address from each of its node's podCIDRs
+// (or, for a family of Config.PodIPPools, from that pool), skipping the
+// network address and .1, as host-local IPAM does. Like kubelet
+// (kubelet_pods.go sortPodIPs), it puts the family of the node's first
+// InternalIP first, whatever the podCIDRs' order.
 func (a *nodeAgent) allocate(pod *corev1.Pod, node *corev1.Node) ([]string, error) {
 	if len(node.Spec.PodCIDRs) == 0 {
 		return nil, fmt.Errorf("node %s has no podCIDRs yet", node.Name)
+	}
+	ranges, err := a.podRanges(node)
+	if err != nil {
+		return nil, err
 	}
 	wanted := pod.Annotations[AnnotationIPFamilies]
 	a.mu.Lock()
@@ -389,11 +396,7 @@ func (a *nodeAgent) allocate(pod *corev1.Pod, node *corev1.Node) ([]string, erro
 		return addrStrings(ips), nil
 	}
 	var ips []netip.Addr
-	for _, cidr := range node.Spec.PodCIDRs {
-		prefix, err := netip.ParsePrefix(cidr)
-		if err != nil {
-			return nil, err
-		}
+	for _, prefix := range ranges {
 		if wanted != "" && !strings.Contains(wanted, familyOf(prefix.Addr())) {
 			continue
 		}
@@ -401,7 +404,7 @@ func (a *nodeAgent) allocate(pod *corev1.Pod, node *corev1.Node) ([]string, erro
 		for ; prefix.Contains(addr) && a.used[addr]; addr = addr.Next() {
 		}
 		if !prefix.Contains(addr) {
-			return nil, fmt.Errorf("podCIDR %s of node %s is full", cidr, node.Name)
+			return nil, fmt.Errorf("%s of node %s is full", prefix, node.Name)
 		}
 		ips = append(ips, addr)
 	}
@@ -411,6 +414,39 @@ func (a *nodeAgent) allocate(pod *corev1.Pod, node *corev1.Node) ([]string, erro
 	}
 	a.byPod[pod.UID] = ips
 	return addrStrings(ips), nil
+}
+
+// podRanges are the ranges a node's pods get their addresses from: its
+// podCIDRs, each replaced by the pool of its family when there is one.
+func (a *nodeAgent) podRanges(node *corev1.Node) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, cidr := range node.Spec.PodCIDRs {
+		prefix, err := netip.ParsePrefix(cidr)
+		if err != nil {
+			return nil, err
+		}
+		if i := slices.IndexFunc(a.pools, func(p netip.Prefix) bool { return p.Addr().Is4() == prefix.Addr().Is4() }); i >= 0 {
+			prefix = a.pools[i]
+		}
+		out = append(out, prefix)
+	}
+	return out, nil
+}
+
+// parsePodIPPools reads Config.PodIPPools: CIDRs, at most one per family.
+func parsePodIPPools(pools []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range pools {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return nil, fmt.Errorf("PodIPPools: %w", err)
+		}
+		if slices.ContainsFunc(out, func(q netip.Prefix) bool { return q.Addr().Is4() == p.Addr().Is4() }) {
+			return nil, fmt.Errorf("PodIPPools: %s is a second pool of its family", s)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // reserve records the IPs of a pod that already has them.

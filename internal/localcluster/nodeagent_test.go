@@ -110,3 +110,30 @@ func TestRunningStatus(t *testing.T) {
 		}
 	}
 }
+
+// With Config.PodIPPools, a family's addresses come from its pool, on
+// every node alike, as calico-ipam hands them out; a family without a
+// pool still comes from the node's podCIDR.
+func TestAllocateFromPools(t *testing.T) {
+	pools, err := parsePodIPPools([]string{"10.244.128.0/17"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newTestAgent()
+	a.pools = pools
+	node1, node2 := testNode("10.244.0.0/24", "fd00:10:244::/64"), testNode("10.244.1.0/24", "fd00:10:244:1::/64")
+	node2.Name = "node-2"
+	first, _ := a.allocate(testPod("a", nil), node1)
+	second, _ := a.allocate(testPod("b", nil), node2)
+	if want := []string{"10.244.128.2", "fd00:10:244::2"}; !slices.Equal(first, want) {
+		t.Errorf("node-1's pod got %v, want %v", first, want)
+	}
+	if want := []string{"10.244.128.3", "fd00:10:244:1::2"}; !slices.Equal(second, want) {
+		t.Errorf("node-2's pod got %v, want %v (the pool is the cluster's, not the node's)", second, want)
+	}
+	for _, bad := range [][]string{{"10.0.0.0/8", "192.168.0.0/16"}, {"fd00::/300"}} {
+		if _, err := parsePodIPPools(bad); err == nil {
+			t.Errorf("PodIPPools %v accepted", bad)
+		}
+	}
+}

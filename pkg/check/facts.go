@@ -188,6 +188,10 @@ type Facts struct {
 	// in Components).
 	K3s []K3sConfig
 
+	// CNI is what the network plugin's own configuration says
+	// (facts_cni.go), nil when no known plugin's was found.
+	CNI *CNI
+
 	// Expect is the stack the user expects ("dual", "ipv4", "ipv6"), or ""
 	// to accept any stack the cluster is consistently configured for.
 	Expect string

@@ -14,6 +14,35 @@ type nodeIndex struct {
 	families  []corev1.IPFamily
 	dualStack bool
 	nodes     map[string]*nodeAddrs
+	// cni is the network plugin's own pod pools, nil when pods take their
+	// addresses from their node's podCIDRs (or the plugin is unknown).
+	cni *cniPodPools
+}
+
+// cniPodPools are the pools a network plugin with its own IPAM hands pod
+// addresses out of, by family; known is false when they are not in its
+// configuration (Cilium's multi-pool, a cloud's IPAM). orNodePodCIDRs:
+// its IPAM is only assumed, so an address of the node's podCIDR is fine
+// too.
+type cniPodPools struct {
+	name           string
+	known          bool
+	orNodePodCIDRs bool
+	pools          map[corev1.IPFamily][]*net.IPNet
+}
+
+func newCNIPodPools(c *CNI) *cniPodPools {
+	if c == nil || !c.OwnIPAM() {
+		return nil
+	}
+	pools, known := c.PodPools()
+	out := &cniPodPools{name: cniName(c), known: known, orNodePodCIDRs: c.IPAMAssumed, pools: map[corev1.IPFamily][]*net.IPNet{}}
+	for _, p := range pools {
+		if n := p.Net(); n != nil {
+			out.pools[familyOfCIDR(n)] = append(out.pools[familyOfCIDR(n)], n)
+		}
+	}
+	return out
 }
 
 // nodeAddrs is what pod rules need of a node.
@@ -27,7 +56,7 @@ type nodeAddrs struct {
 
 func newNodeIndex(f *Facts) *nodeIndex {
 	fams := f.Families()
-	idx := &nodeIndex{families: fams, dualStack: isDualPair(fams), nodes: make(map[string]*nodeAddrs, len(f.Nodes))}
+	idx := &nodeIndex{families: fams, dualStack: isDualPair(fams), nodes: make(map[string]*nodeAddrs, len(f.Nodes)), cni: newCNIPodPools(f.CNI)}
 	for i := range f.Nodes {
 		node := &f.Nodes[i]
 		n := &nodeAddrs{name: node.Name, hostIPs: nodeHostIPs(node), podCIDRs: map[corev1.IPFamily]*net.IPNet{}, hasPodCIDRs: len(node.Spec.PodCIDRs) > 0}

@@ -141,20 +141,35 @@ func checkPodPrimaryFamily(f *Facts, pod *corev1.Pod, r *Reporter) {
 var podsIPsInNodePodCIDRs = Rule{
 	ID:        "pods-ips-in-node-pod-cidrs",
 	Area:      AreaPods,
-	Title:     "Pod IPs lie in their node's podCIDR of the same family",
+	Title:     "Pod IPs lie in their node's podCIDR of the same family, or in the CNI's own pools",
 	Severity:  Warning,
-	Reference: "pkg/kubelet/kubelet_node_status.go updateNode",
-	Why:       "kubelet hands the node's `spec.podCIDRs` to the container runtime, and network plugins with host-local IPAM allocate pod addresses from them; node IPAM keeps these ranges disjoint across nodes and out of the service ranges. A pod address outside its node's podCIDR comes from IPAM that ignores them: it can collide with another node's pods, and routes built from podCIDRs do not lead to it.",
-	Fix:       "make the network plugin allocate from node spec.podCIDRs (or --skip this rule when its IPAM deliberately ignores them)",
+	Reference: "pkg/kubelet/kubelet_node_status.go updateNode; https://docs.tigera.io/calico/latest/networking/ipam/get-started-ip-addresses ; https://docs.cilium.io/en/stable/network/concepts/ipam/cluster-pool/",
+	Why:       "kubelet hands the node's `spec.podCIDRs` to the container runtime, and network plugins with host-local IPAM allocate pod addresses from them; node IPAM keeps these ranges disjoint across nodes and out of the service ranges. A pod address outside its node's podCIDR comes from IPAM that ignores them: it can collide with another node's pods, and routes built from podCIDRs do not lead to it. Plugins with IPAM of their own hand addresses out of their own pools instead (\"The calico-ipam plugin uses Calico's IP pool resource to control how IP addresses are allocated to pods\"; Cilium's cluster-pool mode: \"the Cilium operator will manage the per-node PodCIDRs via the v2.CiliumNode resource\"): there, pod IPs are checked against those pools.",
+	Fix:       "make the network plugin allocate from node spec.podCIDRs, or from its own pools when it has them (or --skip this rule when its IPAM deliberately ignores both)",
 	Needs:     []Source{SourcePods, SourceNodes},
+	Scope:     cniPoolsKnown,
 	CheckPod:  checkPodIPsInNodeCIDRs,
 }
+
+// cniPoolsKnown skips the rule when the network plugin's configuration
+// could not be read: its pools, which pod IPs may come from, are unknown.
+var cniPoolsKnown = &Scope{Skip: true, Empty: func(f *Facts) string {
+	if why := f.unavailable(SourceCNI); why != "" {
+		return "which ranges pods get their addresses from is unknown (" + why + ")"
+	}
+	return ""
+}}
 
 func checkPodIPsInNodeCIDRs(f *Facts, pod *corev1.Pod, r *Reporter) {
 	if pod.Spec.HostNetwork || len(pod.Status.PodIPs) == 0 {
 		return
 	}
-	node := r.run.nodeIndex().nodes[pod.Spec.NodeName]
+	idx := r.run.nodeIndex()
+	if idx.cni != nil {
+		checkPodIPsInCNIPools(idx.cni, idx.nodes[pod.Spec.NodeName], pod, r)
+		return
+	}
+	node := idx.nodes[pod.Spec.NodeName]
 	if node == nil || !node.hasPodCIDRs {
 		return
 	}
@@ -170,6 +185,45 @@ func checkPodIPsInNodeCIDRs(f *Facts, pod *corev1.Pod, r *Reporter) {
 		}
 	}
 	r.FailAll(podSubject(pod, "status.podIPs"), Setting{}, problems)
+}
+
+// checkPodIPsInCNIPools checks a pod's IPs against the pools of a plugin
+// with IPAM of its own (or, when that IPAM is only assumed, its node's
+// podCIDR too). A family it has no pool of is cni-families' finding,
+// reported once, not once per pod.
+func checkPodIPsInCNIPools(cni *cniPodPools, node *nodeAddrs, pod *corev1.Pod, r *Reporter) {
+	if !cni.known {
+		return
+	}
+	var problems []string
+	for i, podIP := range pod.Status.PodIPs {
+		ip := netutils.ParseIPSloppy(podIP.IP)
+		if ip == nil {
+			continue
+		}
+		fam := familyOfNetIP(ip)
+		pools := cni.pools[fam]
+		if len(pools) == 0 || slices.ContainsFunc(pools, func(n *net.IPNet) bool { return n.Contains(ip) }) {
+			continue
+		}
+		msg := fmt.Sprintf("podIPs[%d] %s is in none of %s's %s pools %s", i, podIP.IP, cni.name, fam, joinNets(pools))
+		if cni.orNodePodCIDRs && node != nil && node.podCIDRs[fam] != nil {
+			if node.podCIDRs[fam].Contains(ip) {
+				continue
+			}
+			msg += fmt.Sprintf(", nor in node %s's podCIDR %s", node.name, node.podCIDRs[fam])
+		}
+		problems = append(problems, msg)
+	}
+	r.FailAll(podSubject(pod, "status.podIPs"), Setting{}, problems)
+}
+
+func joinNets(nets []*net.IPNet) string {
+	s := make([]string, len(nets))
+	for i, n := range nets {
+		s[i] = n.String()
+	}
+	return strings.Join(s, ",")
 }
 
 var podsHostIPsValid = Rule{

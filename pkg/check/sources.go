@@ -23,6 +23,7 @@ const (
 	SourceGateways      Source = "Gateways"                 // gateway.networking.k8s.io/v1 (a CRD), through the dynamic client
 	SourceServerVersion Source = "server version"
 	SourceProbe         Source = "dual-stack allocation probe" // --probe
+	SourceCNI           Source = "CNI configuration"           // cilium-config, kube-flannel-cfg, Calico IPPools and Installation
 )
 
 // SourcePermission is what a live check needs to read a source: the RBAC
@@ -51,6 +52,7 @@ var SourcePermissions = []SourcePermission{
 	{SourceGateways, "list gateways.gateway.networking.k8s.io in all namespaces (when the Gateway API is installed)", "dualstack-viewer"},
 	{SourceServerVersion, "get /version", "every user (system:public-info-viewer)"},
 	{SourceProbe, "create services in the current namespace, only ever as a server-side dry run", "dualstack-probe, bound in that namespace"},
+	{SourceCNI, "get ConfigMaps kube-system/cilium-config, calico-config, canal-config and rke2-canal-config, and kube-flannel-cfg (in kube-flannel or kube-system); list ippools.crd.projectcalico.org, ippools.projectcalico.org and installations.operator.tigera.io", "dualstack-viewer (kube-system ConfigMaps: its Role in kube-system)"},
 }
 
 // Sources lists every source, in the order of SourcePermissions.

@@ -49,8 +49,8 @@ type CheckOptions struct {
 	KubernetesVersion string
 
 	Client kubernetes.Interface
-	// Dynamic reads CRDs (the Gateway API's Gateways); made with Client
-	// when Client is nil.
+	// Dynamic reads other projects' objects (CRDs: the Gateway API's
+	// Gateways, Calico's IPPools); made with Client when Client is nil.
 	Dynamic dynamic.Interface
 	// Version is the plugin's, for the SARIF report's tool.
 	Version string
@@ -227,6 +227,7 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 	r.KubernetesVersion, r.VersionSource = facts.ServerVersion, facts.VersionSource
 	r.Inputs = facts.Inputs
 	r.Distribution, r.DistributionSource = facts.Distribution, facts.DistributionSource
+	r.CNI, r.CNISource = facts.CNISummary()
 	opts := report.Options{Color: o.useColor(), Verbose: o.ShowPassed, NeedLive: needLiveCluster(facts), ShowSkipped: o.ShowSkipped,
 		Rules: check.Rules(), ToolVersion: o.Version}
 	if err := writer.Write(o.Out, r, opts); err != nil {

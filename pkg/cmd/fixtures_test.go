@@ -19,7 +19,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	"k8s.io/client-go/kubernetes/fake"
@@ -97,7 +96,7 @@ func fakeClients(t *testing.T, objs []runtime.Object) (*fake.Clientset, *dynamic
 	typed, crds := splitCRDs(objs)
 	client := fake.NewClientset(typed...)
 	gvr := live.GatewaysResource
-	dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), map[schema.GroupVersionResource]string{gvr: "GatewayList"})
+	dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), live.ListKinds)
 	for _, u := range crds {
 		// Through the tracker: the constructor would need the kind in a scheme.
 		if err := dyn.Tracker().Create(gvr, u, u.GetNamespace()); err != nil {

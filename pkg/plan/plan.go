@@ -141,11 +141,14 @@ type NodeIP struct {
 }
 
 // CNIChange is a cni step's change: the plugin detected (or "unknown"),
-// how it was told, and the settings it needs.
+// how it was told, and the settings it needs; when its configuration was
+// read, its IPAM mode and the pools it has ("name cidr").
 type CNIChange struct {
 	Name         string            `json:"name"`
 	DetectedFrom string            `json:"detectedFrom,omitempty"`
 	Settings     map[string]string `json:"settings,omitempty"`
+	IPAM         string            `json:"ipam,omitempty"`
+	Pools        []string          `json:"pools,omitempty"`
 }
 
 // Workload is a set of pods to recreate: those of one owner.

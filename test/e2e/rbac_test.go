@@ -149,6 +149,10 @@ func TestRBAC(t *testing.T) {
 	waitForServiceSlices(t, client)
 	applyGatewayCRD(t, c.Kubeconfig) // check and get read Gateways where the Gateway API is served
 	kubectl(t, c.Kubeconfig, "apply", "-f", filepath.Join(repoDir, "deploy", "rbac.yaml"))
+	// Calico's IPPools, so that check lists real ones (the other CNI
+	// objects it asks for are not served, or not there: 404, not 403).
+	applyCRD(t, c, filepath.Join(repoDir, "testdata", "crds", "calico", "crd.projectcalico.org_ippools.yaml"), "ippools.crd.projectcalico.org")
+	applyYAML(t, c, ipPool("crd.projectcalico.org/v1", "default-ipv4-ippool", "10.244.0.0/16", false)+"---\n"+ipPool("crd.projectcalico.org/v1", "default-ipv6-ippool", "fd00:10:244::/56", false))
 
 	const viewer = "system:serviceaccount:kube-system:dualstack-viewer"
 	viewerConfig := serviceAccountKubeconfig(t, c, "kube-system", "dualstack-viewer", "default")

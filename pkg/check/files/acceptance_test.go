@@ -248,6 +248,9 @@ type healthyExpectation struct {
 	Version string `json:"version"`
 	// Distribution is the distribution the files configure, "" for none.
 	Distribution string `json:"distribution,omitempty"`
+	// CNI is the network plugin the files configure and its IPAM mode
+	// ("calico, IPAM calico-ipam"), "" for none.
+	CNI string `json:"cni,omitempty"`
 	// Components counts the components of each kind the files define.
 	Components map[string]int `json:"components"`
 	// Run are the rules that must run, not skip.
@@ -258,7 +261,9 @@ type healthyExpectation struct {
 // expectedSetting is a value the audit must read once from File: the flag
 // Setting of a Component kind, or, for the component "kubeadm", the field
 // of its configuration (networking.podSubnet, networking.serviceSubnet,
-// localAPIEndpoint.advertiseAddress, <component>.extraArgs <flag>).
+// localAPIEndpoint.advertiseAddress, <component>.extraArgs <flag>), or,
+// for the component "cni", the network plugin's ipam, "family IPv4" or
+// "family IPv6", "pool <name>" or another of its settings by key.
 // Column 0 means any.
 type expectedSetting struct {
 	Component string `json:"component"`
@@ -307,6 +312,9 @@ func settingsNamed(f *check.Facts, dir, component, name, file string) []check.Se
 			all = append(all, s)
 		}
 	}
+	if c := f.CNI; component == "cni" && c != nil {
+		all = append(all, cniSettings(c, name)...)
+	}
 	var out []check.Setting
 	for _, s := range all {
 		if rel(dir, s.File) == file {
@@ -314,6 +322,29 @@ func settingsNamed(f *check.Facts, dir, component, name, file string) []check.Se
 		}
 	}
 	return out
+}
+
+// cniSettings are the network plugin's settings of a name (see
+// expectedSetting).
+func cniSettings(c *check.CNI, name string) []check.Setting {
+	switch {
+	case name == "ipam":
+		return []check.Setting{c.IPAM}
+	case strings.HasPrefix(name, "family "):
+		return []check.Setting{c.Families[corev1.IPFamily(strings.TrimPrefix(name, "family "))]}
+	case strings.HasPrefix(name, "pool "):
+		var out []check.Setting
+		for _, p := range c.Pools {
+			if p.Name == strings.TrimPrefix(name, "pool ") {
+				out = append(out, p.CIDR)
+			}
+		}
+		return out
+	}
+	if s, ok := c.Settings[name]; ok {
+		return []check.Setting{s}
+	}
+	return nil
 }
 
 // fixtureSets lists the sets of testdata/files/<group>: its directories.
@@ -360,6 +391,14 @@ func TestAcceptanceHealthy(t *testing.T) {
 			}
 			if f.Distribution != want.Distribution {
 				t.Errorf("Distribution = %q (from %q), want %q", f.Distribution, f.DistributionSource, want.Distribution)
+			}
+			if got := ""; want.CNI != "" || f.CNI != nil {
+				if f.CNI != nil {
+					got = f.CNI.Describe()
+				}
+				if got != want.CNI {
+					t.Errorf("CNI = %q, want %q", got, want.CNI)
+				}
 			}
 			for _, x := range want.Read {
 				what := x.Component + " " + x.Setting

@@ -31,12 +31,13 @@ func (r *fileReader) object(root *yaml.Node, o source.Origin, prefix string, pat
 	}
 	d.kind, _ = source.Scalar(source.Lookup(d.Root, "kind"))
 	d.APIVersion, _ = source.Scalar(source.Lookup(d.Root, "apiVersion"))
-	formats := ofKind(r.g.formats, d.kind, patch)
+	name, _ := source.Scalar(lookup(d.Root, "metadata", "name"))
+	formats := ofKind(r.g.formats, d.kind, name, patch)
 	reader := readerOf(formats, d.APIVersion, patch)
 	if len(formats) == 0 && !patch {
 		reader = ofShape(r.g.formats, r.name, d.Root)
 	}
-	d.Where = prefix + label(r.g.formats, reader, d.kind)
+	d.Where = prefix + label(r.g.formats, reader, d.kind, name)
 	switch {
 	case reader != nil:
 		if !patch {

@@ -769,6 +769,7 @@ func TestSources(t *testing.T) {
 		want := map[check.Source]string{
 			check.SourceKubeadm:   "no kubeadm configuration or kind Cluster in the files",
 			check.SourceKubeProxy: "no kube-proxy configuration or manifest in the files",
+			check.SourceCNI:       "no CNI configuration (ConfigMap cilium-config or kube-flannel-cfg, Calico IPPool or Installation) in the files",
 		}
 		for _, s := range apiObjects {
 			want[s] = "not in configuration files (--from-file audits configuration, not API objects)"

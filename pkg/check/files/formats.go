@@ -20,8 +20,9 @@ type Format struct {
 	// Description says what the format is, in one line for people.
 	Description string
 
-	// Kinds and APIVersions recognise the format's YAML documents.
-	Kinds, APIVersions []string
+	// Kinds and APIVersions recognise the format's YAML documents; Names,
+	// when set, keeps only those of these metadata.names (a ConfigMap).
+	Kinds, APIVersions, Names []string
 	// Label names the format's documents in provenance when their kind
 	// alone says too little; "" names them by their kind.
 	Label string
@@ -160,15 +161,53 @@ func Formats() []Format {
 		File:        "config.yaml or config.yaml.d/*.yaml under rancher/k3s or rancher/rke2, or a YAML mapping without kind of k3s flags (cluster-cidr, service-cidr, node-ip, ...) to values",
 		matchFile:   isK3sConfig,
 		readFile:    (*fileReader).k3sConfig,
+	}, {
+		Name:         "cilium-config",
+		Description:  "Cilium's ConfigMap cilium-config (enable-ipv4, enable-ipv6, ipam, cluster-pool and native-routing CIDRs)",
+		Kinds:        []string{"ConfigMap"},
+		APIVersions:  []string{"v1"},
+		Names:        []string{"cilium-config"},
+		Label:        "ConfigMap cilium-config",
+		readDocument: (*doc).ciliumConfig,
+	}, {
+		Name:         "flannel-config",
+		Description:  "flannel's ConfigMap kube-flannel-cfg, or Canal's canal-config (net-conf.json: Network, IPv6Network, EnableIPv4, EnableIPv6)",
+		Kinds:        []string{"ConfigMap"},
+		APIVersions:  []string{"v1"},
+		Names:        []string{"kube-flannel-cfg", "canal-config", "rke2-canal-config"},
+		readDocument: (*doc).flannelConfig,
+	}, {
+		Name:         "calico-config",
+		Description:  "the ConfigMap calico-config of Calico's manifests (the IPAM of its cni_network_config)",
+		Kinds:        []string{"ConfigMap"},
+		APIVersions:  []string{"v1"},
+		Names:        []string{"calico-config"},
+		Label:        "ConfigMap calico-config",
+		readDocument: (*doc).calicoConfig,
+	}, {
+		Name:         "calico-ippool",
+		Description:  "Calico IPPools (crd.projectcalico.org/v1 and projectcalico.org/v3)",
+		Kinds:        []string{"IPPool"},
+		APIVersions:  []string{"crd.projectcalico.org/v1", "projectcalico.org/v3"},
+		Label:        "Calico IPPool",
+		readDocument: (*doc).calicoIPPool,
+	}, {
+		Name:         "calico-installation",
+		Description:  "the Tigera operator's Installation (spec.cni.ipam.type, spec.calicoNetwork.ipPools)",
+		Kinds:        []string{"Installation"},
+		APIVersions:  []string{"operator.tigera.io/v1"},
+		Label:        "Tigera operator Installation",
+		readDocument: (*doc).calicoInstallation,
 	}}
 }
 
-// ofKind are the formats whose documents may be of kind, in the table's
-// order; a kind patch's only those that may be patches.
-func ofKind(formats []Format, kind string, patch bool) []Format {
+// ofKind are the formats whose documents may be of kind (and named name,
+// for a format that reads some names only), in the table's order; a kind
+// patch's only those that may be patches.
+func ofKind(formats []Format, kind, name string, patch bool) []Format {
 	var out []Format
 	for _, f := range formats {
-		if slices.Contains(f.Kinds, kind) && (f.Patch || !patch) {
+		if slices.Contains(f.Kinds, kind) && (f.Patch || !patch) && (len(f.Names) == 0 || slices.Contains(f.Names, name)) {
 			out = append(out, f)
 		}
 	}
@@ -201,11 +240,11 @@ func ofShape(formats []Format, name string, root *yaml.Node) *Format {
 // label names a document of kind in provenance: as its reader's Label
 // says, else (read by none) as the first format of that kind with a Label
 // says, else by the kind.
-func label(formats []Format, reader *Format, kind string) string {
+func label(formats []Format, reader *Format, kind, name string) string {
 	if reader != nil {
 		return cmp.Or(reader.Label, kind)
 	}
-	for _, f := range ofKind(formats, kind, false) {
+	for _, f := range ofKind(formats, kind, name, false) {
 		if f.Label != "" {
 			return f.Label
 		}

@@ -36,12 +36,20 @@ func TestFormats(t *testing.T) {
 		if byDocument == byFile || byDocument && !wholeDocument || byFile && !wholeFile {
 			t.Errorf("format %s: want either kinds and apiVersions, or a shape description and matcher, and a document reader; or a file description, matcher and reader", f.Name)
 		}
+		names := f.Names
+		if len(names) == 0 {
+			names = []string{"*"}
+		}
 		for _, kind := range f.Kinds {
 			for _, v := range f.APIVersions {
-				if other, ok := claimed[kind+" "+v]; ok {
-					t.Errorf("formats %s and %s both read kind %s apiVersion %s", other, f.Name, kind, v)
+				for _, name := range names {
+					for _, key := range []string{kind + " " + v + " " + name, kind + " " + v + " *"} {
+						if other, ok := claimed[key]; ok && other != f.Name {
+							t.Errorf("formats %s and %s both read kind %s apiVersion %s name %s", other, f.Name, kind, v, name)
+						}
+					}
+					claimed[kind+" "+v+" "+name] = f.Name
 				}
-				claimed[kind+" "+v] = f.Name
 			}
 		}
 	}

@@ -49,6 +49,7 @@ func Gather(f *check.Facts, paths []string, opts Options) error {
 		return g.nothingRead(paths)
 	}
 	g.k3sNodes()
+	g.cniFacts()
 	if !live && !g.understood() {
 		return g.nothingToAudit()
 	}
@@ -63,6 +64,7 @@ func AddFile(f *check.Facts, name string, data []byte) {
 	g := newGatherer(f, Options{})
 	g.add(name, data)
 	g.k3sNodes()
+	g.cniFacts()
 }
 
 // gatherer is one Gather (or AddFile) call.
@@ -92,6 +94,9 @@ type gatherer struct {
 	// k3s are the k3s and RKE2 configuration files read: k3sNodes merges
 	// them per node once all are read.
 	k3s []k3sFile
+	// cni are the network plugins' configurations read: cniFacts makes
+	// them the facts' CNI once all are read.
+	cni cniFiles
 }
 
 func newGatherer(f *check.Facts, opts Options) *gatherer {

@@ -32,7 +32,8 @@ func DocumentFormat(name string, root *yaml.Node) string {
 	formats := Formats()
 	kind, _ := source.Scalar(source.Lookup(root, "kind"))
 	apiVersion, _ := source.Scalar(source.Lookup(root, "apiVersion"))
-	of := ofKind(formats, kind, false)
+	objectName, _ := source.Scalar(lookup(root, "metadata", "name"))
+	of := ofKind(formats, kind, objectName, false)
 	f := readerOf(of, apiVersion, false)
 	if len(of) == 0 {
 		f = ofShape(formats, name, root)

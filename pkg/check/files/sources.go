@@ -34,6 +34,7 @@ var fileSources = []struct {
 	{check.SourceKubeadm, "kubeadm configuration or kind Cluster"},
 	{check.SourceKubeProxy, "kube-proxy configuration or manifest"},
 	{check.SourceKubelet, "kubelet configuration or flags"},
+	{check.SourceCNI, "CNI configuration (ConfigMap cilium-config or kube-flannel-cfg, Calico IPPool or Installation)"},
 }
 
 // apiObjectSources are what only a live cluster has: a files-only audit

@@ -1,6 +1,8 @@
 package files
 
 import (
+	"slices"
+
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/scheme"
 
@@ -24,8 +26,14 @@ func (d *doc) unknown(what string) {
 }
 
 // apiObject says whether the document is an object of the Kubernetes API:
-// client-go knows its kind and apiVersion.
+// client-go knows its kind and apiVersion, or it is one of a network
+// plugin's other objects (the APIServer next to Calico's Installation in
+// custom-resources.yaml, say).
 func (d *doc) apiObject() bool {
 	gv, err := schema.ParseGroupVersion(d.APIVersion)
-	return err == nil && d.APIVersion != "" && scheme.Scheme.Recognizes(gv.WithKind(d.kind))
+	return err == nil && d.APIVersion != "" && (scheme.Scheme.Recognizes(gv.WithKind(d.kind)) || slices.Contains(cniAPIGroups, gv.Group))
 }
+
+// cniAPIGroups are the API groups of the network plugins whose
+// configuration check reads.
+var cniAPIGroups = []string{"operator.tigera.io", "projectcalico.org", "crd.projectcalico.org", "cilium.io"}

@@ -71,7 +71,7 @@ func TestUnknownDocuments(t *testing.T) {
 // as the note about another apiVersion says them.
 func versionsOf(kind string) string {
 	var versions []string
-	for _, f := range ofKind(Formats(), kind, false) {
+	for _, f := range ofKind(Formats(), kind, "", false) {
 		versions = append(versions, f.APIVersions...)
 	}
 	return strings.Join(versions, ", ")
@@ -112,7 +112,11 @@ func TestLookalikesDeferToTheRegistry(t *testing.T) {
 		for _, kind := range format.Kinds {
 			for _, apiVersion := range format.APIVersions {
 				f := &check.Facts{}
-				AddFile(f, "x.yaml", []byte("apiVersion: "+apiVersion+"\nkind: "+kind+"\n"))
+				doc := "apiVersion: " + apiVersion + "\nkind: " + kind + "\n"
+				if len(format.Names) > 0 { // a ConfigMap of the format's name
+					doc += "metadata: {name: " + format.Names[0] + "}\n"
+				}
+				AddFile(f, "x.yaml", []byte(doc))
 				for _, n := range f.FileNotes {
 					if strings.Contains(n.Message, "not a configuration check reads") || n.Severity == check.Warning {
 						t.Errorf("%s %s (format %s): %+v", kind, apiVersion, format.Name, n)

@@ -36,7 +36,7 @@ import (
 type Gatherer struct {
 	Client kubernetes.Interface
 	// Dynamic reads other projects' objects (CRDs: the Gateway API's
-	// Gateways); nil leaves them unread, and says so.
+	// Gateways, Calico's IPPools); nil leaves them unread, and says so.
 	Dynamic   dynamic.Interface
 	ChunkSize int64 // page size of lists (500 like kubectl)
 	// RequestTimeout bounds each List request, its retries included
@@ -81,7 +81,7 @@ func (g Gatherer) Gather(ctx context.Context) (*check.Facts, error) {
 		return nil, err
 	}
 	reads := []func(*gathering, context.Context){
-		(*gathering).controlPlane, (*gathering).kubeadm, (*gathering).kubeProxy, (*gathering).kubelet, (*gathering).serviceCIDRs,
+		(*gathering).controlPlane, (*gathering).kubeadm, (*gathering).kubeProxy, (*gathering).kubelet, (*gathering).serviceCIDRs, (*gathering).cni,
 		(*gathering).ipAddresses, (*gathering).cidrNotAvailable,
 		func(s *gathering, ctx context.Context) {
 			s.f.Nodes = listAll(ctx, s, check.SourceNodes, g.Client.CoreV1().Nodes().List, func(l *corev1.NodeList) []corev1.Node { return l.Items })
@@ -138,6 +138,7 @@ func merge(f, part *check.Facts) {
 	f.Gateways = join(f.Gateways, part.Gateways)
 	f.GatewaysNotServed = cmp.Or(f.GatewaysNotServed, part.GatewaysNotServed)
 	f.Probe = cmp.Or(f.Probe, part.Probe)
+	f.CNI = cmp.Or(f.CNI, part.CNI)
 	for _, source := range slices.Sorted(maps.Keys(part.Unavailable)) {
 		f.MarkUnavailable(source, part.Unavailable[source])
 	}

@@ -35,6 +35,11 @@ type Report struct {
 	// and DistributionSource what told it; empty when nothing did.
 	Distribution       string `json:"distribution,omitempty"`
 	DistributionSource string `json:"distributionSource,omitempty"`
+	// CNI names the network plugin and its IPAM mode ("calico, IPAM
+	// calico-ipam"; "unknown" when none check knows was found), and
+	// CNISource what told it; empty when the audit did not read it.
+	CNI       string `json:"cni,omitempty"`
+	CNISource string `json:"cniSource,omitempty"`
 }
 
 // New orders findings (failures first, by severity, then area and rule)

@@ -123,6 +123,9 @@ func (textWriter) Write(w io.Writer, r Report, opts Options) error {
 	if r.Distribution != "" {
 		fmt.Fprintf(w, "Distribution: %s (%s)\n", printers.EscapeLine(r.Distribution), printers.EscapeLine(r.DistributionSource))
 	}
+	if r.CNI != "" {
+		fmt.Fprintf(w, "CNI: %s (%s)\n", printers.EscapeLine(r.CNI), printers.EscapeLine(r.CNISource))
+	}
 	s := r.Summary
 	fmt.Fprintf(w, "\n%s: %d error(s), %d warning(s), %d info, %d passed, %d skipped\n",
 		summaryWord(s, paint), s.Error, s.Warning, s.Info, s.Pass, s.Skip)

@@ -21,6 +21,13 @@ var editors = map[string]func(*doc){
 	"kubespray-vars":             nil, // a whole inventory's variables: editKubespray
 	"eksctl-config":              (*doc).eksctlClusterConfig,
 	"k3s-config":                 nil, // a node's files together: editK3s
+	// The network plugins' configurations: plan's cni step says what to
+	// change in them; their pools are the user's to choose.
+	"cilium-config":       nil,
+	"flannel-config":      nil,
+	"calico-config":       nil,
+	"calico-ippool":       nil,
+	"calico-installation": nil,
 }
 
 // fileEditors edit the formats whose files are not YAML documents.
