@@ -127,6 +127,8 @@ type Facts struct {
 	Services       []corev1.Service
 	EndpointSlices []discoveryv1.EndpointSlice
 	Pods           PodVisitor
+	// NetworkPolicies are the cluster's and the files' (facts_networkpolicies.go).
+	NetworkPolicies []NetworkPolicy
 
 	// FileNotes are what a files gatherer has to say about its inputs: a
 	// file it could not read or parse, a document of a kind it does not

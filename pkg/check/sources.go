@@ -18,6 +18,7 @@ const (
 	SourcePods          Source = "pods"                     // core/v1 pods (streamed)
 	SourceServices      Source = "services"                 // core/v1 services
 	SourceSlices        Source = "EndpointSlices"           // discovery.k8s.io/v1
+	SourcePolicies      Source = "NetworkPolicies"          // networking.k8s.io/v1, live or from files
 	SourceServerVersion Source = "server version"
 	SourceProbe         Source = "dual-stack allocation probe" // --probe
 )
@@ -43,6 +44,7 @@ var SourcePermissions = []SourcePermission{
 	{SourcePods, "list pods in all namespaces", "dualstack-viewer"},
 	{SourceServices, "list services in all namespaces", "dualstack-viewer"},
 	{SourceSlices, "list endpointslices.discovery.k8s.io in all namespaces", "dualstack-viewer"},
+	{SourcePolicies, "list networkpolicies.networking.k8s.io in all namespaces", "dualstack-viewer"},
 	{SourceServerVersion, "get /version", "every user (system:public-info-viewer)"},
 	{SourceProbe, "create services in the current namespace, only ever as a server-side dry run", "dualstack-probe, bound in that namespace"},
 }

@@ -160,6 +160,12 @@ func Formats() []Format {
 		File:        "config.yaml or config.yaml.d/*.yaml under rancher/k3s or rancher/rke2, or a YAML mapping without kind of k3s flags (cluster-cidr, service-cidr, node-ip, ...) to values",
 		matchFile:   isK3sConfig,
 		readFile:    (*fileReader).k3sConfig,
+	}, {
+		Name:         "networkpolicy",
+		Description:  "NetworkPolicy manifests (a GitOps repository's, say), each its own document",
+		Kinds:        []string{"NetworkPolicy"},
+		APIVersions:  []string{"networking.k8s.io/v1"},
+		readDocument: (*doc).networkPolicy,
 	}}
 }
 

@@ -78,6 +78,7 @@ func (g Gatherer) Gather(ctx context.Context) (*check.Facts, error) {
 	}
 	reads := []func(*gathering, context.Context){
 		(*gathering).controlPlane, (*gathering).kubeadm, (*gathering).kubeProxy, (*gathering).kubelet, (*gathering).serviceCIDRs,
+		(*gathering).networkPolicies,
 		func(s *gathering, ctx context.Context) {
 			s.f.Nodes = listAll(ctx, s, check.SourceNodes, g.Client.CoreV1().Nodes().List, func(l *corev1.NodeList) []corev1.Node { return l.Items })
 		},
@@ -126,6 +127,7 @@ func merge(f, part *check.Facts) {
 	f.Nodes = join(f.Nodes, part.Nodes)
 	f.Services = join(f.Services, part.Services)
 	f.EndpointSlices = join(f.EndpointSlices, part.EndpointSlices)
+	f.NetworkPolicies = join(f.NetworkPolicies, part.NetworkPolicies)
 	f.Probe = cmp.Or(f.Probe, part.Probe)
 	for _, source := range slices.Sorted(maps.Keys(part.Unavailable)) {
 		f.MarkUnavailable(source, part.Unavailable[source])

@@ -21,6 +21,7 @@ var editors = map[string]func(*doc){
 	"kubespray-vars":             nil, // a whole inventory's variables: editKubespray
 	"eksctl-config":              (*doc).eksctlClusterConfig,
 	"k3s-config":                 nil, // a node's files together: editK3s
+	"networkpolicy":              nil, // plan does not edit policies: which IPv6 ranges match an IPv4 ipBlock is the user's to say
 }
 
 // fileEditors edit the formats whose files are not YAML documents.
