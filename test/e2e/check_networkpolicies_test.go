@@ -55,8 +55,12 @@ func TestCheckNetworkPolicies(t *testing.T) {
 			Spec:       networkingv1.NetworkPolicySpec{Ingress: ingress, Egress: egress},
 		}
 	}
-	ingress := func(rules ...networkingv1.NetworkPolicyIngressRule) []networkingv1.NetworkPolicyIngressRule { return rules }
-	egress := func(rules ...networkingv1.NetworkPolicyEgressRule) []networkingv1.NetworkPolicyEgressRule { return rules }
+	ingress := func(rules ...networkingv1.NetworkPolicyIngressRule) []networkingv1.NetworkPolicyIngressRule {
+		return rules
+	}
+	egress := func(rules ...networkingv1.NetworkPolicyEgressRule) []networkingv1.NetworkPolicyEgressRule {
+		return rules
+	}
 
 	// Policies the API server stores; want are the subjects of the
 	// one-family ones.
