@@ -18,10 +18,13 @@ const (
 	SourcePods          Source = "pods"                     // core/v1 pods (streamed)
 	SourceServices      Source = "services"                 // core/v1 services
 	SourceSlices        Source = "EndpointSlices"           // discovery.k8s.io/v1
-	SourcePolicies      Source = "NetworkPolicies"          // networking.k8s.io/v1, live or from files
 	SourceServerVersion Source = "server version"
 	SourceProbe         Source = "dual-stack allocation probe" // --probe
 )
+
+// SourcePolicies are a cluster's NetworkPolicies (networking.k8s.io/v1),
+// or those of NetworkPolicy manifests given to --from-file.
+const SourcePolicies Source = "NetworkPolicies"
 
 // SourcePermission is what a live check needs to read a source: the RBAC
 // permission, and the role of deploy/rbac.yaml that grants it.
