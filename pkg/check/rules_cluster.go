@@ -114,7 +114,7 @@ func gateValue(gates, name string) (string, bool) {
 }
 
 var clusterStrictIPCIDRValues = Rule{
-	ID:        "cluster-strict-ip-cidr-values",
+	ID:        "cluster-ip-cidr-strict-form",
 	Area:      AreaCluster,
 	Title:     "The configuration's IPs and CIDRs are in the strict form API validation wants from 1.36",
 	Severity:  Warning,

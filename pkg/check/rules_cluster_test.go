@@ -66,7 +66,7 @@ func TestClusterStrictIPCIDRValues(t *testing.T) {
 			edit(f)
 		})
 	}
-	cpRunCases(t, "cluster-strict-ip-cidr-values", []cpCase{
+	cpRunCases(t, "cluster-ip-cidr-strict-form", []cpCase{
 		{"canonical values", cpCluster("dual4"), []cpWant{cpOK("cluster")}},
 		{"host bits in --cluster-cidr", at("v1.37.0", func(f *Facts) { cpSet(f, ControllerManager, "cluster-cidr", "10.244.0.1/16,fd00:10:244::/56") }), []cpWant{
 			cpFail(Warning, cpKCM1+" --cluster-cidr", `"10.244.0.1/16": must not have bits set beyond the prefix length (Kubernetes v1.37.0: StrictIPCIDRValidation is on by default from 1.36: refused in API objects); kube-controller-manager reads it sloppily as 10.244.0.0/16: write 10.244.0.0/16`),
