@@ -47,7 +47,8 @@ var apiObjectSources = []check.Source{check.SourceNodes, check.SourcePods, check
 
 // NeedsLiveCluster says whether a rule that needs these sources is
 // skipped only for want of a live cluster: some of them are unavailable,
-// all because an audit of files alone has no API objects.
+// all because an audit of files alone has no API objects (and, without
+// NetworkPolicy manifests, no NetworkPolicies).
 func NeedsLiveCluster(f *check.Facts, needs []check.Source) bool {
 	missing := false
 	for _, s := range needs {
