@@ -142,6 +142,8 @@ type Facts struct {
 	Services       []corev1.Service
 	EndpointSlices []discoveryv1.EndpointSlice
 	Pods           PodVisitor
+	// NetworkPolicies are the cluster's and the files' (facts_networkpolicies.go).
+	NetworkPolicies []NetworkPolicy
 
 	Ingresses []networkingv1.Ingress
 	// Gateways are the Gateway API's Gateways; GatewaysNotServed says why

@@ -2,13 +2,15 @@ package check
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/version"
 )
 
 // clusterRules are the cluster rules, in report order.
-var clusterRules = []Rule{clusterStack, clusterIPv6DualStackGate}
+var clusterRules = []Rule{clusterStack, clusterIPv6DualStackGate, clusterStrictIPCIDRValues}
 
 var clusterStack = Rule{
 	ID:        "cluster-stack",
@@ -109,4 +111,75 @@ func gateValue(gates, name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+var clusterStrictIPCIDRValues = Rule{
+	ID:        "cluster-ip-cidr-strict-form",
+	Area:      AreaCluster,
+	Title:     "The configuration's IPs and CIDRs are in the strict form API validation wants from 1.36",
+	Severity:  Warning,
+	Reference: "staging/src/k8s.io/apimachinery/pkg/util/validation/ip.go IsValidIPForLegacyField, IsValidCIDRForLegacyField; pkg/features/kube_features.go StrictIPCIDRValidation; https://kep.k8s.io/4858; staging/src/k8s.io/apiserver/pkg/server/options/server_run_options.go (--advertise-address); staging/src/k8s.io/component-helpers/node/util/ips.go ParseNodeIPArgument; cmd/kubeadm/app/util/config/initconfiguration.go SetAPIEndpointDynamicDefaults",
+	Why:       "From Kubernetes 1.36 the StrictIPCIDRValidation feature gate is on by default (beta; alpha and off from 1.33), and the API server refuses, in new objects, IPs and CIDRs that are ambiguous: \"must not have leading 0s\" (other software reads 010 as octal 8), \"must not be an IPv4-mapped IPv6 address\" (::ffff:10.0.0.1), and in a CIDR \"must not have bits set beyond the prefix length\" (is 10.0.0.1/8 the network 10.0.0.0/8 or the address 10.0.0.1?). Component flags are not API objects, and most components read such values sloppily: kube-controller-manager's --cluster-cidr and --service-cluster-ip-range, kube-proxy's clusterCIDR, nodePortAddresses and bindAddress, the kubelet's --node-ip and clusterDNS read leading zeros as decimal, mask host bits and read an IPv4-mapped address as IPv4; kubeadm accepts its subnets the same way and writes them as given into those flags (its advertiseAddress it rewrites canonically). The value in use then differs from the one written, and the same value copied into an object (a NetworkPolicy's ipBlock, a Service's loadBalancerSourceRanges) is refused. kube-apiserver parses --advertise-address with Go's parser, which refuses leading zeros, on every version: it does not start (`invalid argument \"010.0.0.1\" for \"--advertise-address\" flag: failed to parse IP: \"010.0.0.1\"`). kube-apiserver's --service-cluster-ip-range is apiserver-service-range-syntax's; the leading zeros k3s, k0s, Talos and the installers refuse before any component starts are their own rules'.",
+	Fix:       "write each IP and CIDR in canonical form: no leading zeros, an IPv4 address as IPv4, a CIDR as its network address (10.244.0.0/16, not 10.244.0.1/16)",
+	Check:     checkClusterStrictIPCIDRValues,
+}
+
+func checkClusterStrictIPCIDRValues(f *Facts, r *Reporter) {
+	strict, why := strictIPCIDR(f)
+	seen := map[string]bool{}
+	// check reports one value, read by reader (what reads it sloppily).
+	check := func(subject, reader string, at Setting, v strictValue) {
+		key := at.Source + "=" + at.Value
+		if at.File != "" {
+			key = fmt.Sprintf("%s:%d:%d", at.File, at.Line, at.Column) // kube-proxy's clusterCIDR kubeadm copies from its podSubnet
+		}
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		for _, e := range splitList(at.Value) {
+			if v.flag == "nodeport-addresses" && (e == "primary" || e == "localhost" || e == "all") {
+				continue
+			}
+			detail, readAs, zeros, ok := strictProblem(e, v.cidr)
+			switch {
+			case !ok:
+			case zeros && f.Distribution != "":
+				// The distribution parses it first, strictly: its rules.
+			case zeros && v.refusesLeadingZeros:
+				r.FailWith(Error, subject, at, "kube-apiserver refuses to start: invalid argument %q for \"--%s\" flag: failed to parse IP: %q", e, v.flag, e)
+			case strict:
+				r.Fail(subject, at, "%q: %s (%s: refused in API objects); %s sloppily as %s: write %s", e, detail, why, reader, readAs, readAs)
+			}
+		}
+	}
+	for _, c := range f.Components {
+		for _, v := range strictValues {
+			if s, ok := c.Setting(v.flag); ok && v.kind == c.Kind {
+				check(flagSubject(c, v.flag), c.Kind+" reads it", s, v)
+			}
+		}
+	}
+	k := f.Kubeadm
+	if k == nil {
+		return
+	}
+	for _, sub := range []struct {
+		field string
+		at    *Setting
+	}{{"networking.podSubnet", k.PodSubnet}, {"networking.serviceSubnet", k.ServiceSubnet}} {
+		if sub.at != nil {
+			check("kubeadm "+sub.field, "kubeadm writes it as given into the components' flags, which read it", *sub.at, strictValue{flag: sub.field, cidr: true})
+		}
+	}
+	if a := k.AdvertiseAddress; a != nil {
+		check("kubeadm localAPIEndpoint.advertiseAddress", "kubeadm writes into --advertise-address the address it reads", *a, strictValue{flag: "advertiseAddress"})
+	}
+	for _, section := range slices.Sorted(maps.Keys(kubeadmComponents)) {
+		for _, v := range strictValues {
+			if s, ok := k.ExtraArgs[section][v.flag]; ok && v.kind == kubeadmComponents[section] {
+				check("kubeadm "+section+".extraArgs "+v.flag, "kubeadm writes it as given into the flag; "+v.kind+" reads it", s, v)
+			}
+		}
+	}
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // kubeProxyRules are the kubeProxy rules, in report order.
-var kubeProxyRules = []Rule{kubeProxyConfigValid, kubeProxyClusterCIDR, kubeProxyClusterCIDRFamily, kubeProxyClusterCIDRMatches, kubeProxyNodePortAddresses}
+var kubeProxyRules = []Rule{kubeProxyConfigValid, kubeProxyClusterCIDR, kubeProxyClusterCIDRFamily, kubeProxyClusterCIDRMatches, kubeProxyNodePortAddresses, kubeProxyIPVSMode}
 
 var kubeProxyConfigValid = Rule{
 	ID:        "kube-proxy-config-valid",
@@ -339,5 +339,40 @@ func checkKubeProxyNodePortAddresses(f *Facts, r *Reporter) {
 		case count[primary] == 0:
 			r.Fail(subject, s, "cluster appears to be %s-primary but nodePortAddresses contains only %s addresses; NodePort connections will be accepted on all local %s IPs", primary, otherFamily(primary), primary)
 		}
+	}
+}
+
+var kubeProxyIPVSMode = Rule{
+	ID:        "kube-proxy-ipvs-mode",
+	Area:      AreaKubeProxy,
+	Title:     "kube-proxy does not run the ipvs mode, deprecated since 1.35",
+	Severity:  Warning,
+	Reference: "cmd/kube-proxy/app/server_linux.go createProxier; cmd/kubeadm/app/componentconfigs/kubeproxy.go Default; pkg/proxy/apis/config/validation/validation.go validateProxyModeLinux; pkg/features/kube_features.go KubeProxyIPVS; kubernetes/kubernetes pull requests 134539 and 139067; https://kep.k8s.io/5495; https://kubernetes.io/docs/reference/networking/virtual-ips/",
+	Why:       "kube-proxy's ipvs mode is deprecated since Kubernetes 1.35. kube-proxy in that mode logs at start and records a Warning event (reason IPVSDeprecation) on its Node: \"The ipvs proxier has been deprecated and will be disabled by default in Kubernetes 1.40 and removed in Kubernetes 1.43. Migrate to the 'nftables' proxier instead.\"; kubeadm warns from 1.37: `The \"KubeProxyConfiguration\" field \"mode\" is set to \"ipvs\" which has been deprecated since version v1.35. For newer Linux kernel versions, we recommend using the \"nftables\" mode, which has been GA since v1.33. For older Linux kernel versions, you can use the \"iptables\" mode which is still the default one.` From 1.37 the KubeProxyIPVS feature gate (deprecated, on by default) turns it off ahead of time: kube-proxy then refuses the mode and does not start (\"must be iptables, nftables or blank (blank means the best-available proxy [currently iptables])\"). A component's version is its image tag, else the version the rules assume.",
+	Fix:       "move kube-proxy to mode nftables (Linux 5.13 or newer) or iptables, node by node, before ipvs is disabled in 1.40",
+	Needs:     []Source{SourceKubeProxy},
+	Scope:     kubeProxies,
+	Check:     checkKubeProxyIPVSMode,
+}
+
+// ipvsDeprecation is what kube-proxy logs and records in ipvs mode
+// (cmd/kube-proxy/app/server_linux.go, v1.37).
+const ipvsDeprecation = "The ipvs proxier has been deprecated and will be disabled by default in Kubernetes 1.40 and removed in Kubernetes 1.43. Migrate to the 'nftables' proxier instead."
+
+func checkKubeProxyIPVSMode(f *Facts, r *Reporter) {
+	for _, c := range f.ComponentsOf(KubeProxy) {
+		s, ok := c.Setting("proxy-mode")
+		if !ok || s.Value != "ipvs" {
+			continue
+		}
+		v := componentVersion(c, f.ServerVersion)
+		if v == nil || !v.AtLeast(version.MajorMinor(1, 35)) {
+			continue // not deprecated yet
+		}
+		if on, set := featureGates(c)["KubeProxyIPVS"]; set && !on && v.AtLeast(version.MajorMinor(1, 37)) {
+			r.FailWith(Error, flagSubject(c, "proxy-mode"), s, "%s; kube-proxy v%s refuses to start with KubeProxyIPVS=false", field.Invalid(kubeProxyPath.Child("ProxyMode"), s.Value, "must be iptables, nftables or blank (blank means the best-available proxy [currently iptables])").Error(), v)
+			continue
+		}
+		r.Fail(flagSubject(c, "proxy-mode"), s, "mode ipvs on kube-proxy v%s: %s", v, ipvsDeprecation)
 	}
 }

@@ -172,3 +172,34 @@ func TestKubeProxyNodePortAddresses(t *testing.T) {
 		{"unset in nftables mode is primary", with("dual4", map[string]string{"nodeport-addresses": "", "proxy-mode": "nftables"}), []cpWant{cpOK("kube-proxy")}},
 	})
 }
+
+// ipvs mode: deprecated from 1.35 (a warning), refused with KubeProxyIPVS
+// off from 1.37 (an error), silent before 1.35 and in other modes.
+func TestKubeProxyIPVSMode(t *testing.T) {
+	with := func(ver, image, mode, gates string) *Facts {
+		return cpMut("dual4", func(f *Facts) {
+			f.ServerVersion = ver
+			cpSet(f, KubeProxy, "proxy-mode", mode)
+			cpSet(f, KubeProxy, "feature-gates", gates)
+			for i := range f.Components {
+				if f.Components[i].Kind == KubeProxy {
+					f.Components[i].Version = image
+				}
+			}
+		})
+	}
+	const subject = cpProxy + " --proxy-mode"
+	cpRunCases(t, "kube-proxy-ipvs-mode", []cpCase{
+		{"iptables", with("v1.37.0", "", "iptables", ""), []cpWant{cpOK("kube-proxy")}},
+		{"mode unset", with("v1.37.0", "", "", ""), []cpWant{cpOK("kube-proxy")}},
+		{"ipvs on 1.34: not deprecated yet", with("v1.34.2", "", "ipvs", ""), []cpWant{cpOK("kube-proxy")}},
+		{"ipvs on 1.35", with("v1.35.0", "", "ipvs", ""), []cpWant{
+			cpFail(Warning, subject, "mode ipvs on kube-proxy v1.35.0: The ipvs proxier has been deprecated and will be disabled by default in Kubernetes 1.40 and removed in Kubernetes 1.43. Migrate to the 'nftables' proxier instead."),
+		}},
+		{"the kube-proxy image decides", with("v1.37.0", "v1.34.9", "ipvs", ""), []cpWant{cpOK("kube-proxy")}},
+		{"ipvs with KubeProxyIPVS=false on 1.37", with("v1.37.0", "", "ipvs", "KubeProxyIPVS=false"), []cpWant{
+			cpFail(Error, subject, `KubeProxyConfiguration.ProxyMode: Invalid value: "ipvs": must be iptables, nftables or blank (blank means the best-available proxy [currently iptables]); kube-proxy v1.37.0 refuses to start with KubeProxyIPVS=false`),
+		}},
+		{"ipvs with KubeProxyIPVS=true on 1.37", with("v1.37.0", "", "ipvs", "KubeProxyIPVS=true"), []cpWant{cpFail(Warning, subject, "deprecated")}},
+	})
+}

@@ -5,13 +5,15 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	netutils "k8s.io/utils/net"
 )
 
 // serviceRules are the service rules, in report order.
-var serviceRules = []Rule{servicesClusterIPsValid, servicesIPFamiliesMatch, servicesClusterIPInRange, servicesIPFamilyPolicy, servicesPreferDualStackSingleFamily}
+var serviceRules = []Rule{servicesClusterIPsValid, servicesIPFamiliesMatch, servicesClusterIPInRange, servicesIPFamilyPolicy, servicesPreferDualStackSingleFamily, servicesIPFamiliesStored}
 
 var servicesClusterIPsValid = Rule{
 	ID:        "services-cluster-ips-valid",
@@ -260,6 +262,92 @@ func checkServiceNotUpgraded(f *Facts, r *Reporter) {
 		r.Fail(serviceSubject(svc, "spec.ipFamilies"), at, "ipFamilyPolicy %s but %s on a dual-stack cluster: Services created before the cluster became dual-stack are not upgraded",
 			*spec.IPFamilyPolicy, only)
 	}
+}
+
+var servicesIPFamiliesStored = Rule{
+	ID:        "services-ip-families-stored",
+	Area:      AreaServices,
+	Title:     "Services are stored with ipFamilies, which watch events carry",
+	Severity:  Warning,
+	Reference: "pkg/registry/core/service/storage/storage.go defaultOnReadIPFamilies; staging/src/k8s.io/apiserver/pkg/storage/cacher/cacher.go dispatchEvent; staging/src/k8s.io/apimachinery/pkg/util/managedfields/internal/skipnonapplied.go; pkg/controller/endpoint/endpoints_controller.go podToEndpointAddressForService; kubernetes/kubernetes pull request 138736, issues 138735 and 131779; CHANGELOG/CHANGELOG-1.33.md v1.33.13 (and v1.34.9, v1.35.6, v1.36.2); kubernetes-sigs/cloud-provider-azure pull request 9112",
+	Why:       "A Service created before Kubernetes 1.20 and not updated since is stored without `ipFamilies`, `ipFamilyPolicy` and `clusterIPs`: every update of a Service through the API stores them, an update of its status does not. The API server fills them in when a Service is read with GET or LIST (so `kubectl get` and this audit's list show them), but not in the watch events of its later changes (issue 131779: the watch cache's dispatched objects bypass that defaulting), and controllers' informers keep what the events carry. Controllers that take a Service's family from `ipFamilies[0]` then break: kube-controller-manager's Endpoints controller panics on the watch event of such a Service with a selector, taking kube-controller-manager down (\"Fixed a 1.33 regression that could cause a panic in the endpoint controller when processing services with empty IPFamilies field (pre-dual-stack services that were never spec-updated)\", pull request 138736), from v1.33.0 until v1.33.13, v1.34.9, v1.35.6 and v1.36.2; other clients guess (\"In some cases service.spec.ipfamilies would be empty, and we need to set a default value\", cloud-provider-azure pull request 9112). The audit tells such a Service by its metadata: created before 1.20 was released (2020-12-08), and no update of the Service itself since then in its managedFields. A Service created before managedFields existed (1.16) has none, and updates do not start them (only a create or a server-side apply does): such a Service is only probably stored without its families.",
+	Fix:       "store the families with a server-side apply, which also records the update in managedFields: kubectl apply --server-side --field-manager=ip-families -f - with apiVersion: v1, kind: Service, metadata: {name: NAME, namespace: NAMESPACE}, spec: {ipFamilyPolicy: SingleStack, ipFamilies: [IPv4]} (the family of its clusterIP); on an affected kube-controller-manager, upgrade it to a patch release with the fix",
+	Needs:     []Source{SourceServices},
+	Check:     checkServiceFamiliesStored,
+}
+
+// endpointsPanicFixed is the first patch release of each minor version
+// whose Endpoints controller no longer panics on a Service without
+// ipFamilies (CHANGELOG-1.33.md to CHANGELOG-1.36.md); 1.32 and older never
+// did, 1.37 has the fix.
+var endpointsPanicFixed = map[uint]uint{33: 13, 34: 9, 35: 6, 36: 2}
+
+// firstFamiliesRelease is when Kubernetes 1.20 came out, the first release
+// that stores a Service's ipFamilies: no cluster stored them before.
+var firstFamiliesRelease = metav1.Date(2020, 12, 8, 0, 0, 0, 0, time.UTC)
+
+func checkServiceFamiliesStored(f *Facts, r *Reporter) {
+	var kcm Component
+	if c := f.ComponentsOf(ControllerManager); len(c) > 0 {
+		kcm = c[0]
+	}
+	v := componentVersion(kcm, f.ServerVersion)
+	fixed, affected := uint(0), false
+	if v != nil && v.Major() == 1 {
+		fixed, affected = endpointsPanicFixed[v.Minor()]
+		affected = affected && v.Patch() < fixed
+	}
+	for i := range f.Services {
+		svc := &f.Services[i]
+		since, certain, ok := storedWithoutFamilies(svc)
+		if !ok {
+			continue
+		}
+		stored := "stored without ipFamilies"
+		if !certain {
+			stored = "probably " + stored
+		}
+		what := fmt.Sprintf("created %s, before Kubernetes 1.20 stored a Service's families, and %s: %s; a GET or LIST shows %s, filled in on read, but the watch events of its later changes (of its status, say) carry none",
+			svc.CreationTimestamp.UTC().Format(time.DateOnly), since, stored, joinFamilies(svc.Spec.IPFamilies))
+		switch {
+		case !affected || len(svc.Spec.Selector) == 0:
+			r.Fail(serviceSubject(svc, "spec.ipFamilies"), Setting{}, "%s", what)
+		case certain:
+			r.FailWith(Error, serviceSubject(svc, "spec.ipFamilies"), Setting{}, "%s; kube-controller-manager v%s's Endpoints controller panics on it (fixed in v1.%d.%d)", what, v, v.Minor(), fixed)
+		default:
+			r.Fail(serviceSubject(svc, "spec.ipFamilies"), Setting{}, "%s; if so, kube-controller-manager v%s's Endpoints controller panics on it (fixed in v1.%d.%d)", what, v, v.Minor(), fixed)
+		}
+	}
+}
+
+// storedWithoutFamilies says whether a Service is, as far as its metadata
+// tells, stored without ipFamilies: created before Kubernetes 1.20, with
+// no managedFields entry of an update of the Service itself (not of its
+// status) since; since says what its managedFields tell. Without
+// managedFields it is not certain: updates do not start them.
+func storedWithoutFamilies(svc *corev1.Service) (since string, certain, stored bool) {
+	if svc.Spec.Type == corev1.ServiceTypeExternalName || svc.CreationTimestamp.IsZero() || !svc.CreationTimestamp.Before(&firstFamiliesRelease) {
+		return "", false, false
+	}
+	if len(svc.ManagedFields) == 0 {
+		return "no managedFields entry tells of an update since (an update does not start them)", false, true
+	}
+	var last *metav1.Time
+	for _, m := range svc.ManagedFields {
+		if m.Subresource != "" || m.Time == nil {
+			continue
+		}
+		if !m.Time.Before(&firstFamiliesRelease) {
+			return "", false, false
+		}
+		if last == nil || last.Before(m.Time) {
+			last = m.Time
+		}
+	}
+	if last == nil {
+		return "its managedFields tell of no update of the Service itself", true, true
+	}
+	return "last updated " + last.UTC().Format(time.DateOnly) + " (managedFields)", true, true
 }
 
 func isHeadless(svc *corev1.Service) bool {

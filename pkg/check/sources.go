@@ -26,6 +26,10 @@ const (
 	SourceCNI           Source = "CNI configuration"           // cilium-config, kube-flannel-cfg, Calico IPPools and Installation
 )
 
+// SourcePolicies are a cluster's NetworkPolicies (networking.k8s.io/v1),
+// or those of NetworkPolicy manifests given to --from-file.
+const SourcePolicies Source = "NetworkPolicies"
+
 // SourcePermission is what a live check needs to read a source: the RBAC
 // permission, and the role of deploy/rbac.yaml that grants it.
 type SourcePermission struct {
@@ -50,6 +54,7 @@ var SourcePermissions = []SourcePermission{
 	{SourceSlices, "list endpointslices.discovery.k8s.io in all namespaces", "dualstack-viewer"},
 	{SourceIngresses, "list ingresses.networking.k8s.io in all namespaces", "dualstack-viewer"},
 	{SourceGateways, "list gateways.gateway.networking.k8s.io in all namespaces (when the Gateway API is installed)", "dualstack-viewer"},
+	{SourcePolicies, "list networkpolicies.networking.k8s.io in all namespaces", "dualstack-viewer"},
 	{SourceServerVersion, "get /version", "every user (system:public-info-viewer)"},
 	{SourceProbe, "create services in the current namespace, only ever as a server-side dry run", "dualstack-probe, bound in that namespace"},
 	{SourceCNI, "get ConfigMaps kube-system/cilium-config, calico-config, canal-config and rke2-canal-config, and kube-flannel-cfg (in kube-flannel or kube-system); list ippools.crd.projectcalico.org, ippools.projectcalico.org and installations.operator.tigera.io", "dualstack-viewer (kube-system ConfigMaps: its Role in kube-system)"},

@@ -253,6 +253,8 @@ type healthyExpectation struct {
 	CNI string `json:"cni,omitempty"`
 	// Components counts the components of each kind the files define.
 	Components map[string]int `json:"components"`
+	// NetworkPolicies counts the NetworkPolicy documents read.
+	NetworkPolicies int `json:"networkPolicies,omitempty"`
 	// Run are the rules that must run, not skip.
 	Run  []string          `json:"run"`
 	Read []expectedSetting `json:"read"`
@@ -385,6 +387,9 @@ func TestAcceptanceHealthy(t *testing.T) {
 				if got := len(f.ComponentsOf(kind)); got != n {
 					t.Errorf("%d %s components gathered, want %d", got, kind, n)
 				}
+			}
+			if got := len(f.NetworkPolicies); got != want.NetworkPolicies {
+				t.Errorf("%d NetworkPolicies gathered, want %d", got, want.NetworkPolicies)
 			}
 			if f.ServerVersion != want.Version {
 				t.Errorf("ServerVersion = %q (from %q), want %s", f.ServerVersion, f.VersionSource, want.Version)

@@ -770,6 +770,7 @@ func TestSources(t *testing.T) {
 			check.SourceKubeadm:   "no kubeadm configuration or kind Cluster in the files",
 			check.SourceKubeProxy: "no kube-proxy configuration or manifest in the files",
 			check.SourceCNI:       "no CNI configuration (ConfigMap cilium-config or kube-flannel-cfg, Calico IPPool or Installation) in the files",
+			check.SourcePolicies:  "no NetworkPolicy manifest in the files, and no live cluster",
 		}
 		for _, s := range apiObjects {
 			want[s] = "not in configuration files (--from-file audits configuration, not API objects)"
@@ -783,6 +784,38 @@ func TestSources(t *testing.T) {
 		findings, err := check.Run(f, check.Rules(), check.Options{})
 		if err != nil || len(findings) == 0 {
 			t.Fatalf("%d findings, %v", len(findings), err)
+		}
+		// Without policies, their rules skip only for want of a live
+		// cluster (counted in one line of the report, not listed).
+		if !NeedsLiveCluster(f, []check.Source{check.SourcePolicies}) {
+			t.Error("the NetworkPolicy rules skip for another reason than the want of a live cluster")
+		}
+	})
+	t.Run("NetworkPolicy manifests supply the policies", func(t *testing.T) {
+		inDir(t, map[string]string{"policy.yaml": "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: ns}\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}\n"})
+		f := gather(t, Options{}, ".")
+		if _, missing := f.Unavailable[check.SourcePolicies]; missing || len(f.NetworkPolicies) != 1 {
+			t.Fatalf("unavailable %v, %d policies", f.Unavailable, len(f.NetworkPolicies))
+		}
+		p := f.NetworkPolicies[0]
+		if p.Name() != "networkpolicy/ns/p" || p.At.File != "policy.yaml" || p.At.Line != 1 {
+			t.Errorf("policy %s at %+v", p.Name(), p.At)
+		}
+		for path, want := range map[string]check.Setting{
+			"spec.ingress[0].from[0].ipBlock.cidr":      {Value: "10.0.0.0/8", File: "policy.yaml", Line: 8, Column: 23, Source: "file policy.yaml, NetworkPolicy spec.ingress[0].from[0].ipBlock.cidr"},
+			"spec.ingress[0].from[0].ipBlock.except[0]": {Value: "10.1.0.0/16", File: "policy.yaml", Line: 8, Column: 44, Source: "file policy.yaml, NetworkPolicy spec.ingress[0].from[0].ipBlock.except[0]"},
+			"spec.ingress[0].from":                      {File: "policy.yaml", Line: 7, Column: 5, Source: "file policy.yaml, NetworkPolicy spec.ingress[0].from"},
+		} {
+			if got := p.FieldAt(path); got != want {
+				t.Errorf("FieldAt(%s) = %+v, want %+v", path, got, want)
+			}
+		}
+	})
+	t.Run("a NetworkPolicy that does not decode", func(t *testing.T) {
+		inDir(t, map[string]string{"policy.yaml": "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n  ingress:\n  - from:\n    - ipBlock: {cidr: 10}\n"})
+		f := gather(t, Options{}, ".")
+		if len(f.NetworkPolicies) != 0 || len(f.FileNotes) != 1 || f.FileNotes[0].Severity != check.Error || !strings.Contains(f.FileNotes[0].Message, "cannot read the NetworkPolicy: json: cannot unmarshal number") {
+			t.Errorf("policies %v, notes %+v", f.NetworkPolicies, f.FileNotes)
 		}
 	})
 	t.Run("with a live cluster", func(t *testing.T) {

@@ -198,6 +198,12 @@ func Formats() []Format {
 		APIVersions:  []string{"operator.tigera.io/v1"},
 		Label:        "Tigera operator Installation",
 		readDocument: (*doc).calicoInstallation,
+	}, {
+		Name:         "networkpolicy",
+		Description:  "NetworkPolicy manifests (a GitOps repository's, say), each its own document",
+		Kinds:        []string{"NetworkPolicy"},
+		APIVersions:  []string{"networking.k8s.io/v1"},
+		readDocument: (*doc).networkPolicy,
 	}}
 }
 

@@ -24,7 +24,7 @@ func lookalike(d *doc) string {
 	return ""
 }
 
-var lookalikes = []func(*doc) string{removedKubeadm, configurationConfigMap, byAPIGroup, byKeys}
+var lookalikes = []func(*doc) string{removedKubeadm, configurationConfigMap, policyList, byAPIGroup, byKeys}
 
 // removedKubeadmVersions are the kubeadm API versions kubeadm refuses, and
 // the kubeadm release that began to refuse each: the comments of
@@ -58,6 +58,29 @@ func configurationConfigMap(d *doc) string {
 		return fmt.Sprintf("it looks like the ConfigMap kube-system/%s, which a live check reads: save its data key %s to a file to audit it", name, key)
 	}
 	return ""
+}
+
+// policyList: the gatherer reads documents, not Lists (kubectl get -o
+// yaml's output), so the NetworkPolicies of a List go unaudited.
+func policyList(d *doc) string {
+	items := lookup(d.Root, "items")
+	if d.kind != "List" || items == nil || items.Kind != yaml.SequenceNode {
+		return ""
+	}
+	n := 0
+	for _, item := range items.Content {
+		if kind, _ := source.Scalar(lookup(source.Resolve(item), "kind")); kind == "NetworkPolicy" {
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	what := fmt.Sprintf("%d NetworkPolicies", n)
+	if n == 1 {
+		what = "a NetworkPolicy"
+	}
+	return fmt.Sprintf("it is a List holding %s, and check reads NetworkPolicy documents, not Lists: give each policy as a document of its own (separated by ---) to audit it", what)
 }
 
 // groupLookalikes name configurations by their apiVersion's group.

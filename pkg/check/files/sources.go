@@ -9,6 +9,11 @@ import (
 // apiObjectsReason is why an audit of files alone has no API objects.
 const apiObjectsReason = "not in configuration files (--from-file audits configuration, not API objects)"
 
+// noPoliciesReason is why an audit of files alone, none of them a
+// NetworkPolicy, has no NetworkPolicies: like API objects, they come from
+// a live cluster otherwise.
+const noPoliciesReason = "no NetworkPolicy manifest in the files, and no live cluster"
+
 // component adds a component the files define, and the source it
 // supplies.
 func (g *gatherer) component(c check.Component) int {
@@ -44,12 +49,13 @@ var apiObjectSources = []check.Source{check.SourceNodes, check.SourcePods, check
 
 // NeedsLiveCluster says whether a rule that needs these sources is
 // skipped only for want of a live cluster: some of them are unavailable,
-// all because an audit of files alone has no API objects.
+// all because an audit of files alone has no API objects (and, without
+// NetworkPolicy manifests, no NetworkPolicies).
 func NeedsLiveCluster(f *check.Facts, needs []check.Source) bool {
 	missing := false
 	for _, s := range needs {
 		reason, unavailable := f.Unavailable[s]
-		if unavailable && reason != apiObjectsReason {
+		if unavailable && reason != apiObjectsReason && reason != noPoliciesReason {
 			return false
 		}
 		missing = missing || unavailable
@@ -63,6 +69,9 @@ func (g *gatherer) finish(live bool) {
 	if !live {
 		for _, s := range apiObjectSources {
 			f.MarkUnavailable(s, apiObjectsReason)
+		}
+		if !g.found[check.SourcePolicies] {
+			f.MarkUnavailable(check.SourcePolicies, noPoliciesReason)
 		}
 		if f.Pods == nil {
 			f.Pods = func(func(*corev1.Pod) error) error { return nil }

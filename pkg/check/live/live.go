@@ -83,6 +83,7 @@ func (g Gatherer) Gather(ctx context.Context) (*check.Facts, error) {
 	reads := []func(*gathering, context.Context){
 		(*gathering).controlPlane, (*gathering).kubeadm, (*gathering).kubeProxy, (*gathering).kubelet, (*gathering).serviceCIDRs, (*gathering).cni,
 		(*gathering).ipAddresses, (*gathering).cidrNotAvailable,
+		(*gathering).networkPolicies,
 		func(s *gathering, ctx context.Context) {
 			s.f.Nodes = listAll(ctx, s, check.SourceNodes, g.Client.CoreV1().Nodes().List, func(l *corev1.NodeList) []corev1.Node { return l.Items })
 		},
@@ -137,6 +138,7 @@ func merge(f, part *check.Facts) {
 	f.Ingresses = join(f.Ingresses, part.Ingresses)
 	f.Gateways = join(f.Gateways, part.Gateways)
 	f.GatewaysNotServed = cmp.Or(f.GatewaysNotServed, part.GatewaysNotServed)
+	f.NetworkPolicies = join(f.NetworkPolicies, part.NetworkPolicies)
 	f.Probe = cmp.Or(f.Probe, part.Probe)
 	f.CNI = cmp.Or(f.CNI, part.CNI)
 	for _, source := range slices.Sorted(maps.Keys(part.Unavailable)) {
