@@ -28,7 +28,7 @@ var editors = map[string]func(*doc){
 	"calico-config":       nil,
 	"calico-ippool":       nil,
 	"calico-installation": nil,
-	"networkpolicy":              nil, // plan does not edit policies: which IPv6 ranges match an IPv4 ipBlock is the user's to say
+	"networkpolicy":       nil, // plan does not edit policies: which IPv6 ranges match an IPv4 ipBlock is the user's to say
 }
 
 // fileEditors edit the formats whose files are not YAML documents.
