@@ -329,6 +329,7 @@ func TestCheckCapacityNodePodCIDRs(t *testing.T) {
 		}
 		t.Fatalf("waiting for two nodes without podCIDRs, each with a CIDRNotAvailable event (without: %v; events on %v): %v", without, seen, err)
 	}
+	waitForServiceSlices(t, client) // the cluster is only just up
 	r, code := runCheck(t, c.Kubeconfig)
 	t.Logf("summary %+v\n%s", r.Summary, describeFindings(r))
 	if got := failing(r); !slices.Equal(got, []string{"capacity-node-pod-cidrs", "capacity-node-pod-cidrs-allocated"}) || code != 1 {
@@ -336,7 +337,9 @@ func TestCheckCapacityNodePodCIDRs(t *testing.T) {
 	}
 	var subjects []string
 	for _, f := range findingsOf(r, "capacity-node-pod-cidrs-allocated") {
-		if f.Result != check.Fail {
+		// A node that got the event and then a range (node IPAM races
+		// itself while nodes register at once) is an info, "resolved since".
+		if f.Result != check.Fail || f.Severity == check.Info && strings.Contains(f.Message, "resolved since") {
 			continue
 		}
 		subjects = append(subjects, f.Subject)
