@@ -11,6 +11,12 @@ import (
 // Options select and tune a run.
 type Options struct {
 	Only, Skip []string // rule IDs
+	// Severities overrides the severity of every failure of the rules
+	// they name.
+	Severities map[string]Severity
+	// Exemptions exempt objects from rules, besides the objects' and
+	// their namespaces' ExemptAnnotation.
+	Exemptions []Exemption
 }
 
 // UnavailableError wraps a pod stream's error that makes the pod rules
@@ -25,7 +31,7 @@ func (e UnavailableError) Unwrap() error { return e.Err }
 // and no skip yields one pass finding. The error is the pod stream's,
 // unless it is an UnavailableError: the audit cannot go on without it.
 func Run(f *Facts, rules []Rule, opts Options) ([]Finding, error) {
-	state := &run{facts: f}
+	state := &run{facts: f, severities: opts.Severities, exemptions: NewExemptions(opts.Exemptions, f.Namespaces)}
 	var reporters []*Reporter
 	for i := range rules {
 		rule := &rules[i]
@@ -61,6 +67,7 @@ func Run(f *Facts, rules []Rule, opts Options) ([]Finding, error) {
 	}
 	if len(podRules) > 0 && f.Pods != nil {
 		err := f.Pods(func(pod *corev1.Pod) error {
+			state.pod = pod
 			for _, r := range podRules {
 				r.rule.CheckPod(f, pod, r)
 			}
@@ -88,8 +95,14 @@ func Run(f *Facts, rules []Rule, opts Options) ([]Finding, error) {
 // run is one Run's view of the facts: what several rules derive from them
 // is derived once, on first use, and never outlives the run.
 type run struct {
-	facts *Facts
-	nodes *nodeIndex
+	facts      *Facts
+	nodes      *nodeIndex
+	severities map[string]Severity
+	exemptions *Exemptions
+	// pod is the pod the pod rules are checking; objects indexes the
+	// other objects findings name (objects.go).
+	pod     *corev1.Pod
+	objects map[string]Object
 }
 
 // nodeIndex is the pod rules' index of the nodes.

@@ -142,6 +142,9 @@ type Facts struct {
 	Services       []corev1.Service
 	EndpointSlices []discoveryv1.EndpointSlice
 	Pods           PodVisitor
+	// Namespaces are read for their ExemptAnnotation, which covers every
+	// object in them (exempt.go).
+	Namespaces []corev1.Namespace
 	// NetworkPolicies are the cluster's and the files' (facts_networkpolicies.go).
 	NetworkPolicies []NetworkPolicy
 

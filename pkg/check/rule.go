@@ -23,6 +23,9 @@ const (
 	Pass Result = "pass"
 	Fail Result = "fail"
 	Skip Result = "skip"
+	// Exempt is a failure about an object exempted from the rule, with
+	// the reason (Finding.Exemption); it counts as no failure.
+	Exempt Result = "exempt"
 )
 
 // Area groups the rules about one component or kind of object. A rule's ID
@@ -119,6 +122,8 @@ type Finding struct {
 	File      string   `json:"file,omitempty"`
 	Line      int      `json:"line,omitempty"`
 	Column    int      `json:"column,omitempty"`
+	// Exemption is why an Exempt finding's object is exempt.
+	Exemption string `json:"exemption,omitempty"`
 }
 
 // Reporter collects one rule's findings during one run.
@@ -129,13 +134,20 @@ type Reporter struct {
 }
 
 func (r *Reporter) add(result Result, sev Severity, subject string, at Setting, format string, args ...any) {
+	message := fmt.Sprintf(format, args...)
+	var exemption string
 	if result == Fail {
 		at = objectAt(r.rule.Area, subject, at)
+		if override, ok := r.run.severities[r.rule.ID]; ok {
+			sev = override
+		}
+		result, exemption, message = r.run.exempt(r.rule.ID, subject, message)
 	}
 	r.findings = append(r.findings, Finding{
 		ID: r.rule.ID, Title: r.rule.Title, Severity: sev, Result: result, Area: string(r.rule.Area),
-		Subject: subject, Source: at.Source, Message: fmt.Sprintf(format, args...),
+		Subject: subject, Source: at.Source, Message: message,
 		Reference: r.rule.Reference, Fix: r.rule.Fix, File: at.File, Line: at.Line, Column: at.Column,
+		Exemption: exemption,
 	})
 }
 

@@ -18,6 +18,7 @@ const (
 	SourceNodes         Source = "nodes"                    // core/v1 nodes
 	SourcePods          Source = "pods"                     // core/v1 pods (streamed)
 	SourceServices      Source = "services"                 // core/v1 services
+	SourceNamespaces    Source = "namespaces"               // core/v1 namespaces, for their exemption annotations
 	SourceSlices        Source = "EndpointSlices"           // discovery.k8s.io/v1
 	SourceIngresses     Source = "Ingresses"                // networking.k8s.io/v1
 	SourceGateways      Source = "Gateways"                 // gateway.networking.k8s.io/v1 (a CRD), through the dynamic client
@@ -51,6 +52,7 @@ var SourcePermissions = []SourcePermission{
 	{SourceNodes, "list nodes", "dualstack-viewer"},
 	{SourcePods, "list pods in all namespaces", "dualstack-viewer"},
 	{SourceServices, "list services in all namespaces", "dualstack-viewer"},
+	{SourceNamespaces, "list namespaces", "dualstack-viewer"},
 	{SourceSlices, "list endpointslices.discovery.k8s.io in all namespaces", "dualstack-viewer"},
 	{SourceIngresses, "list ingresses.networking.k8s.io in all namespaces", "dualstack-viewer"},
 	{SourceGateways, "list gateways.gateway.networking.k8s.io in all namespaces (when the Gateway API is installed)", "dualstack-viewer"},

@@ -91,6 +91,9 @@ func (g Gatherer) Gather(ctx context.Context) (*check.Facts, error) {
 			s.f.Services = listAll(ctx, s, check.SourceServices, g.Client.CoreV1().Services("").List, func(l *corev1.ServiceList) []corev1.Service { return l.Items })
 		},
 		func(s *gathering, ctx context.Context) {
+			s.f.Namespaces = listAll(ctx, s, check.SourceNamespaces, g.Client.CoreV1().Namespaces().List, func(l *corev1.NamespaceList) []corev1.Namespace { return l.Items })
+		},
+		func(s *gathering, ctx context.Context) {
 			s.f.EndpointSlices = listAll(ctx, s, check.SourceSlices, g.Client.DiscoveryV1().EndpointSlices("").List, func(l *discoveryv1.EndpointSliceList) []discoveryv1.EndpointSlice { return l.Items })
 		},
 		(*gathering).ingresses, (*gathering).gateways,
@@ -135,6 +138,7 @@ func merge(f, part *check.Facts) {
 	f.Nodes = join(f.Nodes, part.Nodes)
 	f.Services = join(f.Services, part.Services)
 	f.EndpointSlices = join(f.EndpointSlices, part.EndpointSlices)
+	f.Namespaces = join(f.Namespaces, part.Namespaces)
 	f.Ingresses = join(f.Ingresses, part.Ingresses)
 	f.Gateways = join(f.Gateways, part.Gateways)
 	f.GatewaysNotServed = cmp.Or(f.GatewaysNotServed, part.GatewaysNotServed)
