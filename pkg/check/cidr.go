@@ -135,14 +135,6 @@ func joinFamilies(fams []corev1.IPFamily) string {
 	return strings.Join(s, ",")
 }
 
-// otherFamily is IPv6 for IPv4 and IPv4 for IPv6.
-func otherFamily(f corev1.IPFamily) corev1.IPFamily {
-	if f == corev1.IPv4Protocol {
-		return corev1.IPv6Protocol
-	}
-	return corev1.IPv4Protocol
-}
-
 // sameFamily says whether two CIDRs are of one family.
 func sameFamily(a, b *net.IPNet) bool { return familyOfCIDR(a) == familyOfCIDR(b) }
 

@@ -47,16 +47,8 @@ func Run(f *Facts, rules []Rule, opts Options) ([]Finding, error) {
 			r.Skip(string(rule.Area), reason)
 			continue
 		}
-		if scope := rule.Scope; scope != nil {
-			if why := scope.Empty(f); why != "" {
-				subject := cmp.Or(scope.Subject, string(rule.Area))
-				if scope.Skip {
-					r.Skip(subject, why)
-				} else {
-					r.Pass(subject, Setting{}, "%s: nothing to check", why)
-				}
-				continue
-			}
+		if outOfScope(f, r) {
+			continue
 		}
 		if rule.Check != nil {
 			rule.Check(f, r)
@@ -90,6 +82,25 @@ func Run(f *Facts, rules []Rule, opts Options) ([]Finding, error) {
 		out = append(out, r.findings...)
 	}
 	return out, nil
+}
+
+// outOfScope reports the first of the rule's scopes that holds nothing,
+// if one does.
+func outOfScope(f *Facts, r *Reporter) bool {
+	for scope := r.rule.Scope; scope != nil; scope = scope.Then {
+		why := scope.Empty(f)
+		if why == "" {
+			continue
+		}
+		subject := cmp.Or(scope.Subject, string(r.rule.Area))
+		if scope.Skip {
+			r.Skip(subject, why)
+		} else {
+			r.Pass(subject, Setting{}, "%s: nothing to check", why)
+		}
+		return true
+	}
+	return false
 }
 
 // run is one Run's view of the facts: what several rules derive from them

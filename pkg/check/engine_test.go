@@ -80,3 +80,36 @@ func TestRunPodStreamErrors(t *testing.T) {
 		})
 	}
 }
+
+// A rule's scopes are asked in order; the first that holds nothing
+// decides, passing or skipping the rule without running it.
+func TestRunScopesInOrder(t *testing.T) {
+	holds := func(why string, skip bool, then *Scope) *Scope {
+		return &Scope{Empty: func(*Facts) string { return why }, Skip: skip, Then: then}
+	}
+	ran := false
+	rule := func(scope *Scope) Rule {
+		return Rule{ID: "x", Area: "cni", Severity: Error, Scope: scope, Check: func(*Facts, *Reporter) { ran = true }}
+	}
+	cases := []struct {
+		name       string
+		scope      *Scope
+		want       Result
+		wantRan    bool
+		wantReason string
+	}{
+		{"both hold", holds("", false, holds("", true, nil)), Pass, true, "ok"},
+		{"first empty passes", holds("no plugin", false, holds("unknown", true, nil)), Pass, false, "no plugin: nothing to check"},
+		{"then empty skips", holds("", false, holds("families unknown", true, nil)), Skip, false, "families unknown"},
+	}
+	for _, c := range cases {
+		ran = false
+		findings, err := Run(&Facts{}, []Rule{rule(c.scope)}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(findings) != 1 || findings[0].Result != c.want || findings[0].Message != c.wantReason || ran != c.wantRan {
+			t.Errorf("%s: findings %+v, ran %v; want %s %q, ran %v", c.name, findings, ran, c.want, c.wantReason, c.wantRan)
+		}
+	}
+}

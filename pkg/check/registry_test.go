@@ -109,8 +109,10 @@ func TestRegistry(t *testing.T) {
 		if r.CheckPod != nil && !slices.Contains(r.Needs, SourcePods) {
 			t.Errorf("%s: a pod rule must need %s", r.ID, SourcePods)
 		}
-		if r.Scope != nil && r.Scope.Empty == nil {
-			t.Errorf("%s: a scope needs Empty", r.ID)
+		for scope := r.Scope; scope != nil; scope = scope.Then {
+			if scope.Empty == nil {
+				t.Errorf("%s: a scope needs Empty", r.ID)
+			}
 		}
 		for _, n := range r.Needs {
 			if !slices.Contains(Sources(), n) {

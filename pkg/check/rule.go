@@ -105,6 +105,9 @@ type Scope struct {
 	// Skip: the facts could not tell (rather than there being nothing),
 	// so the rule is skipped instead of passed.
 	Skip bool
+	// Then is a further scope, asked once this one holds (the CNI rules
+	// need a known plugin, then the cluster's families).
+	Then *Scope
 }
 
 // Finding is one result of one rule about one subject.

@@ -82,7 +82,7 @@ func serviceAddressUsage(f *Facts) []familyAddresses {
 			if err != nil || p != p.Masked() {
 				continue // servicecidr-valid
 			}
-			fam := familyOfPrefix(p)
+			fam := dualstack.FamilyOfPrefix(p)
 			ranges := byFamily[fam]
 			if i := slices.IndexFunc(ranges, func(r namedRange) bool { return r.prefix == p }); i >= 0 {
 				ranges[i].names = append(ranges[i].names, sc.Name)
@@ -120,14 +120,6 @@ func serviceAddressUsage(f *Facts) []familyAddresses {
 		}
 	}
 	return out
-}
-
-// familyOfPrefix is the family of a parsed prefix.
-func familyOfPrefix(p netip.Prefix) corev1.IPFamily {
-	if p.Addr().Is4() {
-		return corev1.IPv4Protocol
-	}
-	return corev1.IPv6Protocol
 }
 
 // addCapped adds sizes, saturating at the largest uint64 as the
@@ -215,7 +207,7 @@ func nodeRangeCapacity(f *Facts, ipam nodeIPAM) []nodeRanges {
 			held := false
 			for _, pc := range podCIDRs {
 				p, ok := prefixOf(pc)
-				if !ok || familyOfPrefix(p) != familyOfPrefix(cluster) {
+				if !ok || dualstack.FamilyOfPrefix(p) != dualstack.FamilyOfPrefix(cluster) {
 					continue
 				}
 				held = true

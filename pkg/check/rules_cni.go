@@ -14,13 +14,14 @@ import (
 var cniRules = []Rule{cniFamilies, cniPodRanges, cniPoolsOutsideServices}
 
 // cniFound scopes the CNI rules: with no known plugin's configuration
-// (another plugin, or one check does not read) there is nothing to check.
+// (another plugin, or one check does not read) there is nothing to check;
+// with one, the rules compare it with the cluster's families.
 var cniFound = &Scope{Subject: "cni", Empty: func(f *Facts) string {
 	if f.CNI != nil {
 		return ""
 	}
 	return "unknown CNI (" + CNIUnknown + ")"
-}}
+}, Then: knownFamilies}
 
 // cniName names the plugin in messages.
 func cniName(c *CNI) string {
@@ -49,10 +50,6 @@ var cniFamilies = Rule{
 func checkCNIFamilies(f *Facts, r *Reporter) {
 	c := f.CNI
 	fams := f.Families()
-	if fams == nil {
-		r.Skip("cni", familiesUnknown(f))
-		return
-	}
 	for _, fam := range fams {
 		subject := c.Name + " " + string(fam)
 		if !c.Serves(fam) {
@@ -121,10 +118,6 @@ var cniPodRanges = Rule{
 func checkCNIPodRanges(f *Facts, r *Reporter) {
 	c := f.CNI
 	fams := f.Families()
-	if fams == nil {
-		r.Skip("cni", familiesUnknown(f))
-		return
-	}
 	for _, fam := range fams {
 		if !c.Serves(fam) {
 			continue // cni-families

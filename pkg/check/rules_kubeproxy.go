@@ -9,6 +9,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apimachinery/pkg/util/version"
 	netutils "k8s.io/utils/net"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
 )
 
 // kubeProxyRules are the kubeProxy rules, in report order.
@@ -151,7 +153,7 @@ func checkKubeProxyClusterCIDRFamily(f *Facts, r *Reporter) {
 		}
 		s, _ := c.Setting("cluster-cidr")
 		cidrs := splitUntrimmed(s.Value)
-		bad := otherFamily(primary)
+		bad := dualstack.OtherFamily(primary)
 		// badCIDRs: a non-empty list whose entries are all of the wrong family.
 		allBad := len(cidrs) > 0 && !slices.ContainsFunc(cidrs, func(cidr string) bool {
 			return netutils.IPFamilyOfCIDRString(cidr) != netutils.IPFamily(ipvN(bad))
@@ -335,9 +337,9 @@ func checkKubeProxyNodePortAddresses(f *Facts, r *Reporter) {
 		}
 		switch {
 		case dual && count[primary] == total:
-			r.Fail(subject, s, "cluster appears to be dual-stack but nodePortAddresses contains only %s addresses; NodePort connections will be accepted on all local %s IPs", primary, otherFamily(primary))
+			r.Fail(subject, s, "cluster appears to be dual-stack but nodePortAddresses contains only %s addresses; NodePort connections will be accepted on all local %s IPs", primary, dualstack.OtherFamily(primary))
 		case count[primary] == 0:
-			r.Fail(subject, s, "cluster appears to be %s-primary but nodePortAddresses contains only %s addresses; NodePort connections will be accepted on all local %s IPs", primary, otherFamily(primary), primary)
+			r.Fail(subject, s, "cluster appears to be %s-primary but nodePortAddresses contains only %s addresses; NodePort connections will be accepted on all local %s IPs", primary, dualstack.OtherFamily(primary), primary)
 		}
 	}
 }

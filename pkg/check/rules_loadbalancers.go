@@ -78,16 +78,13 @@ var loadBalancersGatewayFamilies = Rule{
 	Needs:     []Source{SourceGateways},
 	Scope: &Scope{Empty: func(f *Facts) string {
 		return f.GatewaysNotServed
-	}},
+	}, Then: knownFamilies},
 	Check: checkGatewayFamilies,
 }
 
 func checkGatewayFamilies(f *Facts, r *Reporter) {
 	fams := f.Families()
 	switch {
-	case fams == nil:
-		r.Skip(string(AreaLoadBalancers), familiesUnknown(f))
-		return
 	case !f.DualStack():
 		return
 	}

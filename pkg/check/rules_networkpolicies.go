@@ -11,6 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	netutils "k8s.io/utils/net"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
 )
 
 // networkPolicyRules lists the rules about NetworkPolicies' ipBlocks of both families.
@@ -71,7 +73,7 @@ func reportRuleFamilies(r *Reporter, p *NetworkPolicy, dir policyDirection, inde
 		for fam := range cidrs {
 			have = fam
 		}
-		missing := otherFamily(have)
+		missing := dualstack.OtherFamily(have)
 		for k, other := range dir.rules {
 			if k != index && equality.Semantic.DeepEqual(other.ports, rule.ports) && ipBlockCovers(other.ipBlocks(), missing) {
 				return // the other family is allowed by its own rule, on the same ports
@@ -87,7 +89,7 @@ func reportRuleFamilies(r *Reporter, p *NetworkPolicy, dir policyDirection, inde
 		for fam := range excepts {
 			carved = fam
 		}
-		missing := otherFamily(carved)
+		missing := dualstack.OtherFamily(carved)
 		r.Fail(subject, at, "%s rule %d: except carves %s ranges only (%s) out of its ipBlocks (%s): the %s cidrs (%s) have no except, so the %s equivalents stay allowed",
 			dir.name, index, carved, strings.Join(excepts[carved], ", "), strings.Join(append(slices.Clone(cidrs[corev1.IPv4Protocol]), cidrs[corev1.IPv6Protocol]...), ", "),
 			missing, strings.Join(cidrs[missing], ", "), missing)

@@ -8,6 +8,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	netutils "k8s.io/utils/net"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
 )
 
 // nodeRules are the node rules, in report order.
@@ -286,7 +288,7 @@ func checkNodePrimaryFamily(f *Facts, r *Reporter) {
 		switch {
 		case hasPrimary:
 			r.Fail(subject, at, "the first node IP %s is %s but the cluster is %s-primary: kubelet orders pod IPs by it (sortPodIPs) and kube-proxy takes its family as primary",
-				first, otherFamily(primary), primary)
+				first, dualstack.OtherFamily(primary), primary)
 		case !f.DualStack():
 			r.FailWith(Error, subject, at, "the node has no %s address (its IP is %s) on a %s cluster", primary, first, stackName(fams))
 		}

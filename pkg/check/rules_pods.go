@@ -8,6 +8,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	netutils "k8s.io/utils/net"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
 )
 
 // podRules are the pod rules, in report order.
@@ -92,7 +94,7 @@ func checkPodDualStackIPs(f *Facts, pod *corev1.Pod, r *Reporter) {
 		if fam == "" {
 			return
 		}
-		r.Fail(podSubject(pod, "status.podIPs"), Setting{}, "only an %s address (%s) on dual-stack node %s: the network plugin assigned no %s address", fam, ips[0], node.name, otherFamily(fam))
+		r.Fail(podSubject(pod, "status.podIPs"), Setting{}, "only an %s address (%s) on dual-stack node %s: the network plugin assigned no %s address", fam, ips[0], node.name, dualstack.OtherFamily(fam))
 	}
 }
 

@@ -10,20 +10,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
-	netutils "k8s.io/utils/net"
 	"k8s.io/utils/ptr"
 )
-
-// FamilyOf returns the IP family of ip, or "" when ip is not an IP.
-func FamilyOf(ip string) corev1.IPFamily {
-	switch netutils.IPFamilyOfString(ip) {
-	case netutils.IPv4:
-		return corev1.IPv4Protocol
-	case netutils.IPv6:
-		return corev1.IPv6Protocol
-	}
-	return ""
-}
 
 // Port is an endpoint port; Number is nil when the slice names no port
 // (all ports of the backend).

@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
 )
 
 // Options are what the user asks of the plan, and what the caller found
@@ -32,7 +33,7 @@ func Build(facts *check.Facts, opts Options) (*Plan, error) {
 	if len(fams) == 0 {
 		return nil, errors.New(unknownFamilies(facts))
 	}
-	p := &planner{facts: facts, opts: opts, primary: fams[0], adding: otherFamily(fams[0])}
+	p := &planner{facts: facts, opts: opts, primary: fams[0], adding: dualstack.OtherFamily(fams[0])}
 	p.plan = &Plan{
 		Stack:             stackName(fams),
 		Families:          familyStrings(fams),
@@ -193,7 +194,7 @@ func splitCIDRs(value string) []netip.Prefix {
 // ofFamily returns the first prefix of fam.
 func ofFamily(prefixes []netip.Prefix, fam corev1.IPFamily) (netip.Prefix, bool) {
 	for _, q := range prefixes {
-		if familyOfPrefix(q) == fam {
+		if dualstack.FamilyOfPrefix(q) == fam {
 			return q, true
 		}
 	}
@@ -303,12 +304,12 @@ func (p *planner) ranges() error {
 
 func serviceRangeOf(q netip.Prefix, origin string) Range {
 	addrs, sums := serviceCapacity(q)
-	return Range{Purpose: "services", Family: string(familyOfPrefix(q)), CIDR: q.String(), Origin: origin, Addresses: addrs, Arithmetic: sums}
+	return Range{Purpose: "services", Family: string(dualstack.FamilyOfPrefix(q)), CIDR: q.String(), Origin: origin, Addresses: addrs, Arithmetic: sums}
 }
 
 func (p *planner) podRangeOf(q netip.Prefix, mask int, origin string) Range {
 	nodes, sums := nodeCapacity(q, mask, len(p.facts.Nodes))
-	return Range{Purpose: "pods", Family: string(familyOfPrefix(q)), CIDR: q.String(), Origin: origin, NodeMask: mask, Nodes: nodes, Arithmetic: sums}
+	return Range{Purpose: "pods", Family: string(dualstack.FamilyOfPrefix(q)), CIDR: q.String(), Origin: origin, NodeMask: mask, Nodes: nodes, Arithmetic: sums}
 }
 
 // primaryRanges are the primary family's service and pod ranges, as far

@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
 )
 
 const (
@@ -32,7 +33,7 @@ func (p *planner) nodes() {
 		ips := p.nodeIPs(n)
 		hasPodRange := false
 		for _, c := range n.Spec.PodCIDRs {
-			if q, err := netip.ParsePrefix(c); err == nil && familyOfPrefix(q) == p.adding {
+			if q, err := netip.ParsePrefix(c); err == nil && dualstack.FamilyOfPrefix(q) == p.adding {
 				hasPodRange = true
 			}
 		}
@@ -84,7 +85,7 @@ func (p *planner) nodeIPs(n *corev1.Node) []NodeIP {
 	out := []NodeIP{{Family: string(p.primary)}, {Family: string(p.adding)}}
 	for _, ip := range nodeInternalIPs(n) {
 		slot := &out[0]
-		if familyOfPrefix(netip.PrefixFrom(ip, 0)) == p.adding {
+		if dualstack.FamilyOfPrefix(netip.PrefixFrom(ip, 0)) == p.adding {
 			slot = &out[1]
 		}
 		if slot.Address == "" {

@@ -73,20 +73,6 @@ func (u *used) overlap(p netip.Prefix) string {
 	return ""
 }
 
-func familyOfPrefix(p netip.Prefix) corev1.IPFamily {
-	if p.Addr().Is4() {
-		return corev1.IPv4Protocol
-	}
-	return corev1.IPv6Protocol
-}
-
-func otherFamily(f corev1.IPFamily) corev1.IPFamily {
-	if f == corev1.IPv4Protocol {
-		return corev1.IPv6Protocol
-	}
-	return corev1.IPv4Protocol
-}
-
 // parseGiven parses a --service-cidr or --pod-cidr value: one CIDR of the
 // family being added, in canonical form.
 func parseGiven(flag, value string, fam corev1.IPFamily) (netip.Prefix, error) {
@@ -97,7 +83,7 @@ func parseGiven(flag, value string, fam corev1.IPFamily) (netip.Prefix, error) {
 	if p != p.Masked() {
 		return netip.Prefix{}, inputErrorf("--%s %s has host bits set: did you mean %s?", flag, value, p.Masked())
 	}
-	if got := familyOfPrefix(p); got != fam {
+	if got := dualstack.FamilyOfPrefix(p); got != fam {
 		return netip.Prefix{}, inputErrorf("--%s %s is %s, but the family being added is %s", flag, value, got, fam)
 	}
 	return p, nil

@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
 )
 
 const refServices = "https://kubernetes.io/docs/concepts/services-networking/dual-stack/#switching-services-between-single-stack-and-dual-stack; k8s.io/kubernetes pkg/registry/core/service/storage/alloc.go (PreferDualStack Services are not upgraded by themselves)"
@@ -47,7 +48,7 @@ func (p *planner) services() {
 func (p *planner) serviceStep(svc *corev1.Service) Step {
 	families := []string{string(p.primary), string(p.adding)}
 	if len(svc.Spec.IPFamilies) == 1 {
-		families = []string{string(svc.Spec.IPFamilies[0]), string(otherFamily(svc.Spec.IPFamilies[0]))}
+		families = []string{string(svc.Spec.IPFamilies[0]), string(dualstack.OtherFamily(svc.Spec.IPFamilies[0]))}
 	}
 	headless := svc.Spec.ClusterIP == corev1.ClusterIPNone
 	policy := corev1.IPFamilyPolicySingleStack

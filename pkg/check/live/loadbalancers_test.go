@@ -24,7 +24,7 @@ import (
 // tracker: the constructor's objects need their kind in a scheme).
 func fakeGateways(t *testing.T, objs ...*unstructured.Unstructured) *dynamicfake.FakeDynamicClient {
 	t.Helper()
-	client := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), ListKinds)
+	client := newDynamic(nil)
 	for _, obj := range objs {
 		if err := client.Tracker().Create(GatewaysResource, obj, obj.GetNamespace()); err != nil {
 			t.Fatal(err)
