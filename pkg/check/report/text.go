@@ -17,8 +17,9 @@ import (
 )
 
 // textWriter prints the configuration file used, if any, then a
-// kubectl-like table (AREA, ID, SEVERITY, RESULT, SUBJECT, MESSAGE), or one line when nothing failed; then each failing
-// finding's source and fix, the skips by reason (those for want of a live
+// kubectl-like table (AREA, ID, SEVERITY, RESULT, SUBJECT, MESSAGE), or
+// one line when nothing failed; then each failing finding's source and
+// fix, the skips by reason (those for want of a live
 // cluster counted in one line), the files read by format, the Kubernetes
 // version assumed, and the summary line. Subjects, messages and sources
 // quote object names, event messages, file names and file contents: they
