@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/config"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/files"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/live"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/report"
@@ -47,6 +48,12 @@ type CheckOptions struct {
 	FromFiles         []string
 	Live              bool
 	KubernetesVersion string
+	// ConfigFile is --config; without it, Complete looks for a file
+	// where config.SearchPaths says.
+	ConfigFile string
+	// config is the file Complete loaded, its values already merged
+	// into the flags' fields; nil when Complete did not run.
+	config *config.Config
 
 	Client kubernetes.Interface
 	// Dynamic reads other projects' objects (CRDs: the Gateway API's
@@ -70,6 +77,12 @@ EndpointSlices, Ingresses and Gateway API Gateways, against the dual-stack rules
 itself enforces, and the cross-component consistency those rules imply. A source that cannot be read (forbidden,
 missing) is reported as skip with the reason.
 
+A configuration file (--config, else ./.kubectl-dualstack.yaml, else
+$XDG_CONFIG_HOME/kubectl-dualstack/config.yaml) sets the expected stack, the --fail-on
+level, the rules to run, severity overrides and exemptions (docs/config.md); flags given
+override it, and the report names it. A file with an error ends the audit before it
+starts (exit 2), saying file:line:column.
+
 With --from-file, audit configuration files instead, before a cluster exists, in these
 formats:
 ` + inputFormatsHelp(files.Formats()) + `
@@ -87,6 +100,9 @@ file in a format check reads: nothing to audit).`,
   # In CI: JSON, fail on warnings too, and require a dual-stack cluster
   kubectl dualstack check -o json --fail-on=warning --expect=dual
 
+  # With a team's configuration file: rules, severities, exemptions with a reason
+  kubectl dualstack check --config ci/dualstack.yaml
+
   # Also ask the apiserver to allocate a dual-stack Service (server-side dry run)
   kubectl dualstack check --probe
 
@@ -102,6 +118,9 @@ file in a format check reads: nothing to audit).`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Complete(cmd); err != nil {
+				return err
+			}
 			if err := o.Validate(cmd); err != nil {
 				return err
 			}
@@ -122,6 +141,7 @@ file in a format check reads: nothing to audit).`,
 	f.Int64Var(&o.ChunkSize, "chunk-size", o.ChunkSize, "Page size when listing objects.")
 	f.StringArrayVar(&o.FromFiles, "from-file", nil, "Audit this configuration file or directory (recursively; - for stdin) instead of a cluster. Repeatable.")
 	f.BoolVar(&o.Live, "live", false, "With --from-file, also audit the cluster, adding the files to what it reads.")
+	addConfigFlag(cmd, &o.ConfigFile)
 	f.StringVar(&o.KubernetesVersion, "kubernetes-version", "", "The Kubernetes version version-dependent rules assume for files (default: from image tags or kubeadm's kubernetesVersion, else the newest supported).")
 	// --from-file keeps cobra's default, file names.
 	registerFlagCompletions(cmd, map[string]cobra.CompletionFunc{
@@ -139,8 +159,8 @@ file in a format check reads: nothing to audit).`,
 // The values of check's enumerated flags, for Validate and completion.
 var (
 	checkColors = []string{"auto", "always", "never"}
-	checkFailOn = []string{"error", "warning", "never"}
-	checkExpect = []string{"dual", "ipv4", "ipv6"}
+	checkFailOn = config.FailOnValues
+	checkExpect = config.ExpectValues
 )
 
 // checkOutputs are the values of -o: the report formats.
@@ -159,6 +179,45 @@ func outputCompletion(_ *cobra.Command, _ []string, _ string) ([]cobra.Completio
 		comps = append(comps, cobra.CompletionWithDesc(f.Name, f.Description))
 	}
 	return comps, cobra.ShellCompDirectiveNoFileComp
+}
+
+// Complete loads the configuration file (--config, or the one found) and
+// fills the fields of the flags not given with its values: a flag given
+// overrides the file's field, --only and --skip their whole list.
+func (o *CheckOptions) Complete(cmd *cobra.Command) error {
+	if o.ListRules {
+		return nil // the registry, whatever the file says
+	}
+	cfg, err := config.Load(o.ConfigFile)
+	if err != nil {
+		return exitError{code: ExitCheckError, err: err}
+	}
+	o.config = cfg
+	flags := cmd.Flags()
+	if !flags.Changed("expect") && cfg.Expect != "" {
+		o.Expect = cfg.Expect
+	}
+	if !flags.Changed("fail-on") && cfg.FailOn != "" {
+		o.FailOn = cfg.FailOn
+	}
+	if !flags.Changed("only") {
+		o.Only = cfg.Only
+	}
+	if !flags.Changed("skip") {
+		o.Skip = cfg.Skip
+	}
+	return nil
+}
+
+// checkOptions are the run's rules (the flags', or the file's when no
+// flag was given), and the file's severity overrides and exemptions.
+func (o *CheckOptions) checkOptions() check.Options {
+	var opts check.Options
+	if o.config != nil {
+		opts = o.config.Options()
+	}
+	opts.Only, opts.Skip = o.Only, o.Skip
+	return opts
 }
 
 // Validate checks the flags before anything is read.
@@ -219,7 +278,7 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 		return exitError{code: ExitCheckError, err: err}
 	}
 	facts.Expect = o.Expect
-	findings, err := check.Run(facts, check.Rules(), check.Options{Only: o.Only, Skip: o.Skip})
+	findings, err := check.Run(facts, check.Rules(), o.checkOptions())
 	if err != nil {
 		return exitError{code: ExitCheckError, err: err}
 	}
@@ -228,6 +287,9 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 	r.Inputs = facts.Inputs
 	r.Distribution, r.DistributionSource = facts.Distribution, facts.DistributionSource
 	r.CNI, r.CNISource = facts.CNISummary()
+	if o.config != nil {
+		r.Config = o.config.Path
+	}
 	opts := report.Options{Color: o.useColor(), Verbose: o.ShowPassed, NeedLive: needLiveCluster(facts), ShowSkipped: o.ShowSkipped,
 		Rules: check.Rules(), ToolVersion: o.Version}
 	if err := writer.Write(o.Out, r, opts); err != nil {

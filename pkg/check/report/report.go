@@ -40,6 +40,9 @@ type Report struct {
 	// CNISource what told it; empty when the audit did not read it.
 	CNI       string `json:"cni,omitempty"`
 	CNISource string `json:"cniSource,omitempty"`
+	// Config is the configuration file the audit used (docs/config.md),
+	// empty when none.
+	Config string `json:"config,omitempty"`
 }
 
 // New orders findings (failures first, by severity, then area and rule)
@@ -66,6 +69,8 @@ func New(findings []check.Finding) Report {
 			r.Summary.Pass++
 		case f.Result == check.Skip:
 			r.Summary.Skip++
+		case f.Result == check.Exempt:
+			// Not a failure: exempt on purpose, with a reason.
 		case f.Severity == check.Error:
 			r.Summary.Error++
 		case f.Severity == check.Warning:

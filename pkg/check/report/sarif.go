@@ -82,6 +82,9 @@ type sarifRuleProps struct {
 type sarifInvocation struct {
 	ExecutionSuccessful        bool                `json:"executionSuccessful"`
 	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+	// Properties is the invocation's property bag: "config", the
+	// configuration file used.
+	Properties map[string]string `json:"properties,omitempty"`
 }
 
 type sarifNotification struct {
@@ -159,6 +162,9 @@ func (sarifWriter) Write(w io.Writer, r Report, opts Options) error {
 
 	// The audit ran (an audit that cannot run exits 2 without a report).
 	inv := sarifInvocation{ExecutionSuccessful: true}
+	if r.Config != "" {
+		inv.Properties = map[string]string{"config": r.Config}
+	}
 	seen := map[string]int{} // fingerprint occurrences
 	for _, f := range r.Findings {
 		switch f.Result {

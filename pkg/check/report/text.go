@@ -16,9 +16,10 @@ import (
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/printers"
 )
 
-// textWriter prints a kubectl-like table (AREA, ID, SEVERITY, RESULT,
-// SUBJECT, MESSAGE), or one line when nothing failed; then each failing
-// finding's source and fix, the skips by reason (those for want of a live
+// textWriter prints the configuration file used, if any, then a
+// kubectl-like table (AREA, ID, SEVERITY, RESULT, SUBJECT, MESSAGE), or
+// one line when nothing failed; then each failing finding's source and
+// fix, the skips by reason (those for want of a live
 // cluster counted in one line), the files read by format, the Kubernetes
 // version assumed, and the summary line. Subjects, messages and sources
 // quote object names, event messages, file names and file contents: they
@@ -35,6 +36,9 @@ func (textWriter) Write(w io.Writer, r Report, opts Options) error {
 		return c.Sprint(s)
 	}
 	severityColor := map[check.Severity]color.Attribute{check.Error: color.FgRed, check.Warning: color.FgYellow, check.Info: color.FgCyan}
+	if r.Config != "" {
+		fmt.Fprintf(w, "Configuration: %s\n\n", printers.EscapeLine(r.Config))
+	}
 	var buf bytes.Buffer
 	table := tablewriter.NewTable(&buf,
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{

@@ -214,6 +214,8 @@ func describe(n *yaml.Node) string {
 		return "a boolean"
 	case "!!timestamp":
 		return "a timestamp"
+	case "!!str":
+		return "a string"
 	}
 	return "a value tagged " + n.ShortTag()
 }
