@@ -32,6 +32,10 @@ func (e UnavailableError) Unwrap() error { return e.Err }
 // unless it is an UnavailableError: the audit cannot go on without it.
 func Run(f *Facts, rules []Rule, opts Options) ([]Finding, error) {
 	state := &run{facts: f, severities: opts.Severities, exemptions: NewExemptions(opts.Exemptions, f.Namespaces)}
+	state.exemptions.known = make(map[string]bool, len(rules))
+	for _, r := range rules {
+		state.exemptions.known[r.ID] = true
+	}
 	var reporters []*Reporter
 	for i := range rules {
 		rule := &rules[i]

@@ -43,7 +43,8 @@ func (x Exemption) matches(ruleID string, obj Object) bool {
 	if !coversRule(x.Rules, ruleID) {
 		return false
 	}
-	if len(x.Namespaces) > 0 && !slices.Contains(x.Namespaces, obj.Namespace) {
+	// A cluster-scoped object (a node) is in no namespace.
+	if len(x.Namespaces) > 0 && (obj.Namespace == "" || !slices.Contains(x.Namespaces, obj.Namespace)) {
 		return false
 	}
 	if x.Selector != nil && !x.Selector.Matches(labels.Set(obj.Labels)) {
@@ -83,6 +84,9 @@ func ParseExemptAnnotation(value string) (rules []string, reason string, err err
 type Exemptions struct {
 	configured []Exemption
 	namespaces map[string]Object
+	// known are the IDs of the run's rules (Run sets them), so that an
+	// annotation naming no rule can say so.
+	known map[string]bool
 }
 
 // NewExemptions holds the configured exemptions and the namespaces whose
@@ -99,6 +103,19 @@ func NewExemptions(configured []Exemption, namespaces []corev1.Namespace) *Exemp
 // malformed annotation exempts nothing; its error is returned so that the
 // finding can say why it still counts.
 func (x *Exemptions) Reason(ruleID string, obj Object) (reason string, exempt bool, err error) {
+	reason, _, exempt, err = x.lookup(ruleID, obj)
+	return reason, exempt, err
+}
+
+// Where an exemption was declared (Finding.ExemptBy).
+const (
+	ExemptByAnnotation = "annotation" // the object's or its namespace's ExemptAnnotation
+	ExemptByConfig     = "config"     // a configured Exemption
+)
+
+// lookup is Reason, also saying where the exemption was declared: SARIF
+// tells an exemption in the object itself from one kept elsewhere.
+func (x *Exemptions) lookup(ruleID string, obj Object) (reason, by string, exempt bool, err error) {
 	owners := []Object{obj}
 	if ns, ok := x.namespaces[obj.Namespace]; ok && obj.Kind != "namespace" {
 		owners = append(owners, ns)
@@ -111,17 +128,43 @@ func (x *Exemptions) Reason(ruleID string, obj Object) (reason string, exempt bo
 		rules, why, perr := ParseExemptAnnotation(value)
 		switch {
 		case perr != nil:
-			err = fmt.Errorf("%s/%s: %w", o.Kind, o.Name, perr)
+			err = fmt.Errorf("%s: %w", objectRef(o), perr)
 		case coversRule(rules, ruleID):
-			return annotatedReason(o, obj, why), true, nil
+			return annotatedReason(o, obj, why), ExemptByAnnotation, true, nil
+		case err == nil:
+			// A misspelt rule ID would otherwise exempt nothing, silently.
+			if unknown := x.unknownRules(rules); len(unknown) > 0 {
+				err = fmt.Errorf("%s: %s %q names no rule check knows: %s (see --list-rules)", objectRef(o), ExemptAnnotation, value, strings.Join(unknown, ", "))
+			}
 		}
 	}
 	for _, e := range x.configured {
 		if e.matches(ruleID, obj) {
-			return fmt.Sprintf("%s (%s)", e.Reason, e.Source), true, nil
+			return fmt.Sprintf("%s (%s)", e.Reason, e.Source), ExemptByConfig, true, nil
 		}
 	}
-	return "", false, err
+	return "", "", false, err
+}
+
+// unknownRules are the IDs in an annotation's list that no rule of the
+// run has (none when the rules are not known).
+func (x *Exemptions) unknownRules(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if x.known != nil && id != AnyRule && !x.known[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// objectRef names an object as findings do: kind/namespace/name, or
+// kind/name when cluster-scoped.
+func objectRef(o Object) string {
+	if o.Namespace == "" {
+		return o.Kind + "/" + o.Name
+	}
+	return o.Kind + "/" + o.Namespace + "/" + o.Name
 }
 
 // annotatedReason is an annotation's reason, saying which namespace it

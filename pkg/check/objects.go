@@ -1,6 +1,7 @@
 package check
 
 import (
+	"slices"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -9,20 +10,25 @@ import (
 // exempt turns a failure about an exempt object into an Exempt result
 // with the reason. A malformed annotation leaves the failure, its message
 // saying the annotation was ignored and why.
-func (s *run) exempt(ruleID, subject, message string) (Result, string, string) {
+func (s *run) exempt(ruleID, subject, message string) (result Result, reason, by, msg string) {
 	obj, ok := s.object(subject)
 	if !ok {
-		return Fail, "", message
+		return Fail, "", "", message
 	}
-	reason, exempt, err := s.exemptions.Reason(ruleID, obj)
+	reason, by, exempt, err := s.exemptions.lookup(ruleID, obj)
 	switch {
 	case exempt:
-		return Exempt, reason, message
+		return Exempt, reason, by, message
 	case err != nil:
-		return Fail, "", message + " (exemption ignored: " + err.Error() + ")"
+		return Fail, "", "", message + " (exemption ignored: " + err.Error() + ")"
 	}
-	return Fail, "", message
+	return Fail, "", "", message
 }
+
+// objectKinds are the kinds findings name in their subjects ("pod/ns/name
+// field"). A subject of another shape that holds slashes (a file path,
+// "manifests/kube-apiserver.yaml") names no object.
+var objectKinds = []string{"pod", "service", "node", "namespace", "endpointslice", "ingress", "gateway", "networkpolicy", "servicecidr"}
 
 // object is the API object a finding's subject names ("pod/ns/name
 // status.podIPs", "node/name …"), with its labels and annotations when
@@ -40,7 +46,7 @@ func (s *run) object(subject string) (Object, bool) {
 	default:
 		return Object{}, false
 	}
-	if obj.Kind == "" || obj.Name == "" || strings.ContainsAny(obj.Kind, " -.") {
+	if obj.Name == "" || !slices.Contains(objectKinds, obj.Kind) {
 		return Object{}, false
 	}
 	if s.pod != nil && obj.Kind == "pod" && s.pod.Namespace == obj.Namespace && s.pod.Name == obj.Name {
@@ -59,7 +65,7 @@ func (s *run) objectIndex() map[string]Object {
 		return s.objects
 	}
 	f := s.facts
-	s.objects = make(map[string]Object, len(f.Services)+len(f.Nodes)+len(f.Ingresses)+len(f.NetworkPolicies))
+	s.objects = make(map[string]Object, len(f.Services)+len(f.Nodes)+len(f.Ingresses)+len(f.NetworkPolicies)+len(f.EndpointSlices)+len(f.Namespaces))
 	add := func(kind string, m *metav1.ObjectMeta) {
 		obj := withMeta(Object{Kind: kind, Namespace: m.Namespace, Name: m.Name}, m)
 		ref := kind + "/" + m.Name
@@ -79,6 +85,9 @@ func (s *run) objectIndex() map[string]Object {
 	}
 	for i := range f.NetworkPolicies {
 		add("networkpolicy", &f.NetworkPolicies[i].Policy.ObjectMeta)
+	}
+	for i := range f.EndpointSlices {
+		add("endpointslice", &f.EndpointSlices[i].ObjectMeta)
 	}
 	for i := range f.Namespaces {
 		add("namespace", &f.Namespaces[i].ObjectMeta)

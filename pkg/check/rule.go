@@ -125,8 +125,11 @@ type Finding struct {
 	File      string   `json:"file,omitempty"`
 	Line      int      `json:"line,omitempty"`
 	Column    int      `json:"column,omitempty"`
-	// Exemption is why an Exempt finding's object is exempt.
+	// Exemption is why an Exempt finding's object is exempt, and
+	// ExemptBy where that was declared: ExemptByAnnotation or
+	// ExemptByConfig.
 	Exemption string `json:"exemption,omitempty"`
+	ExemptBy  string `json:"exemptBy,omitempty"`
 }
 
 // Reporter collects one rule's findings during one run.
@@ -138,19 +141,19 @@ type Reporter struct {
 
 func (r *Reporter) add(result Result, sev Severity, subject string, at Setting, format string, args ...any) {
 	message := fmt.Sprintf(format, args...)
-	var exemption string
+	var exemption, exemptBy string
 	if result == Fail {
 		at = objectAt(r.rule.Area, subject, at)
 		if override, ok := r.run.severities[r.rule.ID]; ok {
 			sev = override
 		}
-		result, exemption, message = r.run.exempt(r.rule.ID, subject, message)
+		result, exemption, exemptBy, message = r.run.exempt(r.rule.ID, subject, message)
 	}
 	r.findings = append(r.findings, Finding{
 		ID: r.rule.ID, Title: r.rule.Title, Severity: sev, Result: result, Area: string(r.rule.Area),
 		Subject: subject, Source: at.Source, Message: message,
 		Reference: r.rule.Reference, Fix: r.rule.Fix, File: at.File, Line: at.Line, Column: at.Column,
-		Exemption: exemption,
+		Exemption: exemption, ExemptBy: exemptBy,
 	})
 }
 

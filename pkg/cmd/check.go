@@ -91,9 +91,13 @@ looks like when that is guessable. Rules that need API objects (nodes, pods, Ser
 are skipped, counted in one line (--show-skipped lists them). Add --live to audit the
 cluster too, with the files added to what it reads.
 
-Exit codes: 0 no failing finding at or above --fail-on; 1 failing findings; 2 the audit
-could not run (bad flags, unreachable cluster, no file readable, or, without --live, no
-file in a format check reads: nothing to audit).`,
+An object annotated dualstack.kubectl.io/exempt: "<rule-id>[,<rule-id>...]: <reason>" (or
+"*: <reason>"), or in a namespace so annotated, is reported as exempt from those rules, with
+the reason, in a section of its own (docs/exemptions.md). check only reads the annotation.
+
+Exit codes: 0 no failing finding at or above --fail-on (exempt findings never fail); 1
+failing findings; 2 the audit could not run (bad flags, unreachable cluster, no file
+readable, or, without --live, no file in a format check reads: nothing to audit).`,
 		Example: `  # Audit the current cluster
   kubectl dualstack check
 

@@ -14,7 +14,7 @@ func TestWriteJSONContract(t *testing.T) {
 	if err := json.Unmarshal(write(t, jsonWriter{}, smallReport(), Options{}), &contract); err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{"error", "warning", "info", "pass", "skip"} {
+	for _, key := range []string{"error", "warning", "info", "pass", "skip", "exempt"} {
 		if _, ok := contract.Summary[key]; !ok {
 			t.Errorf("summary lacks %q", key)
 		}
@@ -22,6 +22,20 @@ func TestWriteJSONContract(t *testing.T) {
 	for _, key := range []string{"id", "title", "severity", "result", "subject", "source", "message", "reference"} {
 		if _, ok := contract.Findings[0][key]; !ok {
 			t.Errorf("finding lacks %q", key)
+		}
+	}
+	// An exempt finding, after the failures, says why and where that was
+	// declared; the others have neither key.
+	exempt := contract.Findings[2]
+	if string(exempt["result"]) != `"exempt"` || string(exempt["exemption"]) != `"legacy app, IPv4 only"` || string(exempt["exemptBy"]) != `"annotation"` {
+		t.Errorf("exempt finding %s", exempt)
+	}
+	if contract.Summary["exempt"] != 1 || contract.Summary["error"] != 1 {
+		t.Errorf("summary %v: the exempt error is counted apart", contract.Summary)
+	}
+	for _, f := range contract.Findings {
+		if _, ok := f["exemption"]; ok && string(f["result"]) != `"exempt"` {
+			t.Errorf("a %s finding has an exemption", f["result"])
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
@@ -39,6 +40,11 @@ import (
 // whose text lists them all, so a test's identity (classname and name)
 // stays stable from run to run for the readers that track test history.
 // The counts are therefore of testcases, not of findings.
+//
+// Exempt findings (failures about an object exempted from the rule, with
+// the reason) fail nothing: their testcase is <skipped message="exempt:
+// REASON">, its text the findings exempted, so that a reader lists them
+// apart from both failures and passes.
 //
 // Severities: error and warning failures are <failure type="error"> or
 // type="warning"; a reader that marks a build unstable on failures does so
@@ -126,13 +132,15 @@ func (junitWriter) Write(w io.Writer, r Report, _ Options) error {
 		suite := junitTestsuite{Name: area, Time: "0"}
 		for _, g := range groups[area] {
 			tc := junitTestcase{Classname: area + "." + g.id, Name: printers.EscapeLine(cmp.Or(g.subject, g.id)), Time: "0"}
-			var failing, skips, notes []check.Finding
+			var failing, exempt, skips, notes []check.Finding
 			for _, f := range g.findings {
 				switch {
 				case f.Result == check.Fail && f.Severity != check.Info:
 					failing = append(failing, f)
 				case f.Result == check.Fail:
 					notes = append(notes, f)
+				case f.Result == check.Exempt:
+					exempt = append(exempt, f)
 				case f.Result == check.Skip:
 					skips = append(skips, f)
 				}
@@ -141,6 +149,10 @@ func (junitWriter) Write(w io.Writer, r Report, _ Options) error {
 			case len(failing) > 0:
 				tc.Failure = junitFailure(failing)
 				suite.Failures++
+			case len(exempt) > 0:
+				tc.Skipped = junitExempt(exempt)
+				suite.Skipped++
+				exempt = nil
 			case len(skips) > 0:
 				reasons := make([]string, len(skips))
 				for i, f := range skips {
@@ -153,7 +165,7 @@ func (junitWriter) Write(w io.Writer, r Report, _ Options) error {
 			// What is neither the failure nor the skip (info findings, a
 			// skip next to a failure) goes to the test's output.
 			var out []string
-			for _, f := range append(notes, skips...) {
+			for _, f := range slices.Concat(notes, exempt, skips) {
 				out = append(out, junitDetails(f))
 			}
 			tc.SystemOut = strings.Join(out, "\n\n")
@@ -196,15 +208,32 @@ func junitFailure(failing []check.Finding) *junitMessage {
 	return &junitMessage{Message: msg, Type: string(sev), Text: strings.Join(details, "\n\n")}
 }
 
+// junitExempt is the <skipped> of a subject whose failures are exempt:
+// "exempt: <reason>" as its message, the findings exempted as its text.
+func junitExempt(exempt []check.Finding) *junitMessage {
+	var reasons, details []string
+	for _, f := range exempt {
+		if r := "exempt: " + oneLine(f.Exemption); !slices.Contains(reasons, r) {
+			reasons = append(reasons, r)
+		}
+		details = append(details, junitDetails(f))
+	}
+	return &junitMessage{Message: strings.Join(reasons, "; "), Text: strings.Join(details, "\n\n")}
+}
+
 // junitDetails is one finding as the text report's details print it: the
 // message, where the value was read (file:line:column when known), the fix
-// and the reference. A failure is labelled with its severity, anything
-// else with its result. Like the text report, it is escaped: XML would
+// and the reference. A failure is labelled with its severity, an exempt
+// finding with both ("exempt error"), anything else with its result. Like
+// the text report, it is escaped: XML would
 // keep DEL and C1 controls raw (and turn C0 ones into U+FFFD).
 func junitDetails(f check.Finding) string {
 	label := string(f.Result)
-	if f.Result == check.Fail {
+	switch f.Result {
+	case check.Fail:
 		label = string(f.Severity)
+	case check.Exempt:
+		label += " " + string(f.Severity)
 	}
 	return printers.EscapeTerminal(fmt.Sprintf("%s: %s\n  source:    %s\n  fix:       %s\n  reference: %s",
 		label, f.Message, cmp.Or(location(f), "-"), cmp.Or(f.Fix, "-"), cmp.Or(f.Reference, "-")))

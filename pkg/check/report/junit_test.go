@@ -20,25 +20,28 @@ type junitDoc struct {
 	Failures int      `xml:"failures,attr"`
 	Errors   int      `xml:"errors,attr"`
 	Suites   []struct {
-		Name     string `xml:"name,attr"`
-		Tests    int    `xml:"tests,attr"`
-		Failures int    `xml:"failures,attr"`
-		Errors   int    `xml:"errors,attr"`
-		Skipped  int    `xml:"skipped,attr"`
-		Cases    []struct {
-			Classname string `xml:"classname,attr"`
-			Name      string `xml:"name,attr"`
-			Failures  []struct {
-				Message string `xml:"message,attr"`
-				Type    string `xml:"type,attr"`
-				Text    string `xml:",chardata"`
-			} `xml:"failure"`
-			Skipped []struct {
-				Message string `xml:"message,attr"`
-			} `xml:"skipped"`
-			SystemOut string `xml:"system-out"`
-		} `xml:"testcase"`
+		Name     string      `xml:"name,attr"`
+		Tests    int         `xml:"tests,attr"`
+		Failures int         `xml:"failures,attr"`
+		Errors   int         `xml:"errors,attr"`
+		Skipped  int         `xml:"skipped,attr"`
+		Cases    []junitCase `xml:"testcase"`
 	} `xml:"testsuite"`
+}
+
+type junitCase struct {
+	Classname string `xml:"classname,attr"`
+	Name      string `xml:"name,attr"`
+	Failures  []struct {
+		Message string `xml:"message,attr"`
+		Type    string `xml:"type,attr"`
+		Text    string `xml:",chardata"`
+	} `xml:"failure"`
+	Skipped []struct {
+		Message string `xml:"message,attr"`
+		Text    string `xml:",chardata"`
+	} `xml:"skipped"`
+	SystemOut string `xml:"system-out"`
 }
 
 func TestWriteJUnit(t *testing.T) {
@@ -63,12 +66,12 @@ func TestWriteJUnit(t *testing.T) {
 		suites = append(suites, fmt.Sprintf("%s %d/%d/%d/%d", s.Name, s.Tests, s.Failures, s.Errors, s.Skipped))
 	}
 	want := []string{"apiserver 1/1/0/0", "kube-proxy 1/1/0/0", "kubeadm 1/1/0/0", "other 1/1/0/0",
-		"services 1/1/0/0", "cluster 1/0/0/0", "pods 1/0/0/1", "nodes 1/0/0/0"}
+		"services 2/1/0/1", "cluster 1/0/0/0", "pods 2/0/0/2", "nodes 1/0/0/0"}
 	if !slices.Equal(suites, want) {
 		t.Errorf("suites (tests/failures/errors/skipped)\n got %q\nwant %q", suites, want)
 	}
-	if doc.Name != "kubectl-dualstack check" || doc.Tests != 8 || doc.Failures != 5 || doc.Errors != 0 {
-		t.Errorf("testsuites %q tests %d failures %d errors %d, want 8 5 0", doc.Name, doc.Tests, doc.Failures, doc.Errors)
+	if doc.Name != "kubectl-dualstack check" || doc.Tests != 10 || doc.Failures != 5 || doc.Errors != 0 {
+		t.Errorf("testsuites %q tests %d failures %d errors %d, want 10 5 0", doc.Name, doc.Tests, doc.Failures, doc.Errors)
 	}
 	// The counts agree with the cases, suite by suite.
 	for _, s := range doc.Suites {
@@ -114,6 +117,18 @@ func TestWriteJUnit(t *testing.T) {
 	for i, s := range doc.Suites {
 		byClass[s.Cases[0].Classname] = i
 	}
+	// The case of one rule about one subject.
+	caseOf := func(class, name string) (c junitCase) {
+		for _, s := range doc.Suites {
+			for _, c := range s.Cases {
+				if c.Classname == class && c.Name == name {
+					return c
+				}
+			}
+		}
+		t.Errorf("no testcase %s %q", class, name)
+		return c
+	}
 	svc := doc.Suites[byClass["services.services-cluster-ip-in-range"]].Cases[0]
 	if svc.Name != `service/<dry run> & "web"` || len(svc.Failures) != 1 || svc.Failures[0].Type != "warning" ||
 		svc.Failures[0].Message != "clusterIP 10.0.0.5 lies in no service range of its family" ||
@@ -128,9 +143,21 @@ func TestWriteJUnit(t *testing.T) {
 	if len(cluster.Failures)+len(cluster.Skipped) != 0 || !strings.HasPrefix(cluster.SystemOut, "info: the cluster is single-stack IPv4\n  source:    kube-apiserver flags") {
 		t.Errorf("an info alone passes, with system-out: %+v", cluster)
 	}
-	pods := doc.Suites[byClass["pods.pods-dual-stack-ips"]].Cases[0]
-	if pods.Name != "pods" || len(pods.Skipped) != 1 || pods.Skipped[0].Message != "listing pods failed: forbidden" || len(pods.Failures) != 0 {
+	pods := caseOf("pods.pods-dual-stack-ips", "pods")
+	if len(pods.Skipped) != 1 || pods.Skipped[0].Message != "listing pods failed: forbidden" || len(pods.Failures) != 0 {
 		t.Errorf("skip case: %+v", pods)
+	}
+	// Exempt findings are skipped, saying why, the finding as the text.
+	legacy := caseOf("pods.pods-dual-stack-ips", "pod/shop/legacy status.podIPs")
+	if len(legacy.Failures) != 0 || len(legacy.Skipped) != 1 || legacy.Skipped[0].Message != "exempt: legacy app <binds> 0.0.0.0 & nothing else" ||
+		!strings.HasPrefix(legacy.Skipped[0].Text, "exempt error: only an IPv4 address (10.244.1.5) on dual-stack node node-1\n  source:    API object pod/shop/legacy") ||
+		legacy.SystemOut != "" {
+		t.Errorf("exempt case: %+v", legacy)
+	}
+	db := caseOf("services.services-prefer-dual-stack-single-family", "service/lab/db spec.ipFamilies")
+	if len(db.Failures) != 0 || len(db.Skipped) != 1 || db.Skipped[0].Message != "exempt: lab namespace (.kubectl-dualstack.yaml:7)" ||
+		!strings.HasPrefix(db.Skipped[0].Text, "exempt warning: ipFamilyPolicy PreferDualStack") {
+		t.Errorf("exempt case: %+v", db)
 	}
 	nodes := doc.Suites[byClass["nodes.nodes-pod-cidrs-valid"]].Cases[0]
 	if nodes.Name != "nodes" || len(nodes.Failures)+len(nodes.Skipped) != 0 || nodes.SystemOut != "" {

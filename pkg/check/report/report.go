@@ -10,13 +10,15 @@ import (
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 )
 
-// Summary counts failing findings by severity, and passes and skips.
+// Summary counts failing findings by severity, and passes, skips and
+// exempt findings (failures about exempt objects, which fail nothing).
 type Summary struct {
 	Error   int `json:"error"`
 	Warning int `json:"warning"`
 	Info    int `json:"info"`
 	Pass    int `json:"pass"`
 	Skip    int `json:"skip"`
+	Exempt  int `json:"exempt"`
 }
 
 // Report is what `check -o json|yaml` prints: the documented contract.
@@ -45,10 +47,10 @@ type Report struct {
 	Config string `json:"config,omitempty"`
 }
 
-// New orders findings (failures first, by severity, then area and rule)
-// and counts them.
+// New orders findings (failures first, by severity, then area and rule;
+// then exempt findings, skips and passes) and counts them.
 func New(findings []check.Finding) Report {
-	rank := map[check.Result]int{check.Fail: 0, check.Skip: 1, check.Pass: 2}
+	rank := map[check.Result]int{check.Fail: 0, check.Exempt: 1, check.Skip: 2, check.Pass: 3}
 	sevRank := map[check.Severity]int{check.Error: 0, check.Warning: 1, check.Info: 2}
 	sorted := slices.Clone(findings)
 	slices.SortStableFunc(sorted, func(a, b check.Finding) int {
@@ -70,7 +72,7 @@ func New(findings []check.Finding) Report {
 		case f.Result == check.Skip:
 			r.Summary.Skip++
 		case f.Result == check.Exempt:
-			// Not a failure: exempt on purpose, with a reason.
+			r.Summary.Exempt++
 		case f.Severity == check.Error:
 			r.Summary.Error++
 		case f.Severity == check.Warning:
@@ -83,7 +85,7 @@ func New(findings []check.Finding) Report {
 }
 
 // Failing says whether any failure is at or above threshold ("error",
-// "warning"; "never" never fails).
+// "warning"; "never" never fails). Exempt findings are no failures.
 func (r Report) Failing(threshold string) bool {
 	switch threshold {
 	case "never":

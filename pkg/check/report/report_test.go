@@ -22,6 +22,8 @@ func write(t *testing.T, w Writer, r Report, opts Options) []byte {
 // two severities.
 func smallReport() Report {
 	return New([]check.Finding{
+		{ID: "x", Area: "pods", Severity: check.Error, Result: check.Exempt, Subject: "pod/demo/legacy status.podIPs", Message: "only IPv4",
+			Exemption: "legacy app, IPv4 only", ExemptBy: check.ExemptByAnnotation},
 		{ID: "p", Area: "nodes", Severity: check.Error, Result: check.Pass, Message: "ok"},
 		{ID: "w", Area: "pods", Severity: check.Warning, Result: check.Fail, Subject: "pod/x", Message: "m", Fix: "do y"},
 		{ID: "s", Area: "kubelet", Severity: check.Error, Result: check.Skip, Message: "forbidden"},
@@ -40,6 +42,9 @@ func hostileReport() Report {
 		ID: "servicecidr-default-events", Title: "t", Severity: check.Warning, Result: check.Fail, Area: "objects",
 		Subject: "pod/" + hostile, Source: "events " + hostile, Message: "KubernetesDefaultServiceCIDRInconsistent: " + hostile,
 		Fix: "fix " + hostile, File: "dir/" + hostile + ".yaml", Line: 3, Column: 1,
+	}, {
+		ID: "pods-dual-stack-ips", Title: "t", Severity: check.Error, Result: check.Exempt, Area: "pods",
+		Subject: "pod/x" + hostile, Message: "only IPv4: " + hostile, Exemption: "reason " + hostile, ExemptBy: check.ExemptByAnnotation,
 	}, {
 		ID: "cluster-stack", Title: "t", Severity: check.Info, Result: check.Skip, Area: "cluster", Subject: "cluster", Message: "cannot read: " + hostile,
 	}})
@@ -65,7 +70,8 @@ const ciAPISubject = "kube-apiserver-cp1 --service-cluster-ip-range"
 // ciReport has every severity, findings with a file (relative with line
 // and column, relative without a line, absolute, with a space) and without
 // (live cluster), two failures and an info about one subject, a rule
-// outside the registry, a skip and a pass, and text that XML must escape.
+// outside the registry, a skip and a pass, an exempt finding of each
+// origin (annotation, configuration), and text that XML must escape.
 func ciReport(t *testing.T) Report {
 	manifest := check.Setting{Source: "static pod kube-apiserver", File: "manifests/kube-apiserver.yaml", Line: 12, Column: 7}
 	return New([]check.Finding{
@@ -85,19 +91,31 @@ func ciReport(t *testing.T) Report {
 		ciFinding(t, "kube-proxy-cluster-cidr", check.Fail, check.Error, "kube-proxy clusterCIDR",
 			"clusterCIDR has three entries", check.Setting{File: "/etc/kubernetes/kube-proxy.yaml", Line: 4}),
 		ciFinding(t, "not-in-registry", check.Fail, check.Warning, "something", "a rule the registry does not know", check.Setting{}),
+		ciExempt(ciFinding(t, "pods-dual-stack-ips", check.Exempt, check.Error, "pod/shop/legacy status.podIPs",
+			"only an IPv4 address (10.244.1.5) on dual-stack node node-1", check.Setting{Source: "API object pod/shop/legacy status.podIPs"}),
+			"legacy app <binds> 0.0.0.0 & nothing else", check.ExemptByAnnotation),
+		ciExempt(ciFinding(t, "services-prefer-dual-stack-single-family", check.Exempt, check.Warning, "service/lab/db spec.ipFamilies",
+			"ipFamilyPolicy PreferDualStack but only IPv4 on a dual-stack cluster", check.Setting{}),
+			"lab namespace (.kubectl-dualstack.yaml:7)", check.ExemptByConfig),
 	})
+}
+
+// ciExempt is f exempt for reason, declared by by.
+func ciExempt(f check.Finding, reason, by string) check.Finding {
+	f.Exemption, f.ExemptBy = reason, by
+	return f
 }
 func TestNew(t *testing.T) {
 	r := smallReport()
-	if want := (Summary{Error: 1, Warning: 1, Pass: 1, Skip: 1}); r.Summary != want {
+	if want := (Summary{Error: 1, Warning: 1, Pass: 1, Skip: 1, Exempt: 1}); r.Summary != want {
 		t.Errorf("summary %+v, want %+v", r.Summary, want)
 	}
 	var ids []string
 	for _, f := range r.Findings {
 		ids = append(ids, f.ID)
 	}
-	if want := []string{"e", "w", "s", "p"}; !slices.Equal(ids, want) {
-		t.Errorf("order %v, want %v: failures first, errors before warnings, then skips and passes", ids, want)
+	if want := []string{"e", "w", "x", "s", "p"}; !slices.Equal(ids, want) {
+		t.Errorf("order %v, want %v: failures first, errors before warnings, then exempt findings, skips and passes", ids, want)
 	}
 	if New(nil).Findings == nil {
 		t.Error("no findings must be [] in JSON, not null")
@@ -113,5 +131,20 @@ func TestFailing(t *testing.T) {
 	}
 	if New([]check.Finding{{Severity: check.Warning, Result: check.Fail}}).Failing("error") {
 		t.Error("a warning fails --fail-on=error")
+	}
+	// Exempt findings fail nothing, whatever their severity and --fail-on.
+	exempt := New([]check.Finding{
+		{Severity: check.Error, Result: check.Exempt, Exemption: "a"},
+		{Severity: check.Warning, Result: check.Exempt, Exemption: "b"},
+		{Severity: check.Info, Result: check.Exempt, Exemption: "c"},
+		{Severity: check.Error, Result: check.Pass},
+	})
+	for _, threshold := range []string{"error", "warning", "never"} {
+		if exempt.Failing(threshold) {
+			t.Errorf("exempt findings fail --fail-on=%s", threshold)
+		}
+	}
+	if want := (Summary{Pass: 1, Exempt: 3}); exempt.Summary != want {
+		t.Errorf("summary %+v, want %+v: exempt findings are counted apart from the failures", exempt.Summary, want)
 	}
 }

@@ -19,7 +19,9 @@ import (
 // viewer can describe rules that found nothing), and each failing finding
 // is one result. Passes are not results: SARIF results are problems. Skips
 // are not results either, as nothing was found; they are notifications of
-// the invocation, so the log still says what could not be checked.
+// the invocation, so the log still says what could not be checked. An
+// exempt finding is a result with an accepted suppression (below), which
+// viewers list as suppressed, not as an open problem.
 
 const (
 	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -99,12 +101,26 @@ type sarifRuleRef struct {
 }
 
 type sarifResult struct {
-	RuleID              string            `json:"ruleId"`
-	RuleIndex           *int              `json:"ruleIndex,omitempty"` // absent for a rule not in the registry given
-	Level               string            `json:"level"`
-	Message             sarifMessage      `json:"message"`
-	Locations           []sarifLocation   `json:"locations"`
-	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	RuleID              string             `json:"ruleId"`
+	RuleIndex           *int               `json:"ruleIndex,omitempty"` // absent for a rule not in the registry given
+	Level               string             `json:"level"`
+	Message             sarifMessage       `json:"message"`
+	Locations           []sarifLocation    `json:"locations"`
+	PartialFingerprints map[string]string  `json:"partialFingerprints"`
+	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
+}
+
+// sarifSuppression says why a result is suppressed: SARIF 2.1.0 §3.35,
+// the suppression object
+// (https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/sarif-v2.1.0-errata01-os-complete.html).
+// kind "inSource" is a suppression written in the analysed artifact
+// itself, as the exempt annotation is on the object; "external" one kept
+// elsewhere, as a configuration file's exemption is. status "accepted":
+// the exemption is in force, not under review.
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Status        string `json:"status"`
+	Justification string `json:"justification"`
 }
 
 type sarifLocation struct {
@@ -174,7 +190,7 @@ func (sarifWriter) Write(w io.Writer, r Report, opts Options) error {
 				Message:        sarifMessage{Text: f.ID + " skipped for " + f.Subject + ": " + f.Message},
 				AssociatedRule: sarifRuleRef{ID: f.ID, Index: ruleRef(f.ID)},
 			})
-		case check.Fail:
+		case check.Fail, check.Exempt:
 			// Several findings of one rule about one subject (a flag with
 			// two problems) are told apart by their rank, as CodeQL's
 			// "hash:occurrence" fingerprints are; findings come in a stable
@@ -191,12 +207,26 @@ func (sarifWriter) Write(w io.Writer, r Report, opts Options) error {
 				Message:             sarifMessage{Text: f.Subject + ": " + f.Message},
 				Locations:           []sarifLocation{sarifLocationOf(f)},
 				PartialFingerprints: map[string]string{"primaryLocationLineHash": fmt.Sprintf("%s:%d", fp, seen[fp])},
+				Suppressions:        sarifSuppressionsOf(f),
 			})
 		}
 	}
 	run.Invocations = []sarifInvocation{inv}
 
 	return writeJSON(w, sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+}
+
+// sarifSuppressionsOf is an exempt finding's suppression; other findings
+// have none.
+func sarifSuppressionsOf(f check.Finding) []sarifSuppression {
+	if f.Result != check.Exempt {
+		return nil
+	}
+	kind := "inSource"
+	if f.ExemptBy == check.ExemptByConfig {
+		kind = "external"
+	}
+	return []sarifSuppression{{Kind: kind, Status: "accepted", Justification: f.Exemption}}
 }
 
 // sarifRuleOf describes one rule: GitHub shows shortDescription as the

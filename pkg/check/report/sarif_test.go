@@ -100,6 +100,7 @@ type sarifDocResult struct {
 		LogicalLocations []struct{ Name, Kind string }
 	}
 	PartialFingerprints map[string]string
+	Suppressions        []struct{ Kind, Status, Justification string }
 }
 
 func TestWriteSARIF(t *testing.T) {
@@ -165,6 +166,8 @@ func TestWriteSARIF(t *testing.T) {
 		{"services-cluster-ip-in-range", "warning", "", "", 0, 0, ":1"},
 		{"apiserver-service-range-syntax", "note", "manifests/kube-apiserver.yaml", "%SRCROOT%", 12, 7, ":3"},
 		{"cluster-stack", "note", "", "", 0, 0, ":1"},
+		{"pods-dual-stack-ips", "error", "", "", 0, 0, ":1"},
+		{"services-prefer-dual-stack-single-family", "warning", "", "", 0, 0, ":1"},
 	}
 	if len(run.Results) != len(wants) {
 		t.Fatalf("%d results, want %d:\n%s", len(run.Results), len(wants), data)
@@ -213,6 +216,33 @@ func TestWriteSARIF(t *testing.T) {
 	}
 	if msg := run.Results[5].Message.Text; msg != "service/<dry run> & \"web\": clusterIP 10.0.0.5 lies in no service range\nof its family" {
 		t.Errorf("message %q", msg)
+	}
+
+	// Exempt findings are results with an accepted suppression: in the
+	// object itself for an annotation, external for a configured one.
+	// The other results have none.
+	for i, res := range run.Results[:8] {
+		if res.Suppressions != nil {
+			t.Errorf("result %d (%s): suppressions %+v", i, res.RuleID, res.Suppressions)
+		}
+	}
+	for i, want := range []struct{ kind, justification string }{
+		{"inSource", "legacy app <binds> 0.0.0.0 & nothing else"},
+		{"external", "lab namespace (.kubectl-dualstack.yaml:7)"},
+	} {
+		sup := run.Results[8+i].Suppressions
+		if len(sup) != 1 || sup[0].Kind != want.kind || sup[0].Status != "accepted" || sup[0].Justification != want.justification {
+			t.Errorf("result %d: suppressions %+v, want %s accepted %q", 8+i, sup, want.kind, want.justification)
+		}
+	}
+	if !strings.Contains(string(data), `"suppressions": [
+            {
+              "kind": "inSource",
+              "status": "accepted",
+              "justification": "legacy app <binds> 0.0.0.0 & nothing else"
+            }
+          ]`) {
+		t.Errorf("the suppression's JSON:\n%s", data)
 	}
 
 	// The fingerprint ignores what moves or changes within one problem:
@@ -283,6 +313,16 @@ func TestSARIFSchemaRejects(t *testing.T) {
 		},
 		"no executionSuccessful": func(run map[string]any) {
 			delete(run["invocations"].([]any)[0].(map[string]any), "executionSuccessful")
+		},
+		"suppression kind annotation": func(run map[string]any) {
+			results := run["results"].([]any)
+			sup := results[len(results)-1].(map[string]any)["suppressions"].([]any)[0].(map[string]any)
+			sup["kind"] = "annotation"
+		},
+		"suppression status approved": func(run map[string]any) {
+			results := run["results"].([]any)
+			sup := results[len(results)-1].(map[string]any)["suppressions"].([]any)[0].(map[string]any)
+			sup["status"] = "approved"
 		},
 		"no driver name": func(run map[string]any) {
 			delete(run["tool"].(map[string]any)["driver"].(map[string]any), "name")

@@ -18,12 +18,13 @@ import (
 
 // textWriter prints the configuration file used, if any, then a
 // kubectl-like table (AREA, ID, SEVERITY, RESULT, SUBJECT, MESSAGE), or
-// one line when nothing failed; then each failing finding's source and
-// fix, the skips by reason (those for want of a live
-// cluster counted in one line), the files read by format, the Kubernetes
-// version assumed, and the summary line. Subjects, messages and sources
-// quote object names, event messages, file names and file contents: they
-// are escaped (printers.EscapeTerminal) and kept on one line.
+// one line when nothing failed; then each failing finding's source and fix, the exempt findings by reason (never rows of
+// the table: they fail nothing), the skips by reason (those for want of a
+// live cluster counted in one line), the files read by format, the
+// Kubernetes version assumed, and the summary line. Subjects, messages,
+// sources and reasons quote object names, event messages, file names and
+// file contents: they are escaped (printers.EscapeTerminal) and kept on
+// one line.
 type textWriter struct{}
 
 func (textWriter) Write(w io.Writer, r Report, opts Options) error {
@@ -65,8 +66,12 @@ func (textWriter) Write(w io.Writer, r Report, opts Options) error {
 	var skipReasons []string // in report order, each once
 	skippedBy := map[string][]string{}
 	needLive := map[string]bool{} // rules skipped for want of a live cluster
+	exempt := groupExempt(r.Findings)
 	rows := 0
 	for _, f := range r.Findings {
+		if f.Result == check.Exempt {
+			continue // their own section, after the failures
+		}
 		if f.Result == check.Skip && !opts.Verbose {
 			if opts.NeedLive[f.ID] && !opts.ShowSkipped {
 				needLive[f.ID] = true
@@ -97,7 +102,7 @@ func (textWriter) Write(w io.Writer, r Report, opts Options) error {
 	}
 	if rows == 0 {
 		// Nothing failed, and passes are not listed: no empty table.
-		if _, err := fmt.Fprintln(w, nothingFailed(r.Findings)); err != nil {
+		if _, err := fmt.Fprintln(w, nothingFailed(r.Findings, r.Summary.Exempt)); err != nil {
 			return err
 		}
 	} else if err := renderTable(w, table, &buf); err != nil {
@@ -105,6 +110,15 @@ func (textWriter) Write(w io.Writer, r Report, opts Options) error {
 	}
 	if len(details) > 0 {
 		fmt.Fprintf(w, "\n%s\n", strings.Join(details, "\n"))
+	}
+	if len(exempt) > 0 {
+		fmt.Fprintf(w, "\n%s (%d, not counted as failures):\n", paint(color.FgMagenta, "Exempt"), r.Summary.Exempt)
+		for _, g := range exempt {
+			fmt.Fprintf(w, "  %s\n", oneLine(g.reason))
+			for _, f := range g.findings {
+				fmt.Fprintf(w, "    %s %s\n", f.ID, printers.EscapeLine(f.Subject))
+			}
+		}
 	}
 	if len(skipReasons) > 0 {
 		fmt.Fprintf(w, "\nSkipped (--show-passed lists them in the table):\n")
@@ -131,8 +145,12 @@ func (textWriter) Write(w io.Writer, r Report, opts Options) error {
 		fmt.Fprintf(w, "CNI: %s (%s)\n", printers.EscapeLine(r.CNI), printers.EscapeLine(r.CNISource))
 	}
 	s := r.Summary
-	fmt.Fprintf(w, "\n%s: %d error(s), %d warning(s), %d info, %d passed, %d skipped\n",
-		summaryWord(s, paint), s.Error, s.Warning, s.Info, s.Pass, s.Skip)
+	var exemptCount string
+	if s.Exempt > 0 {
+		exemptCount = fmt.Sprintf(", %d exempt", s.Exempt)
+	}
+	fmt.Fprintf(w, "\n%s: %d error(s), %d warning(s), %d info, %d passed, %d skipped%s\n",
+		summaryWord(s, paint), s.Error, s.Warning, s.Info, s.Pass, s.Skip, exemptCount)
 	return nil
 }
 

@@ -11,15 +11,45 @@ import (
 )
 
 // nothingFailed is the text report's line in place of a table with no
-// row: how many rules ran (passed, as nothing failed).
-func nothingFailed(findings []check.Finding) string {
+// row: how many rules ran (passed, as nothing failed), and how many
+// findings were exempt.
+func nothingFailed(findings []check.Finding, exempt int) string {
 	var ran []string
 	for _, f := range findings {
 		if f.Result != check.Skip && !slices.Contains(ran, f.ID) {
 			ran = append(ran, f.ID)
 		}
 	}
+	if exempt > 0 {
+		return fmt.Sprintf("Nothing failed: %s, apart from %s (below).", plural(len(ran), "rule ran and passed", "rules ran and passed"), plural(exempt, "exempt finding", "exempt findings"))
+	}
 	return "Nothing failed: " + plural(len(ran), "rule ran and passed.", "rules ran and passed.")
+}
+
+// exemptGroup is the exempt findings of one reason, in report order.
+type exemptGroup struct {
+	reason   string
+	findings []check.Finding
+}
+
+// groupExempt groups the exempt findings by reason, in the order each
+// reason first appears: a namespace's annotation covers many objects.
+func groupExempt(findings []check.Finding) []exemptGroup {
+	var groups []exemptGroup
+	index := map[string]int{}
+	for _, f := range findings {
+		if f.Result != check.Exempt {
+			continue
+		}
+		i, seen := index[f.Exemption]
+		if !seen {
+			i = len(groups)
+			index[f.Exemption] = i
+			groups = append(groups, exemptGroup{reason: f.Exemption})
+		}
+		groups[i].findings = append(groups[i].findings, f)
+	}
+	return groups
 }
 
 // readFormats says which files an audit read, by format in the order
