@@ -96,8 +96,9 @@ An object annotated dualstack.kubectl.io/exempt: "<rule-id>[,<rule-id>...]: <rea
 the reason, in a section of its own (docs/exemptions.md). check only reads the annotation.
 
 Exit codes: 0 no failing finding at or above --fail-on (exempt findings never fail); 1
-failing findings; 2 the audit could not run (bad flags, unreachable cluster, no file
-readable, or, without --live, no file in a format check reads: nothing to audit).`,
+failing findings; 2 the audit could not run (bad flags, a bad configuration file,
+unreachable cluster, no file readable, or, without --live, no file in a format check
+reads: nothing to audit).`,
 		Example: `  # Audit the current cluster
   kubectl dualstack check
 
