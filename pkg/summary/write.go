@@ -1,13 +1,11 @@
 package summary
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
-	"sigs.k8s.io/yaml"
-
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/report"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/printers"
 )
@@ -18,18 +16,11 @@ var Outputs = []string{"wide", "json", "yaml"}
 // Write prints the summary: output "" or "wide" as the cluster block and
 // a table (bar: READINESS as a bar, for a terminal), else as JSON or YAML.
 func Write(w io.Writer, s *Summary, output string, bar bool) error {
-	switch output {
+	switch output { // as check's reports: names from annotations may hold controls
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(s)
+		return report.WriteJSON(w, s)
 	case "yaml":
-		out, err := yaml.Marshal(s)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(out)
-		return err
+		return report.WriteYAML(w, s)
 	}
 	var b strings.Builder
 	writeCluster(&b, &s.Cluster)
