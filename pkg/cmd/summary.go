@@ -158,21 +158,25 @@ func (o *SummaryOptions) Complete() error {
 	if !o.AllNamespaces {
 		o.Namespace = ns
 	}
-	if o.Client != nil {
-		return nil
+	if o.Client == nil {
+		client, config, err := newClient(o.configFlags)
+		if err != nil {
+			return err
+		}
+		o.Client = client
+		if o.Dynamic, err = dynamic.NewForConfig(config); err != nil {
+			return err
+		}
 	}
-	client, config, err := newClient(o.configFlags)
-	if err != nil {
-		return err
-	}
-	o.Client = client
-	if o.Dynamic, err = dynamic.NewForConfig(config); err != nil {
-		return err
-	}
-	if o.By == summary.ByOwner {
+	if o.By == summary.ByOwner && o.Metadata == nil {
+		config, err := o.configFlags.ToRESTConfig()
+		if err != nil {
+			return err
+		}
 		o.Metadata, err = metadata.NewForConfig(config)
+		return err
 	}
-	return err
+	return nil
 }
 
 // Run gathers as check does, counts and prints; a source that could not

@@ -44,7 +44,7 @@ const (
 // not be listed are unknown.
 func Compute(f *check.Facts, opts Options) (*Summary, error) {
 	c := &counter{facts: f, opts: opts, exemptions: check.NewExemptions(opts.Exemptions, f.Namespaces), groups: map[groupKey]*tally{}, unknown: map[check.Source]string{}}
-	for _, s := range tableSources {
+	for _, s := range summarySources {
 		if why, ok := f.Unavailable[s.source]; ok {
 			c.unknown[s.source] = why
 		}
@@ -63,9 +63,9 @@ func Compute(f *check.Facts, opts Options) (*Summary, error) {
 	return c.summary(), nil
 }
 
-// tableSources are the sources summary reads, and the fields each leaves
+// summarySources are the sources summary reads, and the fields each leaves
 // null when it could not be read, in the order Summary.Unknown lists them.
-var tableSources = []struct {
+var summarySources = []struct {
 	source  check.Source
 	affects []string
 }{
@@ -328,7 +328,7 @@ func (c *counter) summary() *Summary {
 	}
 	slices.SortFunc(s.Groups, worstFirst)
 	s.Total = c.counts(&total)
-	for _, src := range tableSources {
+	for _, src := range summarySources {
 		if why, ok := c.unknown[src.source]; ok {
 			s.Unknown = append(s.Unknown, Unknown{Source: string(src.source), Reason: why, Affects: src.affects})
 		}
