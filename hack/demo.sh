@@ -42,6 +42,10 @@ kubectl dualstack describe pod "$pod" -n demo | grep -E '^(IPs?|Host IPs):'
 show kubectl dualstack describe service web -n demo
 show kubectl dualstack check --probe
 
+step "How far along each namespace is: pods, Services, load balancers and policies with both families"
+show kubectl dualstack summary -A
+show kubectl dualstack summary -n demo --by owner -o wide
+
 step "Before a cluster exists: kubeadm files with one mistake, findings at file:line"
 show kubectl dualstack check --from-file testdata/files/broken/kcm-node-cidr-mask-size-dual/manifests --fail-on=never
 

@@ -2,7 +2,7 @@
 // it through the API with a dual-stack population, and times kubectl and
 // the plugin side by side on the same data, against the least a client can
 // do (a protobuf LIST), at one size and then over a sweep of sizes. It
-// prints markdown: the tables, and which goals of issue 9 hold.
+// prints markdown: the tables, and which goals of issues 9 and 17 hold.
 //
 //	bench [-nodes 100] [-pods 10000] [-services 1000] [-runs 5] [-sweep 1000,10000,30000] [-report FILE]
 //	bench floor pods|check --kubeconfig FILE   (the floors, run by the bench as their own processes)
@@ -204,6 +204,7 @@ func run(ctx context.Context, args []string) (err error) {
 		"kubectl svc":    {Label: "`kubectl get svc -A -o wide`", Path: kubectl, Args: []string{kc, "get", "svc", "-A", "-o", "wide"}},
 		"plugin svc":     {Label: "`kubectl dualstack get svc -A -o wide`", Path: plugin, Args: []string{kc, "get", "svc", "-A", "-o", "wide"}},
 		"plugin check":   {Label: "`kubectl dualstack check` (live, all rules)", Path: plugin, Args: []string{kc, "check"}, OKCodes: []int{1}},
+		"plugin summary": {Label: "`kubectl dualstack summary -A`", Path: plugin, Args: []string{kc, "summary", "-A"}},
 		"floor check":    {Label: "floor: list check's objects once (protobuf)", Path: self, Args: []string{"floor", "check", kc}},
 	}
 	pick := func(keys ...string) []command {
@@ -213,7 +214,7 @@ func run(ctx context.Context, args []string) (err error) {
 		}
 		return out
 	}
-	mainKeys := []string{"kubectl pods", "plugin pods", "floor pods", "kubectl slices", "plugin slices", "kubectl svc", "plugin svc", "plugin check", "floor check"}
+	mainKeys := []string{"kubectl pods", "plugin pods", "floor pods", "kubectl slices", "plugin slices", "kubectl svc", "plugin svc", "plugin check", "plugin summary", "floor check"}
 
 	var (
 		popNotes            []string
@@ -251,13 +252,13 @@ func run(ctx context.Context, args []string) (err error) {
 			mainStats = got
 		} else {
 			logf("measuring the sweep's commands at %d pods, %d runs each", size, o.runs)
-			if got, err = measure(ctx, self, pick("kubectl pods", "plugin pods", "plugin check"), o.runs, env, logf); err != nil {
+			if got, err = measure(ctx, self, pick("kubectl pods", "plugin pods", "plugin check", "plugin summary"), o.runs, env, logf); err != nil {
 				return err
 			}
 		}
 		if slices.Contains(o.sweep, size) {
 			at := func(k string) stats { return got[cmds[k].Label] }
-			sweep = append(sweep, sweepPoint{Pods: size, KubectlPods: at("kubectl pods"), PluginPods: at("plugin pods"), Check: at("plugin check")})
+			sweep = append(sweep, sweepPoint{Pods: size, KubectlPods: at("kubectl pods"), PluginPods: at("plugin pods"), Check: at("plugin check"), Summary: at("plugin summary")})
 		}
 	}
 
@@ -277,16 +278,18 @@ func run(ctx context.Context, args []string) (err error) {
 		{Label: cmds["kubectl svc"].Label, Stats: at("kubectl svc")},
 		{Label: cmds["plugin svc"].Label, Stats: at("plugin svc"), Refs: []ref{kubectlRef("kubectl svc")}},
 		{Label: cmds["plugin check"].Label, Stats: at("plugin check"), Refs: []ref{{"kubectl get pods", at("kubectl pods")}, floorRef("floor check")}},
+		{Label: cmds["plugin summary"].Label, Stats: at("plugin summary"), Refs: []ref{{"check", at("plugin check")}, floorRef("floor check")}},
 		{Label: cmds["floor check"].Label, Stats: at("floor check")},
 	})
 	if len(sweep) > 0 {
 		fmt.Fprintf(&out, "\nSize sweep (%d nodes and %d Services throughout; median time, median peak RSS):\n\n", o.nodes, o.services)
 		writeSweep(&out, sweep)
 	}
-	fmt.Fprintf(&out, "\nGoals of issue 9:\n\n")
+	fmt.Fprintf(&out, "\nGoals of issues 9 and 17:\n\n")
 	for _, v := range goalVerdicts(figures{
 		KubectlPods: at("kubectl pods"), PluginPods: at("plugin pods"), FloorPods: at("floor pods"),
 		KubectlSlices: at("kubectl slices"), PluginEndpoints: at("plugin slices"), Check: at("plugin check"),
+		Summary: at("plugin summary"), FloorCheck: at("floor check"),
 	}, sweep) {
 		fmt.Fprintf(&out, "- %s\n", v)
 	}

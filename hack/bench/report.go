@@ -95,16 +95,16 @@ func writeTable(w io.Writer, rows []row) {
 
 // sweepPoint is the figures of one cluster size.
 type sweepPoint struct {
-	Pods                           int
-	KubectlPods, PluginPods, Check stats
+	Pods                                    int
+	KubectlPods, PluginPods, Check, Summary stats
 }
 
 func writeSweep(w io.Writer, points []sweepPoint) {
-	fmt.Fprintln(w, "| pods | `kubectl get pods -A -o wide` | `dualstack get pods -A -o wide` | `dualstack check` |")
-	fmt.Fprintln(w, "|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| pods | `kubectl get pods -A -o wide` | `dualstack get pods -A -o wide` | `dualstack check` | `dualstack summary -A` |")
+	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|")
 	cell := func(s stats) string { return seconds(s.Median) + ", " + mib(s.RSSKiB) }
 	for _, p := range points {
-		fmt.Fprintf(w, "| %d | %s | %s | %s |\n", p.Pods, cell(p.KubectlPods), cell(p.PluginPods), cell(p.Check))
+		fmt.Fprintf(w, "| %d | %s | %s | %s | %s |\n", p.Pods, cell(p.KubectlPods), cell(p.PluginPods), cell(p.Check), cell(p.Summary))
 	}
 }
 
@@ -127,10 +127,12 @@ type figures struct {
 	KubectlPods, PluginPods, FloorPods stats
 	KubectlSlices, PluginEndpoints     stats
 	Check                              stats
+	Summary, FloorCheck                stats
 }
 
-// goalVerdicts checks the goals of issue 9 against the figures and, when
-// the sweep has at least two sizes, the growth of check's peak RSS.
+// goalVerdicts checks the goals of issues 9 and 17 against the figures
+// and, when the sweep has at least two sizes, the growth of check's and
+// summary's peak RSS.
 func goalVerdicts(f figures, sweep []sweepPoint) []verdict {
 	limit := func(name string, got float64, max float64, unit string) verdict {
 		return verdict{
@@ -145,40 +147,45 @@ func goalVerdicts(f figures, sweep []sweepPoint) []verdict {
 		limit("get pods time", ratio(f.PluginPods.Median, f.FloorPods.Median), 1.5, "the protobuf LIST floor"),
 		limit("get endpoints time", ratio(f.PluginEndpoints.Median, f.KubectlSlices.Median), 1, "kubectl get endpointslices"),
 		limit("check time", ratio(f.Check.Median, f.KubectlPods.Median), 1, "kubectl get pods -A -o wide"),
+		limit("summary -A time", ratio(f.Summary.Median, f.FloorCheck.Median), 1.2, "the time to list its objects once (the check floor)"),
 	}
-	if v, ok := rssGrowth(sweep); ok {
+	if v, ok := rssGrowth("check", sweep, func(p sweepPoint) stats { return p.Check }); ok {
+		out = append(out, v)
+	}
+	if v, ok := rssGrowth("summary -A", sweep, func(p sweepPoint) stats { return p.Summary }); ok {
 		out = append(out, v)
 	}
 	return out
 }
 
-// rssGrowth judges whether check's peak RSS grows less than linearly with
-// the pods, from the second-largest to the largest size. Linear growth is
+// rssGrowth judges whether a command's peak RSS (of) grows less than
+// linearly with the pods, from the second-largest to the largest size. Linear growth is
 // the straight line through the two smaller sizes (its intercept is the
 // process's fixed cost); with only two sizes, proportional growth. A peak
 // within 10% of the smaller size's is flat whatever the line says, so that
 // noise on a flat curve is not read as growth.
-func rssGrowth(sweep []sweepPoint) (verdict, bool) {
+func rssGrowth(name string, sweep []sweepPoint, of func(sweepPoint) stats) (verdict, bool) {
 	if len(sweep) < 2 {
 		return verdict{}, false
 	}
 	pts := slices.Clone(sweep)
 	slices.SortFunc(pts, func(a, b sweepPoint) int { return a.Pods - b.Pods })
 	hi, mid := pts[len(pts)-1], pts[len(pts)-2]
-	got := float64(hi.Check.RSSKiB)
+	hiRSS, midRSS := of(hi).RSSKiB, of(mid).RSSKiB
+	got := float64(hiRSS)
 	var linear float64
 	if len(pts) >= 3 {
 		lo := pts[0]
-		slope := float64(mid.Check.RSSKiB-lo.Check.RSSKiB) / float64(mid.Pods-lo.Pods)
-		linear = float64(mid.Check.RSSKiB) + slope*float64(hi.Pods-mid.Pods)
+		slope := float64(midRSS-of(lo).RSSKiB) / float64(mid.Pods-lo.Pods)
+		linear = float64(midRSS) + slope*float64(hi.Pods-mid.Pods)
 	} else {
-		linear = float64(mid.Check.RSSKiB) * float64(hi.Pods) / float64(mid.Pods)
+		linear = float64(midRSS) * float64(hi.Pods) / float64(mid.Pods)
 	}
-	flat := got <= 1.1*float64(mid.Check.RSSKiB)
+	flat := got <= 1.1*float64(midRSS)
 	return verdict{
 		Goal: fmt.Sprintf("less than linear growth: below %s at %d pods, the line through the smaller sizes", mib(int64(linear)), hi.Pods),
-		Measured: fmt.Sprintf("check peak RSS %s at %d pods -> %s at %d pods (%.2fx for %.1fx the pods)",
-			mib(mid.Check.RSSKiB), mid.Pods, mib(hi.Check.RSSKiB), hi.Pods, ratio(hi.Check.RSSKiB, mid.Check.RSSKiB), float64(hi.Pods)/float64(mid.Pods)),
+		Measured: fmt.Sprintf("%s peak RSS %s at %d pods -> %s at %d pods (%.2fx for %.1fx the pods)",
+			name, mib(midRSS), mid.Pods, mib(hiRSS), hi.Pods, ratio(hiRSS, midRSS), float64(hi.Pods)/float64(mid.Pods)),
 		OK: flat || got < linear,
 	}, true
 }

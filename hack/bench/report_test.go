@@ -56,6 +56,7 @@ func TestGoalVerdicts(t *testing.T) {
 	f := figures{
 		KubectlPods: s(3000, 250), PluginPods: s(1200, 100), FloorPods: s(1000, 60),
 		KubectlSlices: s(400, 75), PluginEndpoints: s(500, 40), Check: s(2000, 90),
+		Summary: s(1300, 80), FloorCheck: s(1000, 50),
 	}
 	got := goalVerdicts(f, nil)
 	want := []bool{
@@ -64,6 +65,7 @@ func TestGoalVerdicts(t *testing.T) {
 		true,  // 1.20x the floor
 		false, // endpoints 1.25x kubectl
 		true,  // check 0.67x kubectl get pods
+		false, // summary 1.3x the check floor
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d verdicts without a sweep, want %d: %v", len(got), len(want), got)
@@ -103,7 +105,7 @@ func TestRSSGrowth(t *testing.T) {
 		{"two sizes, proportional", []sweepPoint{point(10000, 100), point(30000, 300)}, false},
 		{"two sizes, less than proportional", []sweepPoint{point(10000, 100), point(30000, 200)}, true},
 	} {
-		v, ok := rssGrowth(tc.sweep)
+		v, ok := rssGrowth("check", tc.sweep, func(p sweepPoint) stats { return p.Check })
 		if !ok {
 			t.Fatalf("%s: no verdict", tc.name)
 		}
@@ -111,7 +113,7 @@ func TestRSSGrowth(t *testing.T) {
 			t.Errorf("%s: %s, want OK=%v", tc.name, v, tc.ok)
 		}
 	}
-	if _, ok := rssGrowth([]sweepPoint{point(10000, 90)}); ok {
+	if _, ok := rssGrowth("check", []sweepPoint{point(10000, 90)}, func(p sweepPoint) stats { return p.Check }); ok {
 		t.Error("one size cannot show growth, want no verdict")
 	}
 }

@@ -352,3 +352,52 @@ func quoteJoin(messages []string) string {
 	}
 	return strings.Join(q, ", ")
 }
+
+// ServiceAddressUsage is one family's service addresses, as
+// capacity-service-addresses counts them over every ServiceCIDR of the
+// family: the allocator's size of its outermost ranges and the IPAddress
+// objects inside them.
+type ServiceAddressUsage struct {
+	Family       corev1.IPFamily
+	ServiceCIDRs []string // the ServiceCIDR objects of the family
+	Size         uint64
+	Used         uint64
+}
+
+// ServiceAddressUsage counts each family's service addresses; it needs
+// SourceServiceCIDRs and SourceIPAddresses.
+func (f *Facts) ServiceAddressUsage() []ServiceAddressUsage {
+	var out []ServiceAddressUsage
+	for _, u := range serviceAddressUsage(f) {
+		out = append(out, ServiceAddressUsage{Family: u.family, ServiceCIDRs: u.names, Size: u.size, Used: u.used})
+	}
+	return out
+}
+
+// PodRangeUsage is one cluster CIDR's node pod ranges, as
+// capacity-node-pod-cidrs counts them.
+type PodRangeUsage struct {
+	ClusterCIDR  string
+	Family       corev1.IPFamily
+	NodeMask     int
+	Ranges       uint64 // node ranges the cluster CIDR holds at the mask
+	Taken        uint64 // held by the nodes' podCIDRs
+	NodesWithout int    // nodes with no podCIDR of the family
+}
+
+// PodRangeUsage counts each cluster CIDR's node ranges; why says, when
+// there is nothing to count, why: node IPAM's configuration is not known
+// (a managed control plane hides it), or node IPAM hands out no ranges.
+func (f *Facts) PodRangeUsage() (usage []PodRangeUsage, why string) {
+	ipam, known := f.nodeIPAM()
+	switch {
+	case !known:
+		return nil, nodeIPAMUnknown(f)
+	case !ipam.Allocate:
+		return nil, "--allocate-node-cidrs is not true: node IPAM hands out no node ranges (" + ipam.AllocateAt.Source + ")"
+	}
+	for _, c := range nodeRangeCapacity(f, ipam) {
+		usage = append(usage, PodRangeUsage{ClusterCIDR: c.cidr.String(), Family: c.family, NodeMask: c.mask, Ranges: c.total, Taken: c.taken, NodesWithout: c.without})
+	}
+	return usage, ""
+}

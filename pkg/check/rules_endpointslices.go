@@ -7,6 +7,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
 )
 
 // endpointSliceRules are the endpointSlice rules, in report order.
@@ -52,7 +54,7 @@ func checkSliceAddressTypes(f *Facts, r *Reporter) {
 		if svc.Spec.Type == corev1.ServiceTypeExternalName || len(svc.Spec.Selector) == 0 {
 			continue
 		}
-		want := wantAddressTypes(svc)
+		want := WantAddressTypes(svc)
 		have := bySvc[svc.Namespace+"/"+svc.Name]
 		var problems []string
 		for _, t := range want {
@@ -80,9 +82,9 @@ func checkSliceAddressTypes(f *Facts, r *Reporter) {
 
 const endpointSliceControllerName = "endpointslice-controller.k8s.io"
 
-// wantAddressTypes is getAddressTypesForService: ipFamilies, else the
+// WantAddressTypes is getAddressTypesForService: ipFamilies, else the
 // clusterIP's family, else both for a headless Service.
-func wantAddressTypes(svc *corev1.Service) []discoveryv1.AddressType {
+func WantAddressTypes(svc *corev1.Service) []discoveryv1.AddressType {
 	var out []discoveryv1.AddressType
 	for _, fam := range svc.Spec.IPFamilies {
 		if t := discoveryv1.AddressType(fam); (fam == corev1.IPv4Protocol || fam == corev1.IPv6Protocol) && !slices.Contains(out, t) {
@@ -99,6 +101,46 @@ func wantAddressTypes(svc *corev1.Service) []discoveryv1.AddressType {
 		return []discoveryv1.AddressType{discoveryv1.AddressTypeIPv4}
 	}
 	return []discoveryv1.AddressType{discoveryv1.AddressTypeIPv4, discoveryv1.AddressTypeIPv6}
+}
+
+// BackendsMissingFamily says what lacks a family among the ready backends
+// of a selector Service with both families: each address type it wants
+// (WantAddressTypes) that has no EndpointSlice, as
+// endpointslices-address-types reports it, and each backend (endpoints
+// paired by their targetRef across families, dualstack.PairEndpoints)
+// with addresses of one family only. endpointSlices are the Service's own (label
+// kubernetes.io/service-name). Nil for a Service of one family, or without
+// a selector: its slices are kept by someone else.
+func BackendsMissingFamily(svc *corev1.Service, endpointSlices []discoveryv1.EndpointSlice) []string {
+	want := WantAddressTypes(svc)
+	if svc.Spec.Type == corev1.ServiceTypeExternalName || len(svc.Spec.Selector) == 0 || len(want) < 2 {
+		return nil
+	}
+	var missing []string
+	for _, t := range want {
+		if !hasAddressType(endpointSlices, t) {
+			missing = append(missing, fmt.Sprintf("no %s EndpointSlice", t))
+		}
+	}
+	seen := map[string]bool{}
+	for _, g := range dualstack.PairEndpoints(endpointSlices, svc.Spec.IPFamilies, dualstack.PairOptions{}) {
+		if g.Backend == "" || seen[g.Backend] {
+			continue // unpaired endpoints (no targetRef) say nothing of a backend's families
+		}
+		fams := map[corev1.IPFamily]bool{}
+		for _, a := range g.Addresses {
+			fams[familyOfIP(a)] = true
+		}
+		if !fams[corev1.IPv4Protocol] || !fams[corev1.IPv6Protocol] {
+			seen[g.Backend] = true
+			missing = append(missing, fmt.Sprintf("backend %s: %s only", g.Backend, strings.Join(g.Addresses, ",")))
+		}
+	}
+	return missing
+}
+
+func hasAddressType(endpointSlices []discoveryv1.EndpointSlice, t discoveryv1.AddressType) bool {
+	return slices.ContainsFunc(endpointSlices, func(s discoveryv1.EndpointSlice) bool { return s.AddressType == t })
 }
 
 var endpointslicesAddressFamily = Rule{

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 )
 
 // loadBalancerRules lists the rules about load balancers, Ingresses and Gateways that publish both families.
@@ -30,10 +31,7 @@ func checkServiceLoadBalancerFamilies(f *Facts, r *Reporter) {
 		if svc.Spec.Type != corev1.ServiceTypeLoadBalancer || !isDualPair(svc.Spec.IPFamilies) {
 			continue
 		}
-		var p published
-		for _, ing := range svc.Status.LoadBalancer.Ingress {
-			p.add(ing.IP, ing.Hostname)
-		}
+		p := servicePublished(svc)
 		p.judge(r, serviceSubject(svc, "status.loadBalancer.ingress"), svc.Spec.IPFamilies,
 			fmt.Sprintf("the Service has cluster IPs of both families (ipFamilies %s)", joinFamilies(svc.Spec.IPFamilies)))
 	}
@@ -59,10 +57,7 @@ func checkIngressFamilies(f *Facts, r *Reporter) {
 	fams := f.Families()
 	for i := range f.Ingresses {
 		ing := &f.Ingresses[i]
-		var p published
-		for _, lb := range ing.Status.LoadBalancer.Ingress {
-			p.add(lb.IP, lb.Hostname)
-		}
+		p := ingressPublished(ing)
 		p.judge(r, objectSubject("ingress", ing.Namespace, ing.Name, "status.loadBalancer.ingress"), fams, "the cluster is "+stackName(fams))
 	}
 }
@@ -140,6 +135,39 @@ type published struct {
 	ips      map[corev1.IPFamily][]string
 	unjudged []string
 }
+
+func servicePublished(svc *corev1.Service) published {
+	var p published
+	for _, ing := range svc.Status.LoadBalancer.Ingress {
+		p.add(ing.IP, ing.Hostname)
+	}
+	return p
+}
+
+func ingressPublished(ing *networkingv1.Ingress) published {
+	var p published
+	for _, lb := range ing.Status.LoadBalancer.Ingress {
+		p.add(lb.IP, lb.Hostname)
+	}
+	return p
+}
+
+// PublishesBothFamilies says whether a LoadBalancer Service's status
+// publishes an IP address of each family, as
+// loadbalancers-service-families judges it (a hostname names none).
+func PublishesBothFamilies(svc *corev1.Service) bool {
+	p := servicePublished(svc)
+	return p.covers(bothFamilies)
+}
+
+// IngressPublishesBothFamilies is PublishesBothFamilies for an Ingress
+// (loadbalancers-ingress-families).
+func IngressPublishesBothFamilies(ing *networkingv1.Ingress) bool {
+	p := ingressPublished(ing)
+	return p.covers(bothFamilies)
+}
+
+var bothFamilies = []corev1.IPFamily{corev1.IPv4Protocol, corev1.IPv6Protocol}
 
 // add records one entry: its IP when it has one, else its other value.
 func (p *published) add(ip, other string) {

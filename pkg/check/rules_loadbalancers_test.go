@@ -149,3 +149,26 @@ func TestLoadBalancerGatewayFamilies(t *testing.T) {
 		}), []cpWant{cpSkip("loadbalancers", "Gateways: forbidden")}},
 	})
 }
+
+// What summary counts as a load balancer or Ingress of both families: an
+// IP address of each in its status; a hostname names none.
+func TestPublishesBothFamilies(t *testing.T) {
+	for _, tc := range []struct {
+		entries []corev1.LoadBalancerIngress
+		want    bool
+	}{
+		{[]corev1.LoadBalancerIngress{{IP: "203.0.113.10"}, {IP: "2001:db8::10"}}, true},
+		{[]corev1.LoadBalancerIngress{{IP: "203.0.113.10"}}, false},
+		{[]corev1.LoadBalancerIngress{{IP: "203.0.113.10"}, {Hostname: "lb.example.com"}}, false},
+		{nil, false},
+	} {
+		svc := &corev1.Service{Status: corev1.ServiceStatus{LoadBalancer: corev1.LoadBalancerStatus{Ingress: tc.entries}}}
+		ing := &networkingv1.Ingress{}
+		for _, e := range tc.entries {
+			ing.Status.LoadBalancer.Ingress = append(ing.Status.LoadBalancer.Ingress, networkingv1.IngressLoadBalancerIngress{IP: e.IP, Hostname: e.Hostname})
+		}
+		if got, gotIng := PublishesBothFamilies(svc), IngressPublishesBothFamilies(ing); got != tc.want || gotIng != tc.want {
+			t.Errorf("%+v: Service %v, Ingress %v, want %v", tc.entries, got, gotIng, tc.want)
+		}
+	}
+}

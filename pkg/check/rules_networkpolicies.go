@@ -46,26 +46,56 @@ func checkPolicyIPBlockFamilies(f *Facts, r *Reporter) {
 		return // a single-stack cluster: one family is all there is
 	}
 	for i := range f.NetworkPolicies {
-		p := &f.NetworkPolicies[i]
-		for _, dir := range policyDirections(&p.Policy) {
-			for j, rule := range dir.rules {
-				reportRuleFamilies(r, p, dir, j, rule)
-			}
+		for _, gap := range PolicyFamilyGaps(&f.NetworkPolicies[i]) {
+			r.Fail(gap.Subject, gap.At, "%s", gap.Message)
 		}
 	}
 }
 
-// reportRuleFamilies warns about one rule whose ipBlocks cover one family
-// (unless another rule of its direction, on the same ports, covers the
-// other), or whose excepts carve one family only.
-func reportRuleFamilies(r *Reporter, p *NetworkPolicy, dir policyDirection, index int, rule policyRule) {
+// PolicyFamilyGap is a rule of a NetworkPolicy whose ipBlocks leave a
+// family out: what networkpolicies-ipblock-families reports.
+type PolicyFamilyGap struct {
+	Subject string // "networkpolicy/ns/name spec.ingress[0].from"
+	At      Setting
+	Message string
+}
+
+// PolicyFamilyGaps is the networkpolicies-ipblock-families test of one
+// policy, whatever the cluster's families: its rules whose ipBlocks cover
+// one family (unless another rule of its direction, on the same ports,
+// covers the other), or whose excepts carve one family only.
+func PolicyFamilyGaps(p *NetworkPolicy) []PolicyFamilyGap {
+	var gaps []PolicyFamilyGap
+	for _, dir := range policyDirections(&p.Policy) {
+		for j, rule := range dir.rules {
+			if gap, ok := ruleFamilyGap(p, dir, j, rule); ok {
+				gaps = append(gaps, gap)
+			}
+		}
+	}
+	return gaps
+}
+
+// HasIPBlocks says whether a rule of the policy has an ipBlock peer.
+func (p *NetworkPolicy) HasIPBlocks() bool {
+	for _, dir := range policyDirections(&p.Policy) {
+		for _, rule := range dir.rules {
+			if len(rule.ipBlocks()) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ruleFamilyGap is one rule's gap, if it has one.
+func ruleFamilyGap(p *NetworkPolicy, dir policyDirection, index int, rule policyRule) (PolicyFamilyGap, bool) {
 	blocks := rule.ipBlocks()
 	if len(blocks) == 0 {
-		return // selectors only, or no peers (every address)
+		return PolicyFamilyGap{}, false // selectors only, or no peers (every address)
 	}
 	path := fmt.Sprintf("spec.%s[%d].%s", dir.name, index, dir.peers)
-	subject := p.Name() + " " + path
-	at := p.FieldAt(path + fmt.Sprintf("[%d].ipBlock.cidr", blocks[0].peer))
+	gap := PolicyFamilyGap{Subject: p.Name() + " " + path, At: p.FieldAt(path + fmt.Sprintf("[%d].ipBlock.cidr", blocks[0].peer))}
 	cidrs, excepts := ipBlockFamilies(blocks)
 	switch len(cidrs) {
 	case 1:
@@ -76,24 +106,27 @@ func reportRuleFamilies(r *Reporter, p *NetworkPolicy, dir policyDirection, inde
 		missing := dualstack.OtherFamily(have)
 		for k, other := range dir.rules {
 			if k != index && equality.Semantic.DeepEqual(other.ports, rule.ports) && ipBlockCovers(other.ipBlocks(), missing) {
-				return // the other family is allowed by its own rule, on the same ports
+				return PolicyFamilyGap{}, false // the other family is allowed by its own rule, on the same ports
 			}
 		}
-		r.Fail(subject, at, "%s rule %d: its ipBlock peers (%s) are %s only: %s %s match none of them, so this rule does not allow them (a dual-stack cluster's pods use both families)",
+		gap.Message = fmt.Sprintf("%s rule %d: its ipBlock peers (%s) are %s only: %s %s match none of them, so this rule does not allow them (a dual-stack cluster's pods use both families)",
 			dir.name, index, strings.Join(cidrs[have], ", "), have, missing, dir.others)
+		return gap, true
 	case 2:
 		if len(excepts) != 1 {
-			return
+			return PolicyFamilyGap{}, false
 		}
 		var carved corev1.IPFamily
 		for fam := range excepts {
 			carved = fam
 		}
 		missing := dualstack.OtherFamily(carved)
-		r.Fail(subject, at, "%s rule %d: except carves %s ranges only (%s) out of its ipBlocks (%s): the %s cidrs (%s) have no except, so the %s equivalents stay allowed",
+		gap.Message = fmt.Sprintf("%s rule %d: except carves %s ranges only (%s) out of its ipBlocks (%s): the %s cidrs (%s) have no except, so the %s equivalents stay allowed",
 			dir.name, index, carved, strings.Join(excepts[carved], ", "), strings.Join(append(slices.Clone(cidrs[corev1.IPv4Protocol]), cidrs[corev1.IPv6Protocol]...), ", "),
 			missing, strings.Join(cidrs[missing], ", "), missing)
+		return gap, true
 	}
+	return PolicyFamilyGap{}, false
 }
 
 // ipBlockFamilies groups the cidrs of blocks, and their excepts, by family

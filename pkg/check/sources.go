@@ -31,6 +31,14 @@ const (
 // or those of NetworkPolicy manifests given to --from-file.
 const SourcePolicies Source = "NetworkPolicies"
 
+// The owners summary --by owner follows from a pod to its workload,
+// listed as metadata only: a ReplicaSet's Deployment, a Job's CronJob.
+// No rule needs them.
+const (
+	SourceReplicaSets Source = "ReplicaSets" // apps/v1 replicasets
+	SourceJobs        Source = "Jobs"        // batch/v1 jobs
+)
+
 // SourcePermission is what a live check needs to read a source: the RBAC
 // permission, and the role of deploy/rbac.yaml that grants it.
 type SourcePermission struct {
@@ -57,6 +65,8 @@ var SourcePermissions = []SourcePermission{
 	{SourceIngresses, "list ingresses.networking.k8s.io in all namespaces", "dualstack-viewer"},
 	{SourceGateways, "list gateways.gateway.networking.k8s.io in all namespaces (when the Gateway API is installed)", "dualstack-viewer"},
 	{SourcePolicies, "list networkpolicies.networking.k8s.io in all namespaces", "dualstack-viewer"},
+	{SourceReplicaSets, "list replicasets.apps in all namespaces (metadata only; summary --by owner)", "dualstack-viewer"},
+	{SourceJobs, "list jobs.batch in all namespaces (metadata only; summary --by owner)", "dualstack-viewer"},
 	{SourceServerVersion, "get /version", "every user (system:public-info-viewer)"},
 	{SourceProbe, "create services in the current namespace, only ever as a server-side dry run", "dualstack-probe, bound in that namespace"},
 	{SourceCNI, "get ConfigMaps kube-system/cilium-config, calico-config, canal-config and rke2-canal-config, and kube-flannel-cfg (in kube-flannel or kube-system); list ippools.crd.projectcalico.org, ippools.projectcalico.org and installations.operator.tigera.io", "dualstack-viewer (kube-system ConfigMaps: its Role in kube-system)"},
@@ -82,3 +92,7 @@ func (f *Facts) unavailable(sources ...Source) string {
 	}
 	return strings.Join(reasons, "; ")
 }
+
+// WhyUnavailable joins why the given sources could not be read, "" when
+// all were.
+func (f *Facts) WhyUnavailable(sources ...Source) string { return f.unavailable(sources...) }

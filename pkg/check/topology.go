@@ -291,3 +291,10 @@ func inferredPodFamilies(f *Facts) (fams []corev1.IPFamily, at Setting, ok bool)
 	}
 	return fams, Setting{Value: joinFamilies(fams), Source: "inferred from " + counted + " spec.podCIDRs"}, true
 }
+
+// StackName describes the cluster's families for people: "dual-stack
+// IPv4-primary", "single-stack IPv6", "unknown".
+func (f *Facts) StackName() string { return stackName(f.Families()) }
+
+// FamiliesUnknown says why the cluster's families are unknown.
+func (f *Facts) FamiliesUnknown() string { return familiesUnknown(f) }

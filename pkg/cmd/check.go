@@ -62,6 +62,10 @@ type CheckOptions struct {
 	// Version is the plugin's, for the SARIF report's tool.
 	Version string
 
+	// namespace limits the namespaced objects gathered to one namespace
+	// (summary -n); "" reads every namespace.
+	namespace string
+
 	configFlags *genericclioptions.ConfigFlags
 	genericiooptions.IOStreams
 }
@@ -321,7 +325,7 @@ func (o *CheckOptions) gather(ctx context.Context) (*check.Facts, error) {
 				return nil, err
 			}
 		}
-		if facts, err = (live.Gatherer{Client: o.Client, Dynamic: o.Dynamic, ChunkSize: o.ChunkSize, RequestTimeout: requestTimeout(o.configFlags), Probe: o.Probe, ProbeNamespace: ns}).Gather(ctx); err != nil {
+		if facts, err = (live.Gatherer{Client: o.Client, Dynamic: o.Dynamic, ChunkSize: o.ChunkSize, RequestTimeout: requestTimeout(o.configFlags), Probe: o.Probe, ProbeNamespace: ns, Namespace: o.namespace}).Gather(ctx); err != nil {
 			return nil, err
 		}
 	}

@@ -35,7 +35,7 @@ const noFiles = ":4"
 
 func TestCompleteSubcommands(t *testing.T) {
 	comps, directive := complete(t, "")
-	want := []string{"check", "completion", "describe", "get", "help", "plan", "version"}
+	want := []string{"check", "completion", "describe", "get", "help", "plan", "summary", "version"}
 	if !slices.Equal(comps, want) || directive != noFiles {
 		t.Errorf("got %q %s, want %q %s", comps, directive, want, noFiles)
 	}
@@ -98,6 +98,8 @@ func TestCompleteFlagValues(t *testing.T) {
 		{[]string{"check", "--color", ""}, []string{"auto", "always", "never"}},
 		{[]string{"version", "-o", ""}, []string{"yaml", "json"}},
 		{[]string{"get", "pods", "-o", "w"}, []string{"wide"}},
+		{[]string{"summary", "-o", ""}, []string{"wide", "json", "yaml"}},
+		{[]string{"summary", "--by", ""}, []string{"namespace", "owner"}},
 	} {
 		comps, directive := complete(t, tt.args...)
 		if !slices.Equal(comps, tt.want) || directive != noFiles {

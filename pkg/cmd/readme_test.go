@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/files"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/report"
@@ -34,11 +37,18 @@ var readmeSections = []struct {
 		"<!-- BEGIN INPUTS: generated from files.Formats by `make readme` -->\n", "<!-- END INPUTS -->",
 		func(w *bytes.Buffer) error { return writeInputFormatsTable(w, files.Formats()) },
 	},
+	{
+		"<!-- BEGIN SUMMARY FLAGS: generated from summary's flags by `make readme` -->\n", "<!-- END SUMMARY FLAGS -->",
+		func(w *bytes.Buffer) error {
+			return writeFlagsTable(w, newSummaryCmd(genericclioptions.NewConfigFlags(true), genericiooptions.IOStreams{}))
+		},
+	},
 }
 
 // TestREADMERulesTable fails when the README's rules table is not what
 // `check --list-rules` prints, its permissions table not what the
-// registry says, or its table of --from-file formats not files.Formats.
+// registry says, its table of --from-file formats not files.Formats, or
+// its table of summary's flags not the flags.
 func TestREADMERulesTable(t *testing.T) {
 	const path = "../../README.md"
 	readme, err := os.ReadFile(path)

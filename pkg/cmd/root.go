@@ -83,6 +83,7 @@ objects against the rules Kubernetes itself enforces for dual-stack.`,
 		newDescribeCmd(configFlags, streams),
 		newCheckCmd(configFlags, streams, build),
 		newPlanCmd(configFlags, streams),
+		newSummaryCmd(configFlags, streams),
 		newVersionCmd(configFlags, streams, build),
 	)
 	for _, c := range root.Commands() {

@@ -106,7 +106,7 @@ func TestCompletionThroughKubectl(t *testing.T) {
 		{[]string{"dualstack", "get", "in"}, []string{"ingresses", "ingress", "ing"}},
 		{[]string{"dualstack", "get", "servicec"}, []string{"servicecidrs", "servicecidr"}},
 		{[]string{"dualstack", "describe", "s"}, []string{"services", "service", "svc"}},
-		{[]string{"dualstack", ""}, []string{"check", "completion", "describe", "get", "help", "plan", "version"}},
+		{[]string{"dualstack", ""}, []string{"check", "completion", "describe", "get", "help", "plan", "summary", "version"}},
 		{[]string{"dualstack", "check", "--fail-on", ""}, []string{"error", "warning", "never"}},
 		{[]string{"dualstack", "check", "--only", "cluster-st"}, []string{"cluster-stack"}},
 	} {

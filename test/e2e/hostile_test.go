@@ -273,6 +273,26 @@ func TestHostileContent(t *testing.T) {
 			assertNoRawControls(t, "check -o "+format, out+errOut)
 		}
 	})
+
+	t.Run("summary", func(t *testing.T) {
+		// A Helm release named by a hostile annotation: --by owner prints it.
+		helm := svc.DeepCopy()
+		helm.Name, helm.Annotations = "helm", map[string]string{"meta.helm.sh/release-name": hostileValue + " bad\xffbyte"}
+		if _, err := protoClient.CoreV1().Services(ns).Create(ctx, helm, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{"summary", "-A", "--by", "owner", "-o", "wide"}, {"summary", "-n", ns, "--by", "owner", "-o", "yaml"}} {
+			out, errOut, code := plugin(args...)
+			if code != 0 {
+				t.Fatalf("%v: exit %d\n%s", args, code, errOut)
+			}
+			assertNoRawControls(t, strings.Join(args, " "), out+errOut)
+		}
+		out, _, _ := plugin("summary", "-n", ns, "--by", "owner")
+		if !strings.Contains(out, "HelmRelease/red^[[31mRED^[[0m clip^[]52;c;ZWNobyBwd25lZA==^G cr\\rOVERWRITE bell^G bs^H csi^[[2J bad\uFFFDbyte") {
+			t.Errorf("summary --by owner: the release's name is not shown escaped:\n%s", out)
+		}
+	})
 }
 
 // waitForServiceAccount waits for the default ServiceAccount of ns:

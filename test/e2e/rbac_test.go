@@ -180,6 +180,7 @@ func TestRBAC(t *testing.T) {
 			{"describe", "pods", "-n", "demo"}, {"describe", "service", "web", "-n", "demo"},
 			{"describe", "node", pods[0].Spec.NodeName}, {"describe", "endpoints", "-n", "demo"},
 			{"check"}, {"check", "--live", "--from-file", flags}, {"plan"},
+			{"summary", "-A"}, {"summary", "-A", "--by", "owner", "-o", "wide"}, {"summary", "-n", "demo", "-o", "json"},
 			{"version"}, {"__complete", "get", "pods", "-n", "demo", ""},
 		} {
 			run(t, plugin, append(args, "--kubeconfig", viewerConfig)...) // fails the test on a non-zero exit
@@ -234,6 +235,13 @@ func TestRBAC(t *testing.T) {
 			if code != 1 || !strings.Contains(stderr, "forbidden") {
 				t.Errorf("%s as the namespace viewer: exit %d, stderr %q; want 1 and forbidden", strings.Join(args, " "), code, stderr)
 			}
+		}
+		// summary -n counts the namespace's objects; what is cluster-wide
+		// (nodes, ServiceCIDRs, namespaces' annotations, the CNI, policies)
+		// is unknown, and the exit code says the summary is incomplete.
+		out, stderr, code := runSplit(t, plugin, "summary", "--kubeconfig", nsConfig)
+		if code != 1 || !strings.Contains(out, "\ndemo ") || !strings.Contains(out, "Incomplete: nodes could not be read (forbidden: ") {
+			t.Errorf("summary as the namespace viewer: exit %d, want 1, demo's row and the unknown sources:\n%s%s", code, out, stderr)
 		}
 		// check reads cluster-wide: it skips, naming each source it may not read.
 		report, code := runCheck(t, nsConfig)

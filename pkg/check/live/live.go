@@ -46,6 +46,11 @@ type Gatherer struct {
 	// RequireDualStack Service in ProbeNamespace. Nothing is persisted.
 	Probe          bool
 	ProbeNamespace string
+	// Namespace, when set, limits the namespaced objects read (pods,
+	// Services, EndpointSlices, Ingresses, Gateways, NetworkPolicies, and
+	// the Namespace object itself) to that namespace: summary -n. The
+	// control plane's own objects are read where they are.
+	Namespace string
 }
 
 // Fatal says whether err means the server cannot be talked to at all (no
@@ -88,13 +93,17 @@ func (g Gatherer) Gather(ctx context.Context) (*check.Facts, error) {
 			s.f.Nodes = listAll(ctx, s, check.SourceNodes, g.Client.CoreV1().Nodes().List, func(l *corev1.NodeList) []corev1.Node { return l.Items })
 		},
 		func(s *gathering, ctx context.Context) {
-			s.f.Services = listAll(ctx, s, check.SourceServices, g.Client.CoreV1().Services("").List, func(l *corev1.ServiceList) []corev1.Service { return l.Items })
+			s.f.Services = listAll(ctx, s, check.SourceServices, g.Client.CoreV1().Services(g.Namespace).List, func(l *corev1.ServiceList) []corev1.Service { return l.Items })
 		},
 		func(s *gathering, ctx context.Context) {
-			s.f.Namespaces = listAll(ctx, s, check.SourceNamespaces, g.Client.CoreV1().Namespaces().List, func(l *corev1.NamespaceList) []corev1.Namespace { return l.Items })
+			opts := s.listOptions(s.ChunkSize)
+			if g.Namespace != "" {
+				opts.FieldSelector = "metadata.name=" + g.Namespace
+			}
+			s.f.Namespaces = listAllWith(ctx, s, check.SourceNamespaces, opts, g.Client.CoreV1().Namespaces().List, func(l *corev1.NamespaceList) []corev1.Namespace { return l.Items })
 		},
 		func(s *gathering, ctx context.Context) {
-			s.f.EndpointSlices = listAll(ctx, s, check.SourceSlices, g.Client.DiscoveryV1().EndpointSlices("").List, func(l *discoveryv1.EndpointSliceList) []discoveryv1.EndpointSlice { return l.Items })
+			s.f.EndpointSlices = listAll(ctx, s, check.SourceSlices, g.Client.DiscoveryV1().EndpointSlices(g.Namespace).List, func(l *discoveryv1.EndpointSliceList) []discoveryv1.EndpointSlice { return l.Items })
 		},
 		(*gathering).ingresses, (*gathering).gateways,
 		func(s *gathering, ctx context.Context) {
@@ -177,13 +186,21 @@ func (s *gathering) unavailable(source check.Source, err error) {
 		if s.err == nil {
 			s.err = err
 		}
-	case apierrors.IsForbidden(err):
-		s.f.MarkUnavailable(source, "forbidden: "+firstLine(err.Error()))
-	case apierrors.IsNotFound(err):
-		s.f.MarkUnavailable(source, "not served by this cluster: "+firstLine(err.Error()))
 	default:
-		s.f.MarkUnavailable(source, firstLine(err.Error()))
+		s.f.MarkUnavailable(source, Unreadable(err))
 	}
+}
+
+// Unreadable says, in a user's words, why a source whose reading failed
+// with err (not Fatal) could not be read.
+func Unreadable(err error) string {
+	switch {
+	case apierrors.IsForbidden(err):
+		return "forbidden: " + firstLine(err.Error())
+	case apierrors.IsNotFound(err):
+		return "not served by this cluster: " + firstLine(err.Error())
+	}
+	return firstLine(err.Error())
 }
 
 func firstLine(s string) string {
@@ -218,13 +235,13 @@ func listAllWith[L interface {
 	}
 }
 
-// pods streams every pod, page by page. A Fatal error ends the audit
+// pods streams every pod (of Namespace when set), page by page. A Fatal error ends the audit
 // (check.Run returns it); any other only makes the pod rules skip.
 func (g Gatherer) pods(ctx context.Context) check.PodVisitor {
 	return func(visit func(*corev1.Pod) error) error {
 		opts := g.listOptions(g.ChunkSize)
 		for {
-			l, err := g.Client.CoreV1().Pods("").List(ctx, opts)
+			l, err := g.Client.CoreV1().Pods(g.Namespace).List(ctx, opts)
 			if err != nil {
 				if !Fatal(err) {
 					err = check.UnavailableError{Err: err}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -180,5 +181,34 @@ func TestGatherCapacitySources(t *testing.T) {
 	}
 	if reason := f.Unavailable[check.SourceIPAddresses]; !strings.HasPrefix(reason, "forbidden: ") {
 		t.Errorf("IPAddresses forbidden: unavailable %q", reason)
+	}
+}
+
+// With Namespace, the namespaced objects are read in that namespace only
+// (summary -n), the cluster's own (nodes) wherever they are.
+func TestGatherNamespace(t *testing.T) {
+	var objs []runtime.Object
+	for _, ns := range []string{"shop", "other"} {
+		objs = append(objs,
+			&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "web"}},
+			&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "web"}},
+			&discoveryv1.EndpointSlice{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "web-abc"}},
+			&networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "web"}},
+			&networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "web"}},
+		)
+	}
+	client := fake.NewClientset(append(objs, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "node-1"}})...)
+	f, err := Gatherer{Client: client, ChunkSize: 500, Namespace: "shop"}.Gather(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pods []string
+	if err := f.Pods(func(p *corev1.Pod) error { pods = append(pods, p.Namespace); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(pods) != 1 || pods[0] != "shop" || len(f.Services) != 1 || f.Services[0].Namespace != "shop" || len(f.EndpointSlices) != 1 ||
+		f.EndpointSlices[0].Namespace != "shop" || len(f.Ingresses) != 1 || len(f.NetworkPolicies) != 1 || f.NetworkPolicies[0].Policy.Namespace != "shop" || len(f.Nodes) != 1 {
+		t.Errorf("pods %v, services %d, slices %d, ingresses %d, policies %d, nodes %d: want shop's only, and the node",
+			pods, len(f.Services), len(f.EndpointSlices), len(f.Ingresses), len(f.NetworkPolicies), len(f.Nodes))
 	}
 }

@@ -21,13 +21,15 @@ var GatewaysResource = schema.GroupVersionResource{Group: "gateway.networking.k8
 // Gateway API's v1 Gateways.
 const gatewaysNotServed = "the cluster does not serve gateways.gateway.networking.k8s.io/v1 (no Gateway API CRD of v1.0 or later)"
 
-// ingresses lists the networking.k8s.io/v1 Ingresses of every namespace.
+// ingresses lists the networking.k8s.io/v1 Ingresses of every namespace
+// (of Namespace when set).
 func (s *gathering) ingresses(ctx context.Context) {
-	s.f.Ingresses = listAll(ctx, s, check.SourceIngresses, s.Client.NetworkingV1().Ingresses(metav1.NamespaceAll).List,
+	s.f.Ingresses = listAll(ctx, s, check.SourceIngresses, s.Client.NetworkingV1().Ingresses(s.Namespace).List,
 		func(l *networkingv1.IngressList) []networkingv1.Ingress { return l.Items })
 }
 
-// gateways lists the Gateway API's Gateways of every namespace, when the
+// gateways lists the Gateway API's Gateways of every namespace (of
+// Namespace when set), when the
 // cluster serves them: without the CRD there is nothing to read (a 404
 // for the collection), which is no failure.
 func (s *gathering) gateways(ctx context.Context) {
@@ -35,7 +37,7 @@ func (s *gathering) gateways(ctx context.Context) {
 		s.f.MarkUnavailable(check.SourceGateways, "not read: no dynamic client")
 		return
 	}
-	resource := s.Dynamic.Resource(GatewaysResource).Namespace(metav1.NamespaceAll)
+	resource := s.Dynamic.Resource(GatewaysResource).Namespace(s.Namespace)
 	list := func(ctx context.Context, opts metav1.ListOptions) (*unstructured.UnstructuredList, error) {
 		l, err := resource.List(ctx, opts)
 		if apierrors.IsNotFound(err) && opts.Continue == "" {

@@ -8,9 +8,10 @@ import (
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 )
 
-// networkPolicies lists the NetworkPolicies of every namespace.
+// networkPolicies lists the NetworkPolicies of every namespace (of
+// Namespace when set).
 func (s *gathering) networkPolicies(ctx context.Context) {
-	items := listAll(ctx, s, check.SourcePolicies, s.Client.NetworkingV1().NetworkPolicies("").List, func(l *networkingv1.NetworkPolicyList) []networkingv1.NetworkPolicy { return l.Items })
+	items := listAll(ctx, s, check.SourcePolicies, s.Client.NetworkingV1().NetworkPolicies(s.Namespace).List, func(l *networkingv1.NetworkPolicyList) []networkingv1.NetworkPolicy { return l.Items })
 	for _, np := range items {
 		p := check.NetworkPolicy{Policy: np}
 		p.At = check.Setting{Source: "API object " + p.Name()}

@@ -17,8 +17,16 @@ type (
 
 func (jsonWriter) Write(w io.Writer, r Report, _ Options) error { return writeJSON(w, r) }
 
-func (yamlWriter) Write(w io.Writer, r Report, _ Options) error {
-	data, err := json.Marshal(r)
+func (yamlWriter) Write(w io.Writer, r Report, _ Options) error { return WriteYAML(w, r) }
+
+// WriteJSON prints v as the JSON report is printed: indented, what a
+// terminal takes for controls escaped (summary's JSON too).
+func WriteJSON(w io.Writer, v any) error { return writeJSON(w, v) }
+
+// WriteYAML prints v as the YAML report is printed: its JSON as YAML, with
+// what the YAML encoder refuses escaped.
+func WriteYAML(w io.Writer, v any) error {
+	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
