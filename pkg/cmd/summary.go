@@ -17,7 +17,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
 
-	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/config"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/summary"
 )
 
@@ -34,9 +34,11 @@ type SummaryOptions struct {
 	LabelSelector string
 	By            string
 	ChunkSize     int64
-	// Exemptions are configured exemptions (a configuration file's),
-	// counted like the objects' and namespaces' annotations.
-	Exemptions []check.Exemption
+	// ConfigFile is --config; without it, Complete looks for a file
+	// where config.SearchPaths says. Its exemptions are counted like the
+	// objects' and namespaces' annotations.
+	ConfigFile string
+	config     *config.Config
 
 	// Namespace is what is counted: -n, else the kubeconfig's namespace;
 	// "" with -A (Complete).
@@ -111,6 +113,7 @@ kubeconfig, unreachable server).`,
 	f.StringVarP(&o.LabelSelector, "selector", "l", "", "Count only the pods, Services, Ingresses and NetworkPolicies matching this label selector (e.g. -l team=payments,tier!=web).")
 	f.StringVar(&o.By, "by", o.By, "Group by "+strings.Join(summary.Groupings, " or ")+": owner is the Helm release, else the top owner (a ReplicaSet's Deployment, a Job's CronJob), else the namespace.")
 	f.Int64Var(&o.ChunkSize, "chunk-size", o.ChunkSize, "Page size when listing objects.")
+	addConfigFlag(cmd, &o.ConfigFile)
 	registerFlagCompletions(cmd, map[string]cobra.CompletionFunc{
 		"output":   fixedCompletion(summary.Outputs...),
 		"by":       fixedCompletion(summary.Groupings...),
@@ -149,8 +152,14 @@ func (o *SummaryOptions) Validate(cmd *cobra.Command) error {
 	return nil
 }
 
-// Complete resolves the namespace counted and the clients.
+// Complete loads the configuration file, resolves the namespace counted
+// and the clients.
 func (o *SummaryOptions) Complete() error {
+	cfg, err := config.Load(o.ConfigFile)
+	if err != nil {
+		return err
+	}
+	o.config = cfg
 	ns, _, err := o.configFlags.ToRawKubeConfigLoader().Namespace()
 	if err != nil {
 		return err
@@ -190,7 +199,7 @@ func (o *SummaryOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return exitError{code: ExitSummaryError, err: err}
 	}
-	opts := summary.Options{Namespace: o.Namespace, Selector: o.selector, By: o.By, Exemptions: o.Exemptions}
+	opts := summary.Options{Namespace: o.Namespace, Selector: o.selector, By: o.By, Exemptions: o.config.Exemptions, Config: o.config.Path}
 	if o.By == summary.ByOwner {
 		list := metav1.ListOptions{Limit: o.ChunkSize, TimeoutSeconds: timeoutSeconds(requestTimeout(o.configFlags))}
 		if opts.Owners, err = summary.ReadOwners(ctx, o.Metadata, o.Namespace, list); err != nil {

@@ -23,6 +23,8 @@ type Options struct {
 	// Exemptions are the configured ones (a configuration file's),
 	// besides the objects' and their namespaces' annotations.
 	Exemptions []check.Exemption
+	// Config names the file they came from, for the output.
+	Config string
 	// Owners are what ByOwner follows from ReplicaSets and Jobs to their
 	// own owners (ReadOwners); nil groups by the direct controller.
 	Owners *Owners
@@ -314,7 +316,7 @@ func dualPod(pod *corev1.Pod) bool {
 
 // summary turns the tallies into the groups, worst first, and the total.
 func (c *counter) summary() *Summary {
-	s := &Summary{Cluster: clusterOf(c.facts), Scope: Scope{Namespace: c.opts.Namespace, By: cmp.Or(c.opts.By, ByNamespace)}, Groups: []Group{}, Unknown: []Unknown{}}
+	s := &Summary{Cluster: clusterOf(c.facts), Scope: Scope{Namespace: c.opts.Namespace, By: cmp.Or(c.opts.By, ByNamespace), Config: c.opts.Config}, Groups: []Group{}, Unknown: []Unknown{}}
 	if c.opts.Selector != nil {
 		s.Scope.Selector = c.opts.Selector.String()
 	}

@@ -39,6 +39,9 @@ type Scope struct {
 	Namespace string `json:"namespace"` // "" for every namespace
 	Selector  string `json:"selector"`  // the -l label selector, "" for none
 	By        string `json:"by"`        // ByNamespace or ByOwner
+	// Config is the configuration file whose exemptions were counted
+	// (docs/config.md), "" when none.
+	Config string `json:"config,omitempty"`
 }
 
 // Unknown is a source that could not be read, and the fields it leaves

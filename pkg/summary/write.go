@@ -23,6 +23,9 @@ func Write(w io.Writer, s *Summary, output string, bar bool) error {
 		return report.WriteYAML(w, s)
 	}
 	var b strings.Builder
+	if s.Scope.Config != "" {
+		fmt.Fprintf(&b, "Configuration: %s\n", printers.EscapeLine(s.Scope.Config))
+	}
 	writeCluster(&b, &s.Cluster)
 	if len(s.Groups) > 0 {
 		b.WriteString("\n")

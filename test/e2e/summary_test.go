@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -145,6 +146,32 @@ func TestSummary(t *testing.T) {
 			if strings.Contains(out, exempt) {
 				t.Errorf("exempt %s is named as not dual-stack", exempt)
 			}
+		}
+	})
+
+	t.Run("config file exemptions", func(t *testing.T) {
+		// The file exempts pod/mixed-2 (one family) by name: it leaves
+		// the pods counted and joins the exempt ones, as an annotation would.
+		before := parseSummary(t, run(t, plugin, "summary", "-n", "shop", "-o", "json", "--kubeconfig", c.Kubeconfig))["shop"]
+		file := filepath.Join(t.TempDir(), "dualstack.yaml")
+		if err := os.WriteFile(file, []byte(`apiVersion: dualstack.kubectl.io/v1alpha1
+kind: CheckConfig
+exemptions:
+- rules: [pods-dual-stack-ips]
+  namespaces: [shop]
+  names: ["mixed-2"]
+  reason: "waits for the CNI upgrade"
+`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out := run(t, plugin, "summary", "-n", "shop", "-o", "json", "--config", file, "--kubeconfig", c.Kubeconfig)
+		after := parseSummary(t, out)["shop"]
+		if after.Exempt.Pods != before.Exempt.Pods+1 || after.Pods.Running != before.Pods.Running || after.Pods.Dual != before.Pods.Dual {
+			t.Errorf("with the file: pods %s, exempt %s; without: pods %s, exempt %s", asJSON(after.Pods), asJSON(after.Exempt), asJSON(before.Pods), asJSON(before.Exempt))
+		}
+		var scope struct{ Scope struct{ Config string } }
+		if err := json.Unmarshal([]byte(out), &scope); err != nil || scope.Scope.Config != file {
+			t.Errorf("scope.config %q, want %s (%v)", scope.Scope.Config, file, err)
 		}
 	})
 
