@@ -89,7 +89,7 @@ func listPages(ctx context.Context, page func(metav1.ListOptions) (string, int, 
 }
 
 // floorCheck lists, once and concurrently, the objects check reads: pods,
-// nodes, Services, EndpointSlices, ServiceCIDRs, IPAddresses,
+// nodes, namespaces, Services, EndpointSlices, ServiceCIDRs, IPAddresses,
 // NetworkPolicies, Ingresses, the events it looks for and kube-system's
 // ConfigMaps. (Gateways and the CNIs' objects are other projects' CRDs,
 // which the bench cluster does not serve.)
@@ -101,6 +101,10 @@ func floorCheck(ctx context.Context, client kubernetes.Interface) error {
 		},
 		"nodes": func(o metav1.ListOptions) (string, int, error) {
 			l, err := client.CoreV1().Nodes().List(ctx, o)
+			return cont(l, err)
+		},
+		"namespaces": func(o metav1.ListOptions) (string, int, error) {
+			l, err := client.CoreV1().Namespaces().List(ctx, o)
 			return cont(l, err)
 		},
 		"services": func(o metav1.ListOptions) (string, int, error) {

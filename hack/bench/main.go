@@ -2,7 +2,7 @@
 // it through the API with a dual-stack population, and times kubectl and
 // the plugin side by side on the same data, against the least a client can
 // do (a protobuf LIST), at one size and then over a sweep of sizes. It
-// prints markdown: the tables, and which goals of issues 9 and 17 hold.
+// prints markdown: the tables, and which goals of issues 9, 16 and 17 hold.
 //
 //	bench [-nodes 100] [-pods 10000] [-services 1000] [-runs 5] [-sweep 1000,10000,30000] [-report FILE]
 //	bench floor pods|check --kubeconfig FILE   (the floors, run by the bench as their own processes)
@@ -285,7 +285,7 @@ func run(ctx context.Context, args []string) (err error) {
 		fmt.Fprintf(&out, "\nSize sweep (%d nodes and %d Services throughout; median time, median peak RSS):\n\n", o.nodes, o.services)
 		writeSweep(&out, sweep)
 	}
-	fmt.Fprintf(&out, "\nGoals of issues 9 and 17:\n\n")
+	fmt.Fprintf(&out, "\nGoals of issues 9, 16 and 17:\n\n")
 	for _, v := range goalVerdicts(figures{
 		KubectlPods: at("kubectl pods"), PluginPods: at("plugin pods"), FloorPods: at("floor pods"),
 		KubectlSlices: at("kubectl slices"), PluginEndpoints: at("plugin slices"), Check: at("plugin check"),

@@ -130,7 +130,7 @@ type figures struct {
 	Summary, FloorCheck                stats
 }
 
-// goalVerdicts checks the goals of issues 9 and 17 against the figures
+// goalVerdicts checks the goals of issues 9, 16 and 17 against the figures
 // and, when the sweep has at least two sizes, the growth of check's and
 // summary's peak RSS.
 func goalVerdicts(f figures, sweep []sweepPoint) []verdict {
@@ -147,6 +147,7 @@ func goalVerdicts(f figures, sweep []sweepPoint) []verdict {
 		limit("get pods time", ratio(f.PluginPods.Median, f.FloorPods.Median), 1.5, "the protobuf LIST floor"),
 		limit("get endpoints time", ratio(f.PluginEndpoints.Median, f.KubectlSlices.Median), 1, "kubectl get endpointslices"),
 		limit("check time", ratio(f.Check.Median, f.KubectlPods.Median), 1, "kubectl get pods -A -o wide"),
+		limit("check time", ratio(f.Check.Median, f.FloorCheck.Median), 1.2, "the time to list its objects once (the check floor)"),
 		limit("summary -A time", ratio(f.Summary.Median, f.FloorCheck.Median), 1.2, "the time to list its objects once (the check floor)"),
 	}
 	if v, ok := rssGrowth("check", sweep, func(p sweepPoint) stats { return p.Check }); ok {

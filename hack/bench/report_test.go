@@ -65,6 +65,7 @@ func TestGoalVerdicts(t *testing.T) {
 		true,  // 1.20x the floor
 		false, // endpoints 1.25x kubectl
 		true,  // check 0.67x kubectl get pods
+		false, // check 2.0x the check floor
 		false, // summary 1.3x the check floor
 	}
 	if len(got) != len(want) {
@@ -77,6 +78,11 @@ func TestGoalVerdicts(t *testing.T) {
 	}
 	if !strings.Contains(got[3].String(), "MISSED: get endpoints time 1.25x") {
 		t.Errorf("a missed goal should say so with its ratio: %s", got[3])
+	}
+
+	f.Check = s(1150, 90) // 1.15x the check floor
+	if v := goalVerdicts(f, nil)[5]; !v.OK {
+		t.Errorf("check at 1.15x the floor: %s, want it met", v)
 	}
 
 	f.PluginPods = s(1600, 130) // 0.53x kubectl's time, 0.52x its RSS, 1.6x the floor
