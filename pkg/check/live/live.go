@@ -235,29 +235,55 @@ func listAllWith[L interface {
 	}
 }
 
-// pods streams every pod (of Namespace when set), page by page. A Fatal error ends the audit
-// (check.Run returns it); any other only makes the pod rules skip.
+// pods streams every pod (of Namespace when set), page by page. The next
+// page is fetched while the rules read this one, so that listing and
+// rules overlap; at most three pages are held. A Fatal error ends the
+// audit (check.Run returns it); any other only makes the pod rules skip.
 func (g Gatherer) pods(ctx context.Context) check.PodVisitor {
 	return func(visit func(*corev1.Pod) error) error {
-		opts := g.listOptions(g.ChunkSize)
-		for {
-			l, err := g.Client.CoreV1().Pods(g.Namespace).List(ctx, opts)
-			if err != nil {
+		ctx, stop := context.WithCancel(ctx)
+		defer stop() // a visit's error ends the listing too
+		pages := make(chan podPage, 1)
+		go g.listPods(ctx, pages)
+		for page := range pages {
+			if err := page.err; err != nil {
 				if !Fatal(err) {
 					err = check.UnavailableError{Err: err}
 				}
 				return err
 			}
-			for i := range l.Items {
-				if err := visit(&l.Items[i]); err != nil {
+			for i := range page.list.Items {
+				if err := visit(&page.list.Items[i]); err != nil {
 					return err
 				}
 			}
-			if l.Continue == "" {
-				return nil
-			}
-			opts.Continue = l.Continue
 		}
+		return nil
+	}
+}
+
+// podPage is one page of pods, or the error that ended the listing.
+type podPage struct {
+	list *corev1.PodList
+	err  error
+}
+
+// listPods sends the pages of pods to pages, then closes it; it stops
+// early when ctx ends.
+func (g Gatherer) listPods(ctx context.Context, pages chan<- podPage) {
+	defer close(pages)
+	opts := g.listOptions(g.ChunkSize)
+	for {
+		l, err := g.Client.CoreV1().Pods(g.Namespace).List(ctx, opts)
+		select {
+		case pages <- podPage{l, err}:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil || l.Continue == "" {
+			return
+		}
+		opts.Continue = l.Continue
 	}
 }
 
