@@ -68,11 +68,7 @@ func (s *run) objectIndex() map[string]Object {
 	s.objects = make(map[string]Object, len(f.Services)+len(f.Nodes)+len(f.Ingresses)+len(f.NetworkPolicies)+len(f.EndpointSlices)+len(f.Namespaces))
 	add := func(kind string, m *metav1.ObjectMeta) {
 		obj := withMeta(Object{Kind: kind, Namespace: m.Namespace, Name: m.Name}, m)
-		ref := kind + "/" + m.Name
-		if m.Namespace != "" {
-			ref = kind + "/" + m.Namespace + "/" + m.Name
-		}
-		s.objects[ref] = obj
+		s.objects[objectRef(obj)] = obj
 	}
 	for i := range f.Services {
 		add("service", &f.Services[i].ObjectMeta)
