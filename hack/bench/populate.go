@@ -206,8 +206,9 @@ func (p *population) createServices(ctx context.Context) error {
 }
 
 // createNetworkObjects makes, per app, a NetworkPolicy whose ingress allows
-// both families' private ranges and an Ingress to its Service: what check's
-// networkpolicies and loadbalancers rules read.
+// both families' private ranges and an Ingress to its Service with an
+// address of each family: what check's networkpolicies and loadbalancers
+// rules read.
 func (p *population) createNetworkObjects(ctx context.Context) error {
 	began := time.Now()
 	err := parallel(ctx, 0, p.services, func(ctx context.Context, i int) error {
@@ -224,7 +225,16 @@ func (p *population) createNetworkObjects(ctx context.Context) error {
 		ing := &networkingv1.Ingress{ObjectMeta: meta, Spec: networkingv1.IngressSpec{DefaultBackend: &networkingv1.IngressBackend{
 			Service: &networkingv1.IngressServiceBackend{Name: appName(i), Port: networkingv1.ServiceBackendPort{Number: 80}},
 		}}}
-		_, err := p.client.NetworkingV1().Ingresses(meta.Namespace).Create(ctx, ing, metav1.CreateOptions{})
+		created, err := p.client.NetworkingV1().Ingresses(meta.Namespace).Create(ctx, ing, metav1.CreateOptions{})
+		if err != nil {
+			return err
+		}
+		// Published on both families, as an Ingress controller of a
+		// dual-stack cluster would: a healthy population's audit is quiet.
+		created.Status.LoadBalancer.Ingress = []networkingv1.IngressLoadBalancerIngress{
+			{IP: fmt.Sprintf("192.0.2.%d", i%250+1)}, {IP: fmt.Sprintf("2001:db8::%x", i+1)},
+		}
+		_, err = p.client.NetworkingV1().Ingresses(meta.Namespace).UpdateStatus(ctx, created, metav1.UpdateOptions{})
 		return err
 	})
 	if err != nil {
