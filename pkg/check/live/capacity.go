@@ -10,10 +10,10 @@ import (
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
 )
 
-// ipAddresses lists the networking.k8s.io/v1 IPAddress objects (Kubernetes
-// 1.33+), page by page, keeping only their names: the ClusterIPs in use.
+// ipAddresses lists the IPAddress objects (servicecidr_versions.go), page
+// by page, keeping only their names: the ClusterIPs in use.
 func (s *gathering) ipAddresses(ctx context.Context) {
-	s.f.IPAddresses = listAll(ctx, s, check.SourceIPAddresses, s.Client.NetworkingV1().IPAddresses().List, func(l *networkingv1.IPAddressList) []netip.Addr {
+	s.f.IPAddresses = listAll(ctx, s, check.SourceIPAddresses, ipAddressLister(s.Client), func(l *networkingv1.IPAddressList) []netip.Addr {
 		out := make([]netip.Addr, 0, len(l.Items))
 		for _, ip := range l.Items {
 			if addr, err := netip.ParseAddr(ip.Name); err == nil { // the apiserver validates the name

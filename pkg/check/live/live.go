@@ -456,10 +456,10 @@ func (s *gathering) kubelet(ctx context.Context) {
 	s.f.Components = append(s.f.Components, c)
 }
 
-// serviceCIDRs reads networking.k8s.io/v1 ServiceCIDRs (Kubernetes 1.33+)
-// and the apiserver's events about the default one.
+// serviceCIDRs reads the ServiceCIDRs (servicecidr_versions.go) and the
+// apiserver's events about the default one.
 func (s *gathering) serviceCIDRs(ctx context.Context) {
-	list, err := s.Client.NetworkingV1().ServiceCIDRs().List(ctx, s.listOptions(0))
+	list, err := listServiceCIDRs(ctx, s.Client, s.listOptions(0))
 	switch {
 	case Fatal(err):
 		s.err = err
