@@ -23,7 +23,8 @@ type process struct {
 	cmd     *exec.Cmd
 	exited  chan struct{} // closed when the process has exited
 	err     error         // its exit status, valid once exited is closed
-	// replaced is set when Restart stops the process on purpose.
+	// replaced is set when Restart or StopComponent stops the process on
+	// purpose.
 	replaced atomic.Bool
 }
 

@@ -52,6 +52,24 @@ func (c *Cluster) Restart(ctx context.Context, component string, extraArgs ...st
 	return started
 }
 
+// StopComponent stops a control-plane component for good, as when its
+// static pod's process dies and stays down: its mirror pod stays, flags and
+// all, so the cluster looks configured as before while nothing does the
+// component's work (with kube-controller-manager down, node IPAM allocates
+// no podCIDRs to a node that registers). Etcd and kube-apiserver are the
+// cluster itself: they cannot be stopped alone.
+func (c *Cluster) StopComponent(component string) error {
+	i := slices.IndexFunc(c.procs, func(p *process) bool { return p.name == component && !p.replaced.Load() })
+	if i < 0 || component == Etcd || component == APIServer {
+		return fmt.Errorf("no stoppable component %q", component)
+	}
+	p := c.procs[i]
+	p.replaced.Store(true) // down on purpose: not a cluster failure
+	p.stop(10 * time.Second)
+	c.procs = slices.Delete(c.procs, i, i+1)
+	return nil
+}
+
 // waitReconnected returns once a pod created after an apiserver restart has
 // been scheduled and started: the scheduler and the node agent watch pods
 // again. Until then their informers may be between two connections, and a

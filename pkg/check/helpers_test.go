@@ -353,6 +353,7 @@ func healthy(fams []corev1.IPFamily) *world {
 		node.Status.Addresses = append(node.Status.Addresses, corev1.NodeAddress{Type: corev1.NodeInternalIP, Address: ip})
 	}
 	node.Status.Addresses = append(node.Status.Addresses, corev1.NodeAddress{Type: corev1.NodeHostName, Address: "node-1"})
+	setReady(&node, corev1.ConditionTrue)
 	f.Nodes = []corev1.Node{node}
 
 	policy := corev1.IPFamilyPolicyPreferDualStack
@@ -397,6 +398,13 @@ func healthy(fams []corev1.IPFamily) *world {
 	proxy.Status = corev1.PodStatus{Phase: corev1.PodRunning, PodIP: nodeIPs[0], PodIPs: podIPs(nodeIPs...), HostIP: nodeIPs[0], HostIPs: hostIPs(nodeIPs...)}
 	pending := corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "demo", Name: "web-pending"}, Status: corev1.PodStatus{Phase: corev1.PodPending}}
 	return &world{f: f, pods: []corev1.Pod{web, proxy, pending}}
+}
+
+// setReady sets node's Ready condition, as its kubelet reports it: True
+// on a running node, False on one that has just registered.
+func setReady(node *corev1.Node, status corev1.ConditionStatus) {
+	node.Status.Conditions = slices.DeleteFunc(node.Status.Conditions, func(c corev1.NodeCondition) bool { return c.Type == corev1.NodeReady })
+	node.Status.Conditions = append(node.Status.Conditions, corev1.NodeCondition{Type: corev1.NodeReady, Status: status})
 }
 
 // setNodeAddrs gives node-1 these InternalIPs and keeps its pods' hostIPs

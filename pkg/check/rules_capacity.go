@@ -253,7 +253,7 @@ var capacityNodePodCIDRsAllocated = Rule{
 	Title:     "Node IPAM gave every node its pod ranges: no CIDRNotAvailable event, no node without podCIDRs",
 	Severity:  Error,
 	Reference: "pkg/controller/nodeipam/ipam/range_allocator.go AllocateOrOccupyCIDR; pkg/controller/util/node/controller_utils.go RecordNodeStatusChange",
-	Why:       "When node IPAM finds no free node range for a node it records an event with reason `CIDRNotAvailable` on the Node (\"Node node-5 status is now: CIDRNotAvailable\", in the default namespace) and retries; until then the node has no `spec.podCIDRs`, so a network plugin that takes pod addresses from them (host-local IPAM, flannel, kubenet) starts no pod there. A node still without podCIDRs while `--allocate-node-cidrs` is on is in that state, whatever the cause: an exhausted cluster CIDR, or node IPAM not running.",
+	Why:       "When node IPAM finds no free node range for a node it records an event with reason `CIDRNotAvailable` on the Node (\"Node node-5 status is now: CIDRNotAvailable\", in the default namespace) and retries; until then the node has no `spec.podCIDRs`, so a network plugin that takes pod addresses from them (host-local IPAM, flannel, kubenet) starts no pod there. A node still without podCIDRs while `--allocate-node-cidrs` is on is in that state, whatever the cause: an exhausted cluster CIDR, or node IPAM not running. A node that has just registered has none for a moment: while it is not Ready, with no CIDRNotAvailable event and node ranges left, it is reported as pending (info); with the event, or the cluster CIDR full, it is an error, Ready or not.",
 	Fix:       "free node ranges (delete Nodes that are gone) or widen --cluster-cidr to a supernet of the current range and restart kube-controller-manager; node IPAM then allocates to the waiting nodes. If node IPAM is not running, start kube-controller-manager with the node-ipam-controller",
 	Needs:     []Source{SourceNodes},
 	Check:     checkNodePodCIDRsAllocated,
@@ -293,6 +293,16 @@ func checkNodePodCIDRsAllocated(f *Facts, r *Reporter) {
 		}
 		if !allocating && len(evs) == 0 {
 			continue // nodes-pod-cidr-per-family compares it with the other nodes
+		}
+		if len(evs) == 0 && exhausted == "" && !nodeReady(node) {
+			// Not refused (no event, ranges left): node IPAM has not got to
+			// a node that has just registered.
+			msg := "pending: no podCIDRs yet, and the node is not Ready: node IPAM allocates them moments after a node registers, and no CIDRNotAvailable event says it refused (an error once it is Ready without them)"
+			if eventsUnread != "" {
+				msg += "; its events could not be read (" + eventsUnread + ")"
+			}
+			r.FailWith(Info, nodeSubject(node, "spec.podCIDRs"), ipam.AllocateAt, "%s", msg)
+			continue
 		}
 		problems := []string{"no podCIDRs"}
 		at := Setting{Source: "events"}

@@ -89,6 +89,7 @@ func ipamFacts(clusterCIDR string, masks map[string]string, podCIDRs ...string) 
 	for i, cidrs := range podCIDRs {
 		node := corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("node-%d", i+1)}}
 		node.Spec.PodCIDRs = splitList(cidrs)
+		setReady(&node, corev1.ConditionTrue)
 		f.Nodes = append(f.Nodes, node)
 	}
 	return f
@@ -150,6 +151,15 @@ func TestCapacityNodePodCIDRsAllocated(t *testing.T) {
 	resolved.CIDRNotAvailable = []NodeEvent{event("node-2", 1), event("node-9", 1)}
 	off := ipamFacts("10.244.0.0/16", nil, "")
 	cpSet(off, ControllerManager, "allocate-node-cidrs", "false")
+	// Nodes that are not Ready: one just registered (pending), the same
+	// with its events unreadable, one node IPAM refused (its event), one
+	// a full cluster CIDR will refuse (no event yet).
+	justRegistered := notReady(ipamFacts("10.244.0.0/16", nil, "10.244.0.0/24", ""), "node-2")
+	justRegisteredUnread := notReady(ipamFacts("10.244.0.0/16", nil, "10.244.0.0/24", ""), "node-2")
+	justRegisteredUnread.MarkUnavailable(SourceEvents, "forbidden")
+	refusedNotReady := notReady(ipamFacts("10.244.0.0/28", mask30, "10.244.0.0/30", "10.244.0.4/30", "10.244.0.8/30", "10.244.0.12/30", ""), "node-5")
+	refusedNotReady.CIDRNotAvailable = []NodeEvent{event("node-5", 1)}
+	fullNotReady := notReady(ipamFacts("10.244.0.0/28", mask30, "10.244.0.0/30", "10.244.0.4/30", "10.244.0.8/30", "10.244.0.12/30", ""), "node-5")
 	cpRunCases(t, "capacity-node-pod-cidrs-allocated", []cpCase{
 		{"every node allocated", ipamFacts("10.244.0.0/28", mask30, "10.244.0.0/30", "10.244.0.4/30"), []cpWant{cpOK("capacity")}},
 		{"cluster CIDR exhausted", full, []cpWant{
@@ -165,5 +175,19 @@ func TestCapacityNodePodCIDRsAllocated(t *testing.T) {
 			cpFail(Info, "node/node-9 spec.podCIDRs", "the node no longer exists"),
 		}},
 		{"node IPAM off", off, []cpWant{cpOK("capacity")}},
+		{"a node just registered, not Ready", justRegistered, []cpWant{cpFail(Info, "node/node-2 spec.podCIDRs", "pending: no podCIDRs yet, and the node is not Ready: node IPAM allocates them moments after a node registers")}},
+		{"a node just registered, events forbidden", justRegisteredUnread, []cpWant{cpFail(Info, "node/node-2 spec.podCIDRs", "(an error once it is Ready without them); its events could not be read (events: forbidden)")}},
+		{"not Ready, refused by node IPAM", refusedNotReady, []cpWant{cpFail(Error, "node/node-5 spec.podCIDRs", `event CIDRNotAvailable "Node node-5 status is now: CIDRNotAvailable"`)}},
+		{"not Ready, the cluster CIDR full", fullNotReady, []cpWant{cpFail(Error, "node/node-5 spec.podCIDRs", "--cluster-cidr 10.244.0.0/28 holds 4 node ranges at mask /30, all taken")}},
 	})
+}
+
+// notReady makes the named node of f one that has just registered.
+func notReady(f *Facts, name string) *Facts {
+	for i := range f.Nodes {
+		if f.Nodes[i].Name == name {
+			setReady(&f.Nodes[i], corev1.ConditionFalse)
+		}
+	}
+	return f
 }

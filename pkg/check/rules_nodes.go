@@ -113,7 +113,11 @@ func checkNodePodCIDRFamilies(f *Facts, r *Reporter) {
 		if len(node.Spec.PodCIDRs) == 0 {
 			// A node node IPAM allocated nothing to (it is on, or its
 			// CIDRNotAvailable event says so): capacity-node-pod-cidrs-allocated.
-			if !known && anyHas && len(events[node.Name]) == 0 {
+			switch {
+			case known || !anyHas || len(events[node.Name]) > 0:
+			case !nodeReady(node):
+				r.FailWith(Info, subject, at, "pending: no podCIDRs yet, while other nodes have them, and the node is not Ready: they come moments after a node registers (an error once it is Ready without them)")
+			default:
 				r.Fail(subject, at, "no podCIDRs, while other nodes have them")
 			}
 			continue
@@ -211,7 +215,7 @@ var nodesInternalIPPerFamily = Rule{
 	Title:     "On a dual-stack cluster every node has an InternalIP of each family",
 	Severity:  Error,
 	Reference: "pkg/kubelet/nodestatus/setters.go NodeAddress; https://kubernetes.io/docs/tasks/network/validate-dual-stack/",
-	Why:       "kubelet publishes one InternalIP per `--node-ip` entry, and without `--node-ip` a single address it looks up itself, so a Node has addresses of both families only with a dual-stack `--node-ip` or a cloud provider that reports both. A node without both has single-stack hostNetwork pods and `status.hostIPs`, and the validate-dual-stack procedure expects an InternalIP of each family.",
+	Why:       "kubelet publishes one InternalIP per `--node-ip` entry, and without `--node-ip` a single address it looks up itself, so a Node has addresses of both families only with a dual-stack `--node-ip` or a cloud provider that reports both. A node without both has single-stack hostNetwork pods and `status.hostIPs`, and the validate-dual-stack procedure expects an InternalIP of each family. A node that has just registered and is not Ready yet may have no address at all (a cloud provider's controller sets them after registration): that is reported as pending (info) until the node is Ready.",
 	Fix:       "start kubelet with --node-ip=<IPv4>,<IPv6> (primary family first), or use a cloud provider that reports both families",
 	Needs:     []Source{SourceNodes},
 	Scope:     knownFamilies,
@@ -233,7 +237,11 @@ func checkNodeInternalIPs(f *Facts, r *Reporter) {
 				missing = append(missing, string(w))
 			}
 		}
-		if len(missing) > 0 {
+		switch {
+		case len(missing) == 0:
+		case len(ips) == 0 && !nodeReady(node):
+			r.FailWith(Info, nodeSubject(node, "status.addresses"), at, "pending: no InternalIP yet, and the node is not Ready: a node that has just registered gets its addresses from its kubelet's first status or a cloud provider's controller (an error once it is Ready without one)")
+		default:
 			listed := "none"
 			if len(ips) > 0 {
 				listed = strings.Join(ips, ",")
@@ -242,6 +250,18 @@ func checkNodeInternalIPs(f *Facts, r *Reporter) {
 				strings.Join(missing, " or "), listed)
 		}
 	}
+}
+
+// nodeReady says whether the node's Ready condition is True. Until then
+// a node may not yet have what registration leaves to others: its
+// addresses and podCIDRs are pending, not missing.
+func nodeReady(node *corev1.Node) bool {
+	for _, c := range node.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
 }
 
 // internalIPFamilies lists the families of a node's InternalIPs, in order,

@@ -2,7 +2,11 @@ package check
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
+
+	corev1 "k8s.io/api/core/v1"
 )
 
 func TestNodeRulesBroken(t *testing.T) {
@@ -64,5 +68,71 @@ func TestNodeWithoutPodCIDRsReportedOnce(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("failures by subject %v, want %v", got, want)
+	}
+}
+
+// A node that has just registered (not Ready, no addresses, no podCIDRs)
+// is pending: info findings naming it, nothing failing, until it is Ready
+// without them, when the same findings are errors. A not-Ready node that
+// reported an address of one family only is wrong already.
+func TestNodePendingUntilReady(t *testing.T) {
+	joining := func(w *world, ready corev1.ConditionStatus) {
+		n := corev1.Node{}
+		n.Name = "node-2"
+		setReady(&n, ready)
+		w.f.Nodes = append(w.f.Nodes, n)
+	}
+	byRule := func(findings []Finding, sev Severity) []string {
+		var out []string
+		for _, fd := range findings {
+			if fd.Result == Fail && fd.Severity == sev {
+				out = append(out, fd.ID+" "+fd.Subject)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	both := []string{"capacity-node-pod-cidrs-allocated node/node-2 spec.podCIDRs", "nodes-internal-ip-per-family node/node-2 status.addresses"}
+	for _, tc := range []struct {
+		ready        corev1.ConditionStatus
+		info, errors []string
+	}{
+		{corev1.ConditionFalse, both, nil},
+		{corev1.ConditionUnknown, both, nil},
+		{corev1.ConditionTrue, nil, both},
+	} {
+		w := healthy(dual4)
+		joining(w, tc.ready)
+		findings := runObjectRules(t, w.facts())
+		if got := byRule(findings, Info); !slices.Equal(got, tc.info) {
+			t.Errorf("Ready=%s: info %v, want %v:%s", tc.ready, got, tc.info, dump(findings))
+		}
+		if got := byRule(findings, Error); !slices.Equal(got, tc.errors) || len(byRule(findings, Warning)) > 0 {
+			t.Errorf("Ready=%s: errors %v, want %v:%s", tc.ready, got, tc.errors, dump(findings))
+		}
+		for _, fd := range findings {
+			if fd.Severity == Info && fd.Result == Fail && !strings.HasPrefix(fd.Message, "pending: ") {
+				t.Errorf("Ready=%s: %s %q does not say pending", tc.ready, fd.ID, fd.Message)
+			}
+		}
+	}
+
+	runBrokenCases(t, []brokenCase{
+		{"not Ready, an IPv4 InternalIP only", dual4, func(w *world) {
+			w.setNodeAddrs("192.168.0.11")
+			setReady(&w.f.Nodes[0], corev1.ConditionFalse)
+		}, "nodes-internal-ip-per-family", Error, "no IPv6 InternalIP"},
+	})
+
+	// node IPAM unknown (a managed control plane): nodes-pod-cidr-per-family
+	// compares the node with the others.
+	w := healthy(dual4)
+	w.f.Components = nil
+	w.f.MarkUnavailable(SourceControlPlane, "no static control-plane pods")
+	joining(w, corev1.ConditionFalse)
+	w.f.Nodes[1].Status.Addresses = w.f.Nodes[0].Status.Addresses
+	findings := runObjectRules(t, w.facts())
+	if got, want := byRule(findings, Info), []string{"nodes-pod-cidr-per-family node/node-2 spec.podCIDRs"}; !slices.Equal(got, want) || len(failing(findings)) > 0 {
+		t.Errorf("node IPAM unknown: info %v, want %v, and nothing failing:%s", got, want, dump(findings))
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/rest"
 	kubectldescribe "k8s.io/kubectl/pkg/describe"
 
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/live"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/describe"
 )
 
@@ -104,6 +105,7 @@ func (o *DescribeOptions) Complete(cmd *cobra.Command, args []string) error {
 	if o.Namespace, _, err = o.configFlags.ToRawKubeConfigLoader().Namespace(); err != nil {
 		return err
 	}
+	o.Describer.RequestTimeout = requestTimeout(o.configFlags)
 	if o.Describer.Client == nil {
 		client, config, err := newClient(o.configFlags)
 		if err != nil {
@@ -140,7 +142,8 @@ func (o *DescribeOptions) namespace() string {
 }
 
 // Run describes each named object, or every object the selector matches,
-// separated by a blank line as kubectl does.
+// separated by a blank line as kubectl does. A server that cannot be talked
+// to ends the run: each object left would wait out --request-timeout too.
 func (o *DescribeOptions) Run(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -170,6 +173,9 @@ func (o *DescribeOptions) Run(ctx context.Context) error {
 		s, err := o.Describer.Describe(ctx, o.Type.Name, t.Namespace, t.Name, settings)
 		if err != nil {
 			errs = append(errs, err)
+			if live.Fatal(err) {
+				break
+			}
 			continue
 		}
 		if !first {

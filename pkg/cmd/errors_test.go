@@ -30,6 +30,8 @@ func TestPrintErrorKubectlWording(t *testing.T) {
 		{errors.New("error: already prefixed"), "error: already prefixed\n"},
 		// A file name with an OSC 52 (clipboard) sequence stays inert.
 		{errors.New("open /tmp/\x1b]52;c;eA==\a: no such file"), "error: open /tmp/^[]52;c;eA==^G: no such file\n"},
+		// A right-to-left override that would show the name reversed.
+		{errors.New("open /tmp/\u202egnp.exe: no such file"), "error: open /tmp/\\u202egnp.exe: no such file\n"},
 	}
 	for _, tt := range tests {
 		var buf bytes.Buffer

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/apimachinery/pkg/watch"
 
@@ -281,12 +283,18 @@ func (o *GetOptions) watchEndpoints(ctx context.Context, view *endpointsView, ou
 		out.flush()
 		return err
 	}
-	// After a 410 the slices that changed come again as modifications
-	// (one deleted meanwhile stays in its row until the next change).
+	// After a 410 the server no longer has the changes since the last
+	// version seen (an apiserver restart): the fresh list is the truth, as
+	// for an informer's relist. The slices that changed come again as
+	// modifications, and those it no longer holds (deleted while the watch
+	// was down) as deletions: their Service's row is printed without them.
 	relist := func(ctx context.Context) (string, error) {
-		return listPages(ctx, requestTimeout(o.configFlags), opts, client.List, func(l *discoveryv1.EndpointSliceList) error {
+		listed := map[types.UID]bool{}
+		rv, err := listPages(ctx, requestTimeout(o.configFlags), opts, client.List, func(l *discoveryv1.EndpointSliceList) error {
 			for i := range l.Items {
-				if slice := &l.Items[i]; seen[slice.UID] != slice.ResourceVersion {
+				slice := &l.Items[i]
+				listed[slice.UID] = true
+				if seen[slice.UID] != slice.ResourceVersion {
 					if err := handle(watch.Modified, slice); err != nil {
 						return err
 					}
@@ -294,9 +302,32 @@ func (o *GetOptions) watchEndpoints(ctx context.Context, view *endpointsView, ou
 			}
 			return nil
 		})
+		if err != nil {
+			return "", err
+		}
+		for _, gone := range unlisted(slicesBySvc, listed) {
+			if err := handle(watch.Deleted, &gone); err != nil {
+				return "", err
+			}
+		}
+		return rv, nil
 	}
 	return watchEvents(ctx, o.ErrOut, rv, func(ctx context.Context, options metav1.ListOptions) (watch.Interface, error) {
 		options.LabelSelector, options.FieldSelector = opts.LabelSelector, opts.FieldSelector
 		return client.Watch(ctx, options)
 	}, relist, handle)
+}
+
+// unlisted are the slices of the view that a fresh list no longer holds,
+// by Service and name.
+func unlisted(slicesBySvc map[string]map[string]discoveryv1.EndpointSlice, listed map[types.UID]bool) []discoveryv1.EndpointSlice {
+	var out []discoveryv1.EndpointSlice
+	for _, key := range slices.Sorted(maps.Keys(slicesBySvc)) {
+		for _, name := range slices.Sorted(maps.Keys(slicesBySvc[key])) {
+			if s := slicesBySvc[key][name]; !listed[s.UID] {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -26,7 +25,9 @@ import (
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/clientcmd"
 	watchtools "k8s.io/client-go/tools/watch"
-	"k8s.io/utils/ptr"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/live"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/printers"
 )
 
 // typedClient is what client-go's typed clients (Pods, Services, Nodes...)
@@ -131,7 +132,7 @@ func runTyped[T any, PT interface {
 			// --watch-only: from the current version.
 			current := opts
 			current.Limit = 1
-			current.TimeoutSeconds = timeoutSeconds(timeout)
+			current.TimeoutSeconds = live.TimeoutSeconds(timeout)
 			l, err := c.List(ctx, current)
 			if err != nil {
 				return err
@@ -170,7 +171,7 @@ func requestTimeout(configFlags *genericclioptions.ConfigFlags) time.Duration {
 // bound, and its retries (after 429 Retry-After or a connection reset, up to
 // 10 a second apart) could take 10 s past it.
 func listPages[L metav1.ListInterface](ctx context.Context, timeout time.Duration, opts metav1.ListOptions, list func(context.Context, metav1.ListOptions) (L, error), page func(L) error) (string, error) {
-	opts.TimeoutSeconds = timeoutSeconds(timeout)
+	opts.TimeoutSeconds = live.TimeoutSeconds(timeout)
 	for {
 		l, err := list(ctx, opts)
 		if err != nil {
@@ -184,14 +185,6 @@ func listPages[L metav1.ListInterface](ctx context.Context, timeout time.Duratio
 		}
 		opts.Continue = l.GetContinue()
 	}
-}
-
-// timeoutSeconds is a List's TimeoutSeconds for --request-timeout timeout.
-func timeoutSeconds(timeout time.Duration) *int64 {
-	if timeout <= 0 {
-		return nil
-	}
-	return ptr.To(int64(math.Ceil(timeout.Seconds())))
 }
 
 // watchOptions selects what a watch of o follows.
@@ -258,7 +251,8 @@ func watchEvents(ctx context.Context, errOut io.Writer, resourceVersion string, 
 			if errors.As(err, &urlErr) {
 				cause = urlErr.Err // without the watch's long URL
 			}
-			fmt.Fprintf(errOut, "Watch interrupted (%s); it resumes when the server answers.\n", firstLine(cause.Error()))
+			// The cause may quote the server's words: escaped.
+			fmt.Fprintf(errOut, "Watch interrupted (%s); it resumes when the server answers.\n", printers.EscapeLine(firstLine(cause.Error())))
 		}
 		return w, err
 	}

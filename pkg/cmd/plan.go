@@ -142,7 +142,7 @@ func (o *PlanOptions) Run(ctx context.Context) error {
 	}
 	opts := plan.Options{ServiceCIDR: o.ServiceCIDR, PodCIDR: o.PodCIDR, FilesOnly: len(o.FromFiles) > 0 && !o.Live}
 	if gatherer.Client != nil {
-		opts.Admission = plan.DetectAdmission(ctx, gatherer.Client)
+		opts.Admission = plan.DetectAdmission(ctx, gatherer.Client, requestTimeout(o.configFlags))
 	}
 	p, err := plan.Build(facts, opts)
 	if err != nil {

@@ -11,10 +11,12 @@
 package describe
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
@@ -33,6 +35,9 @@ type Describer struct {
 	// whose deprecation warnings are silenced, as the plugin reads them only
 	// to reuse kubectl's layout. Nil means Client.
 	Endpoints kubernetes.Interface
+	// RequestTimeout bounds each list a description makes, its retries
+	// included, as --request-timeout bounds get's (0: none).
+	RequestTimeout time.Duration
 }
 
 // Kinds lists what Describe accepts, by resource name.
@@ -42,16 +47,31 @@ var Kinds = []string{"pods", "services", "nodes", "endpoints"}
 // "endpoints"). kubectl's describer escapes ESC and CR in what it prints;
 // the result is escaped further with printers.EscapeTerminal, so that no
 // other control character of an annotation or event message reaches the
-// terminal either.
+// terminal either. A list that found the server unreachable (its events
+// timed out, say, which kubectl's describer would leave out silently) fails
+// the description: see boundedLists.
 func (d Describer) Describe(ctx context.Context, resource, namespace, name string, settings kubectldescribe.DescriberSettings) (string, error) {
-	out, err := d.describe(ctx, resource, namespace, name, settings)
-	return printers.EscapeTerminal(out), err
+	lists := newBoundedLists(ctx, d.RequestTimeout)
+	out, err := d.describe(ctx, lists, resource, namespace, name, settings)
+	if err == nil {
+		err = lists.failed()
+	}
+	if err != nil {
+		return "", err
+	}
+	return printers.EscapeTerminal(out), nil
 }
 
-func (d Describer) describe(ctx context.Context, resource, namespace, name string, settings kubectldescribe.DescriberSettings) (string, error) {
+func (d Describer) describe(ctx context.Context, lists *boundedLists, resource, namespace, name string, settings kubectldescribe.DescriberSettings) (string, error) {
+	client := boundedClient{d.Client, lists}
+	// What kubectl's describer printed, unless one of its lists found the
+	// server unreachable: then nothing more is asked.
+	described := func(out string, err error) (string, error) {
+		return out, cmp.Or(err, lists.failed())
+	}
 	switch resource {
 	case "pods":
-		out, err := (&kubectldescribe.PodDescriber{Interface: d.Client}).Describe(namespace, name, settings)
+		out, err := described((&kubectldescribe.PodDescriber{Interface: client}).Describe(namespace, name, settings))
 		if err != nil {
 			return "", err
 		}
@@ -61,7 +81,7 @@ func (d Describer) describe(ctx context.Context, resource, namespace, name strin
 		}
 		return rewritePod(out, pod), nil
 	case "services":
-		out, err := (&kubectldescribe.ServiceDescriber{Interface: d.Client}).Describe(namespace, name, settings)
+		out, err := described((&kubectldescribe.ServiceDescriber{Interface: client}).Describe(namespace, name, settings))
 		if err != nil {
 			return "", err
 		}
@@ -69,13 +89,13 @@ func (d Describer) describe(ctx context.Context, resource, namespace, name strin
 		if err != nil {
 			return "", err
 		}
-		slices, err := d.endpointSlices(ctx, namespace, name)
+		slices, err := endpointSlices(client, namespace, name)
 		if err != nil {
 			return "", err
 		}
 		return rewriteService(out, svc, slices), nil
 	case "nodes":
-		out, err := (&kubectldescribe.NodeDescriber{Interface: d.Client}).Describe(namespace, name, settings)
+		out, err := described((&kubectldescribe.NodeDescriber{Interface: client}).Describe(namespace, name, settings))
 		if err != nil {
 			return "", err
 		}
@@ -85,7 +105,7 @@ func (d Describer) describe(ctx context.Context, resource, namespace, name strin
 		}
 		return rewriteNode(out, node), nil
 	case "endpoints":
-		out, err := (&kubectldescribe.EndpointsDescriber{Interface: d.EndpointsClient()}).Describe(namespace, name, settings)
+		out, err := described((&kubectldescribe.EndpointsDescriber{Interface: boundedClient{d.EndpointsClient(), lists}}).Describe(namespace, name, settings))
 		if err != nil {
 			return "", err
 		}
@@ -95,7 +115,7 @@ func (d Describer) describe(ctx context.Context, resource, namespace, name strin
 		if err != nil {
 			svc = &corev1.Service{}
 		}
-		slices, err := d.endpointSlices(ctx, namespace, name)
+		slices, err := endpointSlices(client, namespace, name)
 		if err != nil {
 			return "", err
 		}
@@ -112,8 +132,10 @@ func (d Describer) EndpointsClient() kubernetes.Interface {
 	return d.Client
 }
 
-func (d Describer) endpointSlices(ctx context.Context, namespace, service string) ([]discoveryv1.EndpointSlice, error) {
-	list, err := d.Client.DiscoveryV1().EndpointSlices(namespace).List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=" + service})
+// endpointSlices lists the slices of a Service, within the bounds of the
+// client's lists.
+func endpointSlices(client boundedClient, namespace, service string) ([]discoveryv1.EndpointSlice, error) {
+	list, err := client.DiscoveryV1().EndpointSlices(namespace).List(client.lists.ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=" + service})
 	if err != nil {
 		return nil, err
 	}

@@ -16,8 +16,9 @@ import (
 
 // hostile is what an annotation or an event message can carry: colour and
 // clipboard (OSC 52) escapes, a carriage return, a bell, a backspace, a C1
-// CSI and invalid UTF-8.
-const hostile = "x\x1b[31mred\x1b]52;c;aGk=\a\rCR\x08\u009b2J\xff"
+// CSI, invalid UTF-8, and the right-to-left override and isolate of Trojan
+// Source with a zero-width space between.
+const hostile = "x\x1b[31mred\x1b]52;c;aGk=\a\rCR\x08\u009b2J\xff\u202eRLO\u200b\u2066"
 
 // Describe escapes what kubectl's describer lets through, and rewrites the
 // pod's own IPs, not the lines a newline in its status message makes.
@@ -47,8 +48,8 @@ func TestDescribeHostilePod(t *testing.T) {
 		t.Errorf("raw control characters %v in:\n%q", bad, out)
 	}
 	for _, want := range []string{
-		"x^[[31mred^[]52;c;aGk=^G\\rCR^H^[[2J\uFFFD", // the annotation
-		"event x^[[31mred^[]52;c;aGk=^G\\rCR^H^[[2J\uFFFD",
+		"x^[[31mred^[]52;c;aGk=^G\\rCR^H^[[2J\uFFFD" + `\u202eRLO\u200b\u2066`, // the annotation
+		"event x^[[31mred^[]52;c;aGk=^G\\rCR^H^[[2J\uFFFD" + `\u202eRLO\u200b\u2066`,
 		strings.Repeat("y", 100), // a long annotation is kubectl's to shorten
 	} {
 		if !strings.Contains(out, want) {

@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/live"
 )
 
 // AdmissionState is what the server says about defaulting new Services to
@@ -71,8 +74,9 @@ spec:
 `
 
 // DetectAdmission asks the server whether it serves MutatingAdmissionPolicy
-// and whether a bound one already sets Services' ipFamilyPolicy.
-func DetectAdmission(ctx context.Context, client kubernetes.Interface) AdmissionState {
+// and whether a bound one already sets Services' ipFamilyPolicy. Each list
+// ends within timeout (--request-timeout), its retries included.
+func DetectAdmission(ctx context.Context, client kubernetes.Interface, timeout time.Duration) AdmissionState {
 	st := AdmissionState{Known: true}
 	resources, err := client.Discovery().ServerResourcesForGroupVersion(policyAPIVersion)
 	if err == nil {
@@ -84,12 +88,13 @@ func DetectAdmission(ctx context.Context, client kubernetes.Interface) Admission
 		return st
 	}
 	api := client.AdmissionregistrationV1()
-	policies, err := api.MutatingAdmissionPolicies().List(ctx, metav1.ListOptions{})
+	opts := metav1.ListOptions{TimeoutSeconds: live.TimeoutSeconds(timeout)}
+	policies, err := api.MutatingAdmissionPolicies().List(ctx, opts)
 	if err != nil {
 		st.Unreadable = readError("mutatingadmissionpolicies", err)
 		return st
 	}
-	bindings, err := api.MutatingAdmissionPolicyBindings().List(ctx, metav1.ListOptions{})
+	bindings, err := api.MutatingAdmissionPolicyBindings().List(ctx, opts)
 	if err != nil {
 		st.Unreadable = readError("mutatingadmissionpolicybindings", err)
 		return st

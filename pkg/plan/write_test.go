@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/internal/termtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -65,10 +67,11 @@ func TestWriteJSONAndYAML(t *testing.T) {
 	}
 }
 
-// Colour only when asked, and names from the cluster escaped.
+// Colour only when asked, and names from the cluster escaped: control
+// characters, and the bidirectional controls of Trojan Source.
 func TestWriteTextEscapesAndColours(t *testing.T) {
 	p := goldenPlan(t)
-	p.Steps[0].Target = "kube-apiserver (evil\x1b[31m)"
+	p.Steps[0].Target = "kube-apiserver (evil\x1b[31m\u202e\u2066)"
 	var plain, coloured bytes.Buffer
 	if err := Write(&plain, p, "text", false); err != nil {
 		t.Fatal(err)
@@ -76,8 +79,8 @@ func TestWriteTextEscapesAndColours(t *testing.T) {
 	if err := Write(&coloured, p, "text", true); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(plain.String(), "\x1b") || !strings.Contains(plain.String(), "evil^[[31m") {
-		t.Errorf("plain output has raw escapes or lost the name:\n%q", plain.String())
+	if bad := termtest.RawControls(plain.String(), "\n"); len(bad) > 0 || !strings.Contains(plain.String(), `evil^[[31m\u202e\u2066`) {
+		t.Errorf("plain output has raw %v or lost the name:\n%q", bad, plain.String())
 	}
 	if !strings.Contains(coloured.String(), "\x1b[1m") {
 		t.Errorf("coloured output has no bold headings")

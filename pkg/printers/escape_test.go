@@ -24,6 +24,17 @@ func TestEscapeTerminal(t *testing.T) {
 		{"\u009b2J\u0085", "^[[2J^[E", "^[[2J^[E"},                                         // C1 as ESC sequences
 		{"\xff\xfeok\xe2\x82", "\uFFFD\uFFFDok\uFFFD\uFFFD", "\uFFFD\uFFFDok\uFFFD\uFFFD"}, // invalid UTF-8
 		{"\uFFFD", "\uFFFD", "\uFFFD"},
+		// Trojan Source (CVE-2021-42574): the right-to-left override and
+		// isolates that make a terminal show text in another order.
+		{"ok\u202e\u2066 // admin\u2069\u2066", `ok\u202e\u2066 // admin\u2069\u2066`, `ok\u202e\u2066 // admin\u2069\u2066`},
+		{"\u202a\u202b\u202c\u202d\u2067\u2068\u200e\u200f\u061c", `\u202a\u202b\u202c\u202d\u2067\u2068\u200e\u200f\u061c`, `\u202a\u202b\u202c\u202d\u2067\u2068\u200e\u200f\u061c`},
+		// Other invisible format characters (zero-width space, joiner,
+		// soft hyphen, BOM, a tag character) and the line and paragraph
+		// separators.
+		{"a\u200bb\u200dc\u00add\ufeffe\U000e0041f", `a\u200bb\u200dc\u00add\ufeffe\U000e0041f`, `a\u200bb\u200dc\u00add\ufeffe\U000e0041f`},
+		{"line\u2028sep\u2029para", `line\u2028sep\u2029para`, `line\u2028sep\u2029para`},
+		// Right-to-left text itself, accents, emoji: printed as they are.
+		{"مرحبا שלום é 😀", "مرحبا שלום é 😀", "مرحبا שלום é 😀"},
 	} {
 		if got := EscapeTerminal(tt.in); got != tt.want {
 			t.Errorf("EscapeTerminal(%q) = %q, want %q", tt.in, got, tt.want)
@@ -39,7 +50,7 @@ func TestEscapeTerminal(t *testing.T) {
 // character reaches the output, a newline cuts the cell ("..." as kubectl
 // prints) instead of making a row, a tab does not shift the columns.
 func TestTablesEscapeCells(t *testing.T) {
-	hostile := "x\x1b]52;c;aGk=\a\tTAB\u009b2J\xff\rCR\nFAKE ROW"
+	hostile := "x\x1b]52;c;aGk=\a\tTAB\u009b2J\u202eRLO\u2066\xff\rCR\nFAKE ROW"
 	node := testNode(func(n *corev1.Node) {
 		n.Status.NodeInfo.OSImage = hostile
 		n.Status.NodeInfo.ContainerRuntimeVersion = strings.Repeat("long", 25000) // 100 KB
@@ -66,7 +77,7 @@ func TestTablesEscapeCells(t *testing.T) {
 		if len(lines) != 3 {
 			t.Fatalf("%s: %d lines, want a header and 2 rows:\n%s", name, len(lines), out)
 		}
-		if want := "x^[]52;c;aGk=^G^ITAB^[[2J\uFFFD..."; !strings.Contains(lines[1], want) {
+		if want := `x^[]52;c;aGk=^G^ITAB^[[2J\u202eRLO\u2066` + "\uFFFD..."; !strings.Contains(lines[1], want) {
 			t.Errorf("%s: the row %q does not hold %q", name, lines[1], want)
 		}
 		// The column after the hostile one starts where its header does.

@@ -135,6 +135,14 @@ func hangHTTP(_ *faultProxy, _ http.ResponseWriter, r *http.Request, _ http.Hand
 	return true
 }
 
+// onEventLists applies fault to the lists of events only: the server
+// answers everything else.
+func onEventLists(fault faultFunc) faultFunc {
+	return func(p *faultProxy, w http.ResponseWriter, r *http.Request, upstream http.Handler) bool {
+		return strings.HasSuffix(r.URL.Path, "/events") && fault(p, w, r, upstream)
+	}
+}
+
 // throttle answers every request with 429 and Retry-After: 1, the Status
 // body the apiserver sends when it sheds load.
 func throttle(_ *faultProxy, w http.ResponseWriter, _ *http.Request, _ http.Handler) bool {

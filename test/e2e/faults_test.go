@@ -34,6 +34,15 @@ const (
 	defaultTimeout = 30 * time.Second // the plugin's --request-timeout default
 )
 
+// faultNeeds is what a command must send for a fault to show.
+type faultNeeds int
+
+const (
+	anyRequest     faultNeeds = iota
+	aPaginatedList            // a second page
+	anEventList               // describe's events, check's event sources
+)
+
 // TestFaults runs get, describe and check against servers that fail in the
 // ways of issue 8: each ends within --request-timeout plus a small margin,
 // with the documented exit code and exactly one line on stderr. The rows it
@@ -56,37 +65,44 @@ func TestFaults(t *testing.T) {
 		flags   func(t *testing.T) []string
 		want    string // in the stderr line
 		timeout time.Duration
-		onList  bool // the fault needs a paginated list to show
+		needs   faultNeeds // what a command must send for the fault to show
 	}{
-		{"connection refused", func(t *testing.T) []string { return server(refusedServer(t)) }, "was refused", faultTimeout, false},
-		{"accepts, never answers (TCP)", func(t *testing.T) []string { return server(hangingTCPServer(t)) }, "did not answer within 3s", faultTimeout, false},
-		{"accepts, never answers (HTTP)", func(t *testing.T) []string { return proxied(startFaultProxy(t, c.RESTConfig, hangHTTP)) }, "did not answer within 3s", faultTimeout, false},
+		{"connection refused", func(t *testing.T) []string { return server(refusedServer(t)) }, "was refused", faultTimeout, anyRequest},
+		{"accepts, never answers (TCP)", func(t *testing.T) []string { return server(hangingTCPServer(t)) }, "did not answer within 3s", faultTimeout, anyRequest},
+		{"accepts, never answers (HTTP)", func(t *testing.T) []string { return proxied(startFaultProxy(t, c.RESTConfig, hangHTTP)) }, "did not answer within 3s", faultTimeout, anyRequest},
 		// With the default timeout: the transport's TLS handshake timeout
 		// (10 s) comes first for a server that never starts TLS.
-		{"accepts, never answers (TCP), default timeout", func(t *testing.T) []string { return server(hangingTCPServer(t)) }, "Unable to connect to the server: net/http: TLS handshake timeout", 0, false},
+		{"accepts, never answers (TCP), default timeout", func(t *testing.T) []string { return server(hangingTCPServer(t)) }, "Unable to connect to the server: net/http: TLS handshake timeout", 0, anyRequest},
 		{"accepts, never answers (HTTP), default timeout", func(t *testing.T) []string {
 			return proxied(startFaultProxy(t, c.RESTConfig, hangHTTP))
-		}, "did not answer within 30s", 0, false},
+		}, "did not answer within 30s", 0, anyRequest},
 		{"dies during a paginated list", func(t *testing.T) []string {
 			return proxied(startFaultProxy(t, c.RESTConfig, dieOnSecondPage))
-		}, "was lost in the middle of an answer", faultTimeout, true},
-		{"TLS: untrusted certificate", func(t *testing.T) []string { return server(untrustedTLSServer(t)) }, "x509: certificate signed by unknown authority", faultTimeout, false},
+		}, "was lost in the middle of an answer", faultTimeout, aPaginatedList},
+		{"TLS: untrusted certificate", func(t *testing.T) []string { return server(untrustedTLSServer(t)) }, "x509: certificate signed by unknown authority", faultTimeout, anyRequest},
 		{"401: revoked ServiceAccount token", func(t *testing.T) []string { return append(slices.Clone(admin), "--token", revoked) },
-			"error: You must be logged in to the server", faultTimeout, false},
-		{"429 with Retry-After: 1", func(t *testing.T) []string { return proxied(startFaultProxy(t, c.RESTConfig, throttle)) }, "its last answer: 429 Too Many Requests", faultTimeout, false},
+			"error: You must be logged in to the server", faultTimeout, anyRequest},
+		{"429 with Retry-After: 1", func(t *testing.T) []string { return proxied(startFaultProxy(t, c.RESTConfig, throttle)) }, "its last answer: 429 Too Many Requests", faultTimeout, anyRequest},
 		// client-go's 10 retries, a second apart, end before 30 s: kubectl's words.
 		{"429 with Retry-After: 1, default timeout", func(t *testing.T) []string { return proxied(startFaultProxy(t, c.RESTConfig, throttle)) },
-			"Error from server (TooManyRequests): the server has received too many requests", 0, false},
+			"Error from server (TooManyRequests): the server has received too many requests", 0, anyRequest},
+		// The objects answer, their events do not: describe's event lists
+		// are kubectl's describers', which would wait past the timeout or
+		// leave the events out silently; check lists events too.
+		{"answers, never answers event lists", func(t *testing.T) []string { return proxied(startFaultProxy(t, c.RESTConfig, onEventLists(hangHTTP))) },
+			"did not answer within 3s", faultTimeout, anEventList},
+		{"answers, 429 with Retry-After: 1 on event lists", func(t *testing.T) []string { return proxied(startFaultProxy(t, c.RESTConfig, onEventLists(throttle))) },
+			"its last answer: 429 Too Many Requests", faultTimeout, anEventList},
 	}
 	commands := []struct {
 		args  []string
 		exit  int
-		lists bool
+		sends []faultNeeds
 	}{
-		{[]string{"get", "pods", "--chunk-size=1"}, 1, true},
-		{[]string{"describe", "pods", "--chunk-size=1"}, 1, true},
-		{[]string{"describe", "pod", "a"}, 1, false},
-		{[]string{"check", "--chunk-size=1"}, 2, true},
+		{[]string{"get", "pods", "--chunk-size=1"}, 1, []faultNeeds{anyRequest, aPaginatedList}},
+		{[]string{"describe", "pods", "--chunk-size=1"}, 1, []faultNeeds{anyRequest, aPaginatedList, anEventList}},
+		{[]string{"describe", "pod", "a"}, 1, []faultNeeds{anyRequest, anEventList}},
+		{[]string{"check", "--chunk-size=1"}, 2, []faultNeeds{anyRequest, aPaginatedList, anEventList}},
 	}
 
 	var mu sync.Mutex
@@ -100,7 +116,7 @@ func TestFaults(t *testing.T) {
 					cmds = commands[:1] // the default timeout once, for get
 				}
 				for _, cmd := range cmds {
-					if f.onList && !cmd.lists {
+					if !slices.Contains(cmd.sends, f.needs) {
 						continue
 					}
 					args := append(slices.Clone(cmd.args), f.flags(t)...)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -34,13 +35,24 @@ const (
 	hostileOSC   = "clip\x1b]52;c;ZWNobyBwd25lZA==\a"
 	hostileCtl   = "cr\rOVERWRITE bell\a bs\x08 csi\u009b2J"
 	hostileValue = hostileEsc + " " + hostileOSC + " " + hostileCtl
+	// Invisible format characters: a right-to-left override and a
+	// left-to-right isolate that make a terminal show text in another
+	// order ("Trojan Source", CVE-2021-42574), a zero-width space, a soft
+	// hyphen, a BOM and a line separator.
+	hostileInvisible = "rlo\u202eRTL lri\u2066ISO\u2069 zw\u200bsp shy\u00adX bom\ufeffY ls\u2028Z"
+	// invisibleEscaped is hostileInvisible as every terminal output shows
+	// it; on check's one-line cells the line separator is a space.
+	invisibleEscaped = `rlo\u202eRTL lri\u2066ISO\u2069 zw\u200bsp shy\u00adX bom\ufeffY ls\u2028Z`
+	invisibleOneLine = `rlo\u202eRTL lri\u2066ISO\u2069 zw\u200bsp shy\u00adX bom\ufeffY ls Z`
 )
 
 // TestHostileContent puts terminal escapes, control characters, newlines,
-// 100 KB strings and invalid UTF-8 in annotations, event messages, status
-// messages and node fields of a real cluster, then checks that no output of
-// get, describe and check carries a control character raw (only newline
-// and tab) and that each output is kubectl's where kubectl prints the same
+// 100 KB strings, invalid UTF-8 and invisible format characters
+// (bidirectional controls among them) in annotations, event messages,
+// status messages and node fields of a real cluster, then checks that no
+// output of get, describe and check carries a control or format character
+// raw (only newline and tab; YAML keeps format characters, having no
+// escape for them) and that each output is kubectl's where kubectl prints the same
 // thing (kubectl itself lets BEL, backspace and C1 through: its output is
 // compared once escaped the plugin's way, printers.EscapeTerminal).
 func TestHostileContent(t *testing.T) {
@@ -57,6 +69,7 @@ func TestHostileContent(t *testing.T) {
 		"hostile":   hostileValue,
 		"multiline": "first\nIPs:  6.6.6.6\nEndpoints:  {6.6.6.6:80}",
 		"long":      strings.Repeat("0123456789", 10<<10), // 100 KB
+		"invisible": hostileInvisible,
 	}
 	// Invalid UTF-8 sent as raw JSON bytes: the apiserver's JSON decoder
 	// stores U+FFFD instead (logged below).
@@ -66,6 +79,18 @@ func TestHostileContent(t *testing.T) {
 		t.Fatal(err)
 	}
 	pod := waitForPodIPs(t, client, ns, 1)[0]
+	// Labels cannot carry them: the apiserver refuses such a value (a
+	// label is a name, unlike an annotation), so -L and --show-labels only
+	// ever print what the pattern of label values allows.
+	labelled := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "labelled", Labels: map[string]string{"app": "web\u202ebew"}},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "registry.k8s.io/pause:3.10"}}},
+	}
+	if _, err := client.CoreV1().Pods(ns).Create(ctx, labelled, metav1.CreateOptions{}); !apierrors.IsInvalid(err) {
+		t.Fatalf("a label value with a right-to-left override: %v, want the apiserver's Invalid", err)
+	} else {
+		t.Logf("a label value with a format character: %v", err)
+	}
 	t.Logf("invalid UTF-8 sent as JSON is stored as %q", pod.Annotations["invalid-utf8"])
 	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": annotations}})
 	if _, err := client.CoreV1().Pods(ns).Patch(ctx, "web", types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
@@ -87,7 +112,7 @@ func TestHostileContent(t *testing.T) {
 	proto.AcceptContentTypes = proto.ContentType
 	protoClient := kubernetes.NewForConfigOrDie(proto)
 	svc := &corev1.Service{
-		ObjectMeta: metav1.ObjectMeta{Name: "web", Annotations: map[string]string{"hostile": hostileValue, "invalid-utf8": "bad\xff\xfebytes", "long": annotations["long"]}},
+		ObjectMeta: metav1.ObjectMeta{Name: "web", Annotations: map[string]string{"hostile": hostileValue, "invalid-utf8": "bad\xff\xfebytes", "long": annotations["long"], "invisible": hostileInvisible}},
 		Spec: corev1.ServiceSpec{
 			Selector:       map[string]string{"app": "web"},
 			IPFamilyPolicy: ptrTo(corev1.IPFamilyPolicyPreferDualStack),
@@ -134,7 +159,7 @@ func TestHostileContent(t *testing.T) {
 		ev := &corev1.Event{
 			ObjectMeta:     metav1.ObjectMeta{Name: fmt.Sprintf("hostile.%d", i), Namespace: evNS},
 			InvolvedObject: ref, Reason: reason, Type: corev1.EventTypeWarning, Count: 1,
-			Message:        "event " + hostileValue + " bad\xffbyte\nIPs:  6.6.6.6\nPodCIDRs:  6.6.6.0/24",
+			Message:        "event " + hostileValue + " " + hostileInvisible + " bad\xffbyte\nIPs:  6.6.6.6\nPodCIDRs:  6.6.6.0/24",
 			Source:         corev1.EventSource{Component: "hostile-test"},
 			FirstTimestamp: now, LastTimestamp: now,
 		}
@@ -146,7 +171,7 @@ func TestHostileContent(t *testing.T) {
 	// The node: free text in its system info, and a condition message
 	// whose newline makes a fake PodCIDRs: line.
 	nodePatch, _ := json.Marshal(map[string]any{"status": map[string]any{
-		"nodeInfo":   map[string]any{"osImage": "os " + hostileOSC + "\tTAB " + hostileCtl},
+		"nodeInfo":   map[string]any{"osImage": "os " + hostileOSC + "\tTAB " + hostileInvisible + " " + hostileCtl},
 		"conditions": []map[string]any{{"type": "Ready", "message": "ready " + hostileEsc + "\nPodCIDRs:  6.6.6.0/24"}},
 	}})
 	if _, err := client.CoreV1().Nodes().Patch(ctx, "node-1", types.StrategicMergePatchType, nodePatch, metav1.PatchOptions{}, "status"); err != nil {
@@ -192,7 +217,7 @@ func TestHostileContent(t *testing.T) {
 		theirs = kubectlBin("get", "nodes", "-o", "wide")
 		assertSharedColumns(t, ours, theirs, "NAME", "STATUS", "ROLES", "AGE", "VERSION")
 		rows := columns(t, ours)
-		if len(rows) != 1 || rows[0]["OS-IMAGE"] != "os clip^[]52;c;ZWNobyBwd25lZA==^G^ITAB cr..." {
+		if len(rows) != 1 || rows[0]["OS-IMAGE"] != "os clip^[]52;c;ZWNobyBwd25lZA==^G^ITAB "+invisibleEscaped+" cr..." {
 			t.Errorf("get nodes -o wide: want one row, OS-IMAGE escaped:\n%s", ours)
 		}
 	})
@@ -224,7 +249,10 @@ func TestHostileContent(t *testing.T) {
 			if len(added) == 0 {
 				t.Errorf("describe %s: no dual-stack line was rewritten", target.kind)
 			}
-			if !strings.Contains(ours, "event red^[[31mRED^[[0m clip^[]52;c;ZWNobyBwd25lZA==^G cr\\rOVERWRITE bell^G bs^H csi^[[2J bad\uFFFDbyte") {
+			if (target.kind == "pods" || target.kind == "services") && !strings.Contains(ours, "invisible: "+invisibleEscaped) {
+				t.Errorf("describe %s: the annotation is not there, escaped:\n%s", target.kind, ours)
+			}
+			if !strings.Contains(ours, "event red^[[31mRED^[[0m clip^[]52;c;ZWNobyBwd25lZA==^G cr\\rOVERWRITE bell^G bs^H csi^[[2J "+invisibleEscaped+" bad\uFFFDbyte") {
 				t.Errorf("describe %s: the event message is not there, escaped:\n%s", target.kind, ours)
 			}
 		}
@@ -246,16 +274,22 @@ func TestHostileContent(t *testing.T) {
 		}
 		assertNoRawControls(t, "check", text+errOut)
 		// One line: the newlines and the carriage return are spaces there.
-		if !strings.Contains(text, "KubernetesDefaultServiceCIDRInconsistent: event red^[[31mRED^[[0m clip^[]52;c;ZWNobyBwd25lZA==^G cr OVERWRITE bell^G bs^H csi^[[2J bad\uFFFDbyte IPs: 6.6.6.6") {
+		if !strings.Contains(text, "KubernetesDefaultServiceCIDRInconsistent: event red^[[31mRED^[[0m clip^[]52;c;ZWNobyBwd25lZA==^G cr OVERWRITE bell^G bs^H csi^[[2J "+invisibleOneLine+" bad\uFFFDbyte IPs: 6.6.6.6") {
 			t.Errorf("check: the event's finding is not shown escaped on one line:\n%s", text)
 		}
-		want := "KubernetesDefaultServiceCIDRInconsistent: event " + hostileValue + " bad\uFFFDbyte\nIPs:  6.6.6.6\nPodCIDRs:  6.6.6.0/24"
+		want := "KubernetesDefaultServiceCIDRInconsistent: event " + hostileValue + " " + hostileInvisible + " bad\uFFFDbyte\nIPs:  6.6.6.6\nPodCIDRs:  6.6.6.0/24"
 		for _, format := range []string{"json", "yaml"} {
 			out, errOut, code := plugin("check", "-o", format)
 			if code == 2 {
 				t.Fatalf("check -o %s: exit 2\n%s", format, errOut)
 			}
-			assertNoRawControls(t, "check -o "+format, out+errOut)
+			if format == "yaml" { // no escape for format characters outside double quotes
+				if bad := termtest.RawC0C1(out+errOut, "\n\t"); len(bad) > 0 {
+					t.Errorf("check -o yaml: raw %s", strings.Join(bad, ", "))
+				}
+			} else {
+				assertNoRawControls(t, "check -o "+format, out+errOut)
+			}
 			var r report.Report
 			if err := yaml.Unmarshal([]byte(out), &r); err != nil {
 				t.Fatalf("check -o %s: %v\n%s", format, err, out)
@@ -313,7 +347,8 @@ func waitForServiceAccount(t *testing.T, client kubernetes.Interface, ns string)
 }
 
 // assertNoRawControls fails on a control character other than newline
-// and tab (C0, DEL, C1) or invalid UTF-8 in out.
+// and tab (C0, DEL, C1), an invisible format character (bidirectional
+// controls, zero-width characters, U+2028) or invalid UTF-8 in out.
 func assertNoRawControls(t *testing.T, what, out string) {
 	t.Helper()
 	if bad := termtest.RawControls(out, "\n\t"); len(bad) > 0 {

@@ -171,11 +171,20 @@ func join[T any](have, part []T) []T {
 // listOptions are the options of every List: a page of ChunkSize, ending
 // within RequestTimeout.
 func (g Gatherer) listOptions(limit int64) metav1.ListOptions {
-	opts := metav1.ListOptions{Limit: limit}
-	if g.RequestTimeout > 0 {
-		opts.TimeoutSeconds = ptr.To(int64(math.Ceil(g.RequestTimeout.Seconds())))
+	return metav1.ListOptions{Limit: limit, TimeoutSeconds: TimeoutSeconds(g.RequestTimeout)}
+}
+
+// TimeoutSeconds is a List's TimeoutSeconds for --request-timeout timeout
+// (nil for none). client-go bounds other requests by the timeout itself,
+// retries included; a List without TimeoutSeconds lifts that bound: its
+// retries (after 429 Retry-After or a connection reset, up to 10 a second
+// apart) may take 10 s past it. With it, client-go ends the request, retries
+// included, within the timeout.
+func TimeoutSeconds(timeout time.Duration) *int64 {
+	if timeout <= 0 {
+		return nil
 	}
-	return opts
+	return ptr.To(int64(math.Ceil(timeout.Seconds())))
 }
 
 // unavailable records why a source could not be read, in a user's words,

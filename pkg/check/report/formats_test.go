@@ -33,17 +33,26 @@ func TestFormats(t *testing.T) {
 	}
 }
 
-// Every format encodes or escapes what it quotes: no control character is
-// written raw, and the machine formats stay valid documents that give the
-// text back (invalid UTF-8 as U+FFFD).
+// Every format encodes or escapes what it quotes: no control character or
+// invisible format character is written raw (YAML aside, which has no
+// escape for the latter outside double quotes: it keeps them as they
+// are), and the machine formats stay valid documents that give the text
+// back (invalid UTF-8 as U+FFFD).
 func TestFormatsEncodeHostileText(t *testing.T) {
 	r := hostileReport()
 	out := map[string][]byte{}
 	for _, f := range Formats() {
 		out[f.Name] = write(t, f.Writer, r, Options{Rules: check.Rules(), ToolVersion: "test"})
-		if bad := termtest.RawControls(string(out[f.Name]), "\n"); len(bad) > 0 {
+		raw := termtest.RawControls
+		if f.Name == "yaml" {
+			raw = termtest.RawC0C1
+		}
+		if bad := raw(string(out[f.Name]), "\n"); len(bad) > 0 {
 			t.Errorf("%s: raw control characters %v", f.Name, bad)
 		}
+	}
+	if !strings.Contains(string(out["json"]), `\ufffd\ufffd\u202eRLO\u2066\u200b\udb40\udc41`) {
+		t.Errorf("json: the format characters are not written as \\u escapes:\n%s", out["json"])
 	}
 	want := strings.ToValidUTF8(r.Findings[0].Message, "\uFFFD\uFFFD")
 	for name, unmarshal := range map[string]func([]byte, any) error{"json": json.Unmarshal, "yaml": func(b []byte, v any) error { return yaml.Unmarshal(b, v) }} {

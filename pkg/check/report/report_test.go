@@ -33,9 +33,10 @@ func smallReport() Report {
 
 // hostile holds what an event message, an object name or a file can carry:
 // colour and clipboard (OSC 52) escapes, a carriage return that rewrites
-// the line, a newline that would make a row of its own, a bell, a C1 CSI
-// and invalid UTF-8.
-const hostile = "a\x1b[31mred\x1b]52;c;aGk=\a\rfake\nline\tx\x08\u009b2J\xff\xfe"
+// the line, a newline that would make a row of its own, a bell, a C1 CSI,
+// invalid UTF-8, a right-to-left override and isolate (Trojan Source), a
+// zero-width space and a tag character.
+const hostile = "a\x1b[31mred\x1b]52;c;aGk=\a\rfake\nline\tx\x08\u009b2J\xff\xfe\u202eRLO\u2066\u200b\U000e0041"
 
 func hostileReport() Report {
 	return New([]check.Finding{{

@@ -75,6 +75,11 @@ func TestWriteTextOnlyExempt(t *testing.T) {
 	}
 }
 
+// invisibleEscaped is how the text report shows the end of hostile: the
+// right-to-left override and isolate, the zero-width space and the tag
+// character as escapes, never raw.
+const invisibleEscaped = `\u202eRLO\u2066\u200b\U000e0041`
+
 func TestWriteTextEscapes(t *testing.T) {
 	r := hostileReport()
 	for _, verbose := range []bool{false, true} {
@@ -84,7 +89,7 @@ func TestWriteTextEscapes(t *testing.T) {
 		}
 		// The escaped forms, on the table's one row (newline and tab too).
 		row := strings.Split(out, "\n")[1]
-		for _, want := range []string{"pod/a^[[31mred^[]52;c;aGk=^G\\rfake^Jline^Ix^H^[[2J\uFFFD\uFFFD", "KubernetesDefaultServiceCIDRInconsistent: a^[[31mred^[]52;c;aGk=^G fake line x^H^[[2J\uFFFD\uFFFD"} {
+		for _, want := range []string{"pod/a^[[31mred^[]52;c;aGk=^G\\rfake^Jline^Ix^H^[[2J\uFFFD\uFFFD" + invisibleEscaped, "KubernetesDefaultServiceCIDRInconsistent: a^[[31mred^[]52;c;aGk=^G fake line x^H^[[2J\uFFFD\uFFFD" + invisibleEscaped} {
 			if !strings.Contains(row, want) {
 				t.Errorf("verbose=%v: the row %q does not hold %q", verbose, row, want)
 			}
@@ -92,7 +97,7 @@ func TestWriteTextEscapes(t *testing.T) {
 		if !strings.Contains(out, "  source: dir/a^[[31mred") || !strings.Contains(out, "  fix:    fix a^[[31mred") {
 			t.Errorf("verbose=%v: details not escaped:\n%s", verbose, out)
 		}
-		if !strings.Contains(out, "\n  reason a^[[31mred^[]52;c;aGk=^G fake line x^H^[[2J\uFFFD\uFFFD\n    pods-dual-stack-ips pod/xa^[[31mred") {
+		if !strings.Contains(out, "\n  reason a^[[31mred^[]52;c;aGk=^G fake line x^H^[[2J\uFFFD\uFFFD"+invisibleEscaped+"\n    pods-dual-stack-ips pod/xa^[[31mred") {
 			t.Errorf("verbose=%v: the exempt section is not escaped:\n%s", verbose, out)
 		}
 		if !verbose && !strings.Contains(out, "  cannot read: a^[[31mred") {
