@@ -72,6 +72,7 @@ type CheckOptions struct {
 
 func newCheckCmd(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams, build BuildInfo) *cobra.Command {
 	o := &CheckOptions{FailOn: "error", Color: "auto", ChunkSize: 500, Version: build.PluginVersion(), configFlags: configFlags, IOStreams: streams}
+	var clusters *fleetFlags // several contexts at once
 	cmd := &cobra.Command{
 		Use:   "check [flags]",
 		Short: "Audit the cluster's dual-stack configuration against the rules Kubernetes enforces",
@@ -102,7 +103,12 @@ the reason, in a section of its own (docs/exemptions.md). check only reads the a
 Exit codes: 0 no failing finding at or above --fail-on (exempt findings never fail); 1
 failing findings; 2 the audit could not run (bad flags, a bad configuration file,
 unreachable cluster, no file readable, or, without --live, no file in a format check
-reads: nothing to audit).`,
+reads: nothing to audit).
+
+With --context given more than once, or --all-contexts, each cluster is audited as
+above (--parallel at once) and the exit code is the worst cluster's: a cluster that could
+not be audited (unreachable, forbidden) is a row of the matrix with its error, and makes
+2; the others are still audited.`,
 		Example: `  # Audit the current cluster
   kubectl dualstack check
 
@@ -121,6 +127,13 @@ reads: nothing to audit).`,
   # The live cluster, plus a node's kubelet flags
   kubectl dualstack check --live --from-file /var/lib/kubelet/kubeadm-flags.env
 
+  # Every cluster of the kubeconfig whose context starts with prod-, four at a time:
+  # a section per cluster, then a matrix; the exit code is the worst cluster's
+  kubectl dualstack check --all-contexts --context-pattern 'prod-*'
+
+  # Two clusters, as one JSON document {"clusters": [...]}
+  kubectl dualstack check --context staging --context prod -o json
+
   # The rules
   kubectl dualstack check --list-rules`,
 		Annotations:       map[string]string{usageExitCodeAnnotation: fmt.Sprint(ExitCheckError)},
@@ -133,9 +146,19 @@ reads: nothing to audit).`,
 			if err := o.Validate(cmd); err != nil {
 				return err
 			}
+			if err := clusters.validate(cmd); err != nil {
+				return err
+			}
+			if err := validateOneAudit(cmd, clusters, "from-file", "live", "list-rules"); err != nil {
+				return err
+			}
+			if clusters.several() {
+				return o.runFleet(cmd.Context(), clusters)
+			}
 			return o.Run(cmd.Context())
 		},
 	}
+	clusters = addFleetFlags(cmd, configFlags)
 	f := cmd.Flags()
 	f.StringVarP(&o.Output, "output", "o", "", "Output format: one of "+strings.Join(checkOutputs(), ", ")+" (default "+report.Default+").")
 	f.StringVar(&o.Color, "color", o.Color, "Colour the text report: auto (on a terminal, unless NO_COLOR or TERM=dumb), always or never.")
@@ -282,14 +305,29 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 	if !ok { // Validate refuses it first
 		return exitError{code: ExitCheckError, err: fmt.Errorf("unknown output format %q", o.Output)}
 	}
-	facts, err := o.gather(ctx)
+	r, facts, err := o.audit(ctx)
 	if err != nil {
 		return exitError{code: ExitCheckError, err: err}
+	}
+	if err := writer.Write(o.Out, r, o.reportOptions(facts)); err != nil {
+		return exitError{code: ExitCheckError, err: err}
+	}
+	if r.Failing(o.FailOn) {
+		return exitError{code: ExitCheckFailed} // the report said why
+	}
+	return nil
+}
+
+// audit gathers and checks: the report, and the facts it was made from.
+func (o *CheckOptions) audit(ctx context.Context) (report.Report, *check.Facts, error) {
+	facts, err := o.gather(ctx)
+	if err != nil {
+		return report.Report{}, nil, err
 	}
 	facts.Expect = o.Expect
 	findings, err := check.Run(facts, check.Rules(), o.checkOptions())
 	if err != nil {
-		return exitError{code: ExitCheckError, err: err}
+		return report.Report{}, nil, err
 	}
 	r := report.New(findings)
 	r.KubernetesVersion, r.VersionSource = facts.ServerVersion, facts.VersionSource
@@ -299,15 +337,13 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 	if o.config != nil {
 		r.Config = o.config.Path
 	}
-	opts := report.Options{Color: o.useColor(), Verbose: o.ShowPassed, NeedLive: needLiveCluster(facts), ShowSkipped: o.ShowSkipped,
+	return r, facts, nil
+}
+
+// reportOptions are what the writers need beyond the report.
+func (o *CheckOptions) reportOptions(facts *check.Facts) report.Options {
+	return report.Options{Color: o.useColor(), Verbose: o.ShowPassed, NeedLive: needLiveCluster(facts), ShowSkipped: o.ShowSkipped,
 		Rules: check.Rules(), ToolVersion: o.Version}
-	if err := writer.Write(o.Out, r, opts); err != nil {
-		return exitError{code: ExitCheckError, err: err}
-	}
-	if r.Failing(o.FailOn) {
-		return exitError{code: ExitCheckFailed} // the report said why
-	}
-	return nil
 }
 
 // gather reads the cluster, the files, or both.

@@ -88,6 +88,13 @@ func PrintError(w io.Writer, err error) int {
 }
 
 func printOne(w io.Writer, err error) {
+	// A message may quote a file name or a server's words: no raw escapes.
+	fmt.Fprintln(w, printers.EscapeTerminal(errorMessage(err)))
+}
+
+// errorMessage is err in kubectl's words ("error: ...", "Error from
+// server (Forbidden): ..."), unescaped.
+func errorMessage(err error) string {
 	msg, ok := cmdutil.StandardErrorMessage(err)
 	if !ok {
 		msg = err.Error()
@@ -95,8 +102,7 @@ func printOne(w io.Writer, err error) {
 			msg = "error: " + msg
 		}
 	}
-	// A message may quote a file name or a server's words: no raw escapes.
-	fmt.Fprintln(w, printers.EscapeTerminal(strings.TrimRight(msg, "\n")))
+	return strings.TrimRight(msg, "\n")
 }
 
 // transportErrors rewords the errors of a request that ran out of

@@ -43,6 +43,7 @@ type PlanOptions struct {
 
 func newPlanCmd(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &PlanOptions{Color: "auto", ChunkSize: 500, configFlags: configFlags, IOStreams: streams}
+	var clusters *fleetFlags // several contexts at once
 	cmd := &cobra.Command{
 		Use:   "plan [flags]",
 		Short: "Show the steps that take a single-stack (or half-converted) cluster to dual-stack",
@@ -65,7 +66,12 @@ also writes the edited files with a unified diff.
 
 Exit codes: 0 the plan is complete (or there is nothing to do); 1 some steps could not
 be computed (listed, with why); 2 no plan (bad flags or ranges, unreachable cluster,
-the cluster's IP families unknown).`,
+the cluster's IP families unknown).
+
+With --context given more than once, or --all-contexts, each cluster is planned as above
+(--parallel at once), a section each; -o json|yaml is {"clusters": [{"context", "server",
+"report"}]}, report being the plan. The exit code is the worst cluster's: a cluster that
+could not be read is a section with its error, and makes 2.`,
 		Example: `  # What to do, for this cluster
   kubectl dualstack plan
 
@@ -76,7 +82,10 @@ the cluster's IP families unknown).`,
   kubectl dualstack plan --emit ./dualstack-plan
 
   # From kubeadm's files: the edited files and a diff in ./out
-  kubectl dualstack plan --from-file kubeadm.yaml --from-file /etc/kubernetes/manifests --emit ./out`,
+  kubectl dualstack plan --from-file kubeadm.yaml --from-file /etc/kubernetes/manifests --emit ./out
+
+  # Two clusters, one section each
+  kubectl dualstack plan --context staging --context prod`,
 		Annotations:       map[string]string{usageExitCodeAnnotation: fmt.Sprint(ExitPlanError)},
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
@@ -84,9 +93,19 @@ the cluster's IP families unknown).`,
 			if err := o.Validate(cmd); err != nil {
 				return err
 			}
+			if err := clusters.validate(cmd); err != nil {
+				return err
+			}
+			if err := validateOneAudit(cmd, clusters, "from-file", "live", "emit"); err != nil {
+				return err
+			}
+			if clusters.several() {
+				return o.runFleet(cmd.Context(), clusters)
+			}
 			return o.Run(cmd.Context())
 		},
 	}
+	clusters = addFleetFlags(cmd, configFlags)
 	f := cmd.Flags()
 	f.StringVarP(&o.Output, "output", "o", "", "Output format: one of "+strings.Join(plan.Outputs, ", ")+" (default text).")
 	f.StringVar(&o.Color, "color", o.Color, "Colour the text output: auto (on a terminal, unless NO_COLOR or TERM=dumb), always or never.")
@@ -129,22 +148,27 @@ func (o *PlanOptions) Validate(cmd *cobra.Command) error {
 	return nil
 }
 
-// Run gathers like check, plans, prints, and emits.
-func (o *PlanOptions) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
+// build gathers like check and plans.
+func (o *PlanOptions) build(ctx context.Context) (*plan.Plan, error) {
 	gatherer := &CheckOptions{FromFiles: o.FromFiles, Live: o.Live, KubernetesVersion: o.KubernetesVersion, ChunkSize: o.ChunkSize,
 		Client: o.Client, configFlags: o.configFlags, IOStreams: o.IOStreams}
 	facts, err := gatherer.gather(ctx)
 	if err != nil {
-		return exitError{code: ExitPlanError, err: err}
+		return nil, err
 	}
 	opts := plan.Options{ServiceCIDR: o.ServiceCIDR, PodCIDR: o.PodCIDR, FilesOnly: len(o.FromFiles) > 0 && !o.Live}
 	if gatherer.Client != nil {
 		opts.Admission = plan.DetectAdmission(ctx, gatherer.Client, requestTimeout(o.configFlags))
 	}
-	p, err := plan.Build(facts, opts)
+	return plan.Build(facts, opts)
+}
+
+// Run gathers like check, plans, prints, and emits.
+func (o *PlanOptions) Run(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	p, err := o.build(ctx)
 	if err != nil {
 		return exitError{code: ExitPlanError, err: err}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
@@ -41,6 +42,14 @@ var readmeSections = []struct {
 		"<!-- BEGIN SUMMARY FLAGS: generated from summary's flags by `make readme` -->\n", "<!-- END SUMMARY FLAGS -->",
 		func(w *bytes.Buffer) error {
 			return writeFlagsTable(w, newSummaryCmd(genericclioptions.NewConfigFlags(true), genericiooptions.IOStreams{}))
+		},
+	},
+	{
+		"<!-- BEGIN FLEET FLAGS: generated from the flags check, summary and plan share by `make readme` -->\n", "<!-- END FLEET FLAGS -->",
+		func(w *bytes.Buffer) error {
+			cmd := &cobra.Command{Use: "fleet"}
+			addFleetFlags(cmd, genericclioptions.NewConfigFlags(true))
+			return writeFlagsTable(w, cmd)
 		},
 	},
 }

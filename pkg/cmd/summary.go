@@ -56,6 +56,7 @@ type SummaryOptions struct {
 
 func newSummaryCmd(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &SummaryOptions{By: summary.ByNamespace, ChunkSize: 500, configFlags: configFlags, IOStreams: streams}
+	var clusters *fleetFlags // several contexts at once
 	cmd := &cobra.Command{
 		Use:   "summary [flags]",
 		Short: "Show how far each namespace is along to dual-stack: pods, Services, load balancers, policies",
@@ -77,7 +78,12 @@ cluster block is always there.
 
 Exit codes: 0 complete; 1 incomplete: a source could not be read (forbidden, say), its
 counts are unknown and listed under the table; 2 no summary (bad flags, unusable
-kubeconfig, unreachable server).`,
+kubeconfig, unreachable server).
+
+With --context given more than once, or --all-contexts, each cluster is summarised as
+above (--parallel at once), then a matrix of their readiness; -o json|yaml is
+{"clusters": [{"context", "server", "report"}]}. The exit code is the worst cluster's: a
+cluster that could not be read is a row of the matrix with its error, and makes 2.`,
 		Example: `  # Every namespace, worst first
   kubectl dualstack summary -A
 
@@ -88,7 +94,10 @@ kubeconfig, unreachable server).`,
   kubectl dualstack summary -A --by owner
 
   # One team's objects, as JSON for a dashboard
-  kubectl dualstack summary -A -l team=payments -o json`,
+  kubectl dualstack summary -A -l team=payments -o json
+
+  # Every cluster of the kubeconfig, then a matrix: readiness, stack, version
+  kubectl dualstack summary -A --all-contexts`,
 		Annotations:       map[string]string{usageExitCodeAnnotation: fmt.Sprint(ExitSummaryError)},
 		ValidArgsFunction: cobra.NoFileCompletions,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -98,6 +107,15 @@ kubeconfig, unreachable server).`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := clusters.validate(cmd); err != nil {
+				return err
+			}
+			if clusters.several() {
+				if err := o.Validate(cmd); err != nil {
+					return err
+				}
+				return o.runFleet(cmd.Context(), clusters) // each cluster completes its own options
+			}
 			if err := o.Complete(); err != nil {
 				return exitError{code: ExitSummaryError, err: err}
 			}
@@ -107,6 +125,7 @@ kubeconfig, unreachable server).`,
 			return o.Run(cmd.Context())
 		},
 	}
+	clusters = addFleetFlags(cmd, configFlags)
 	f := cmd.Flags()
 	f.StringVarP(&o.Output, "output", "o", "", "Output format: one of "+strings.Join(summary.Outputs, ", ")+" (default: a table).")
 	f.BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "Count every namespace. Namespace in current context is ignored even if specified with --namespace.")
@@ -188,25 +207,38 @@ func (o *SummaryOptions) Complete() error {
 	return nil
 }
 
+// noResources is kubectl's line for an empty table.
+func (o *SummaryOptions) noResources() string {
+	if o.Namespace != "" {
+		return fmt.Sprintf("No resources found in %s namespace.", o.Namespace)
+	}
+	return "No resources found"
+}
+
+// compute gathers as check does and counts.
+func (o *SummaryOptions) compute(ctx context.Context) (*summary.Summary, error) {
+	gatherer := &CheckOptions{ChunkSize: o.ChunkSize, Client: o.Client, Dynamic: o.Dynamic, namespace: o.Namespace, configFlags: o.configFlags, IOStreams: o.IOStreams}
+	facts, err := gatherer.gather(ctx)
+	if err != nil {
+		return nil, err
+	}
+	opts := summary.Options{Namespace: o.Namespace, Selector: o.selector, By: o.By, Exemptions: o.config.Exemptions, Config: o.config.Path}
+	if o.By == summary.ByOwner {
+		list := metav1.ListOptions{Limit: o.ChunkSize, TimeoutSeconds: timeoutSeconds(requestTimeout(o.configFlags))}
+		if opts.Owners, err = summary.ReadOwners(ctx, o.Metadata, o.Namespace, list); err != nil {
+			return nil, err
+		}
+	}
+	return summary.Compute(facts, opts)
+}
+
 // Run gathers as check does, counts and prints; a source that could not
 // be read makes exit 1.
 func (o *SummaryOptions) Run(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	gatherer := &CheckOptions{ChunkSize: o.ChunkSize, Client: o.Client, Dynamic: o.Dynamic, namespace: o.Namespace, configFlags: o.configFlags, IOStreams: o.IOStreams}
-	facts, err := gatherer.gather(ctx)
-	if err != nil {
-		return exitError{code: ExitSummaryError, err: err}
-	}
-	opts := summary.Options{Namespace: o.Namespace, Selector: o.selector, By: o.By, Exemptions: o.config.Exemptions, Config: o.config.Path}
-	if o.By == summary.ByOwner {
-		list := metav1.ListOptions{Limit: o.ChunkSize, TimeoutSeconds: timeoutSeconds(requestTimeout(o.configFlags))}
-		if opts.Owners, err = summary.ReadOwners(ctx, o.Metadata, o.Namespace, list); err != nil {
-			return exitError{code: ExitSummaryError, err: err}
-		}
-	}
-	s, err := summary.Compute(facts, opts)
+	s, err := o.compute(ctx)
 	if err != nil {
 		return exitError{code: ExitSummaryError, err: err}
 	}
@@ -216,11 +248,7 @@ func (o *SummaryOptions) Run(ctx context.Context) error {
 		return exitError{code: ExitSummaryError, err: err}
 	}
 	if table && len(s.Groups) == 0 {
-		if o.Namespace != "" {
-			fmt.Fprintf(o.ErrOut, "No resources found in %s namespace.\n", o.Namespace)
-		} else {
-			fmt.Fprintln(o.ErrOut, "No resources found")
-		}
+		fmt.Fprintln(o.ErrOut, o.noResources())
 	}
 	if !s.Complete {
 		return exitError{code: ExitSummaryIncomplete} // the output said why

@@ -55,3 +55,7 @@ const (
 	unknown = "unknown"
 	none    = "<none>"
 )
+
+// ReadinessCell is r as the table shows it off a terminal ("80% (8/10)",
+// "unknown", "<none>"): a cell of the matrix of several clusters.
+func ReadinessCell(r *Readiness) string { return formatReadiness(r, false) }

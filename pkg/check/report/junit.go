@@ -90,6 +90,7 @@ type junitTestcase struct {
 	Name      string        `xml:"name,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitMessage `xml:"failure,omitempty"`
+	Error     *junitMessage `xml:"error,omitempty"` // a cluster that could not be audited (a fleet's report)
 	Skipped   *junitMessage `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
 }
@@ -105,6 +106,25 @@ type junitMessage struct {
 type junitWriter struct{}
 
 func (junitWriter) Write(w io.Writer, r Report, _ Options) error {
+	doc := junitTestsuites{Name: junitName, Time: "0", Suites: junitSuites(r)}
+	for _, suite := range doc.Suites {
+		doc.Tests += suite.Tests
+		doc.Failures += suite.Failures
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// junitSuites are a report's suites, one per rule area.
+func junitSuites(r Report) []junitTestsuite {
 	type group struct {
 		area, id, subject string
 		findings          []check.Finding
@@ -127,7 +147,7 @@ func (junitWriter) Write(w io.Writer, r Report, _ Options) error {
 		g.findings = append(g.findings, f)
 	}
 
-	doc := junitTestsuites{Name: junitName, Time: "0"}
+	var suites []junitTestsuite
 	for _, area := range areas {
 		suite := junitTestsuite{Name: area, Time: "0"}
 		for _, g := range groups[area] {
@@ -172,21 +192,9 @@ func (junitWriter) Write(w io.Writer, r Report, _ Options) error {
 			suite.Cases = append(suite.Cases, tc)
 		}
 		suite.Tests = len(suite.Cases)
-		doc.Tests += suite.Tests
-		doc.Failures += suite.Failures
-		doc.Suites = append(doc.Suites, suite)
+		suites = append(suites, suite)
 	}
-
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return suites
 }
 
 // junitFailure is one <failure> for a subject's error and warning findings:

@@ -44,6 +44,9 @@ type sarifRun struct {
 	// Results is always present: an empty array says that the scan ran and
 	// found nothing, where an absent one would mean no scan.
 	Results []sarifResult `json:"results"`
+	// Properties is the run's property bag: in a report on several
+	// clusters, "context" and "server", the cluster the run audited.
+	Properties map[string]string `json:"properties,omitempty"`
 }
 
 type sarifTool struct {
@@ -90,9 +93,9 @@ type sarifInvocation struct {
 }
 
 type sarifNotification struct {
-	Level          string       `json:"level"`
-	Message        sarifMessage `json:"message"`
-	AssociatedRule sarifRuleRef `json:"associatedRule"`
+	Level          string        `json:"level"`
+	Message        sarifMessage  `json:"message"`
+	AssociatedRule *sarifRuleRef `json:"associatedRule,omitempty"` // none for an audit that could not run
 }
 
 type sarifRuleRef struct {
@@ -155,19 +158,16 @@ type sarifLogicalLocation struct {
 type sarifWriter struct{}
 
 func (sarifWriter) Write(w io.Writer, r Report, opts Options) error {
-	run := sarifRun{
-		Tool: sarifTool{Driver: sarifDriver{
-			Name:           "kubectl-dualstack",
-			InformationURI: projectURI,
-			Version:        opts.ToolVersion,
-			Rules:          make([]sarifRule, 0, len(opts.Rules)),
-		}},
-		Results: []sarifResult{},
-	}
+	return writeJSON(w, sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{sarifRunOf(r, opts)}})
+}
+
+// sarifRunOf is the run of one audit: the tool, the invocation, the
+// results.
+func sarifRunOf(r Report, opts Options) sarifRun {
+	run := sarifRun{Tool: sarifToolOf(opts), Results: []sarifResult{}}
 	index := map[string]int{}
 	for i, rule := range opts.Rules {
 		index[rule.ID] = i
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(rule, opts.ToolVersion))
 	}
 	ruleRef := func(id string) *int {
 		if i, ok := index[id]; ok {
@@ -188,7 +188,7 @@ func (sarifWriter) Write(w io.Writer, r Report, opts Options) error {
 			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
 				Level:          "note",
 				Message:        sarifMessage{Text: f.ID + " skipped for " + f.Subject + ": " + f.Message},
-				AssociatedRule: sarifRuleRef{ID: f.ID, Index: ruleRef(f.ID)},
+				AssociatedRule: &sarifRuleRef{ID: f.ID, Index: ruleRef(f.ID)},
 			})
 		case check.Fail, check.Exempt:
 			// Several findings of one rule about one subject (a flag with
@@ -212,8 +212,21 @@ func (sarifWriter) Write(w io.Writer, r Report, opts Options) error {
 		}
 	}
 	run.Invocations = []sarifInvocation{inv}
+	return run
+}
 
-	return writeJSON(w, sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+// sarifToolOf is the tool of a run: the plugin, describing opts.Rules.
+func sarifToolOf(opts Options) sarifTool {
+	tool := sarifTool{Driver: sarifDriver{
+		Name:           "kubectl-dualstack",
+		InformationURI: projectURI,
+		Version:        opts.ToolVersion,
+		Rules:          make([]sarifRule, 0, len(opts.Rules)),
+	}}
+	for _, rule := range opts.Rules {
+		tool.Driver.Rules = append(tool.Driver.Rules, sarifRuleOf(rule, opts.ToolVersion))
+	}
+	return tool
 }
 
 // sarifSuppressionsOf is an exempt finding's suppression; other findings
