@@ -20,7 +20,7 @@ GO_SOURCES := $(shell find . -name '*.go' -not -path './hack/tools/*') go.mod go
 TEST_TIMEOUT ?= 20m
 
 .PHONY: all build tools demo test test-unit test-e2e fuzz cluster-up cluster-down vet fmt readme check-leftovers \
-	dist verify-dist bench-startup bench clean
+	dist verify-dist bench-startup bench clean test-compat
 
 all: build
 
@@ -54,6 +54,13 @@ demo: build tools
 ## test: vet, unit tests, end-to-end tests; then prove nothing was left running
 test: vet build tools
 	go test -count=1 -timeout $(TEST_TIMEOUT) ./...
+	$(MAKE) --no-print-directory check-leftovers
+
+## test-compat: the core e2e tests against older servers, each built from its
+## sources (cold: 10-15 minutes a version on 2 cores); prints a pass/fail table.
+KUBE_VERSIONS ?= v1.34.4 v1.35.4 v1.36.3 $(PINNED_KUBE_VERSION)
+test-compat: build
+	hack/test-compat.sh $(BIN) "$(KUBE_VERSIONS)"
 	$(MAKE) --no-print-directory check-leftovers
 
 test-unit:

@@ -3,10 +3,13 @@ package cmd
 import (
 	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"net/netip"
 	"slices"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
@@ -29,14 +32,29 @@ func (o *GetOptions) runServiceCIDRs(ctx context.Context) error {
 	if o.humanReadable() {
 		var err error
 		if ips, err = o.listIPAddresses(ctx); err != nil {
-			return err
+			return o.notServed(err)
 		}
 	}
 	client := o.Client.NetworkingV1().ServiceCIDRs()
-	return runTyped(ctx, o, client, func(l *networkingv1.ServiceCIDRList) []networkingv1.ServiceCIDR { return l.Items },
+	return o.notServed(runTyped(ctx, o, client, func(l *networkingv1.ServiceCIDRList) []networkingv1.ServiceCIDR { return l.Items },
 		func(scs []networkingv1.ServiceCIDR) *metav1.Table {
 			return o.Tables.ServiceCIDRs(serviceCIDRUsage(scs, ips))
-		})
+		}))
+}
+
+// notServed turns the 404 of a resource the server does not serve (a 404
+// naming no object) into kubectl's error for an unknown resource type,
+// saying which servers have it: `check` reads v1beta1 from older ones, the
+// view shows v1 objects only.
+func (o *GetOptions) notServed(err error) error {
+	var status apierrors.APIStatus
+	if !apierrors.IsNotFound(err) || !errors.As(err, &status) {
+		return err
+	}
+	if d := status.Status().Details; d != nil && d.Name != "" {
+		return err
+	}
+	return fmt.Errorf("the server doesn't have a resource type %q (networking.k8s.io/v1 ServiceCIDRs and IPAddresses are Kubernetes 1.33+)", o.Type.Name)
 }
 
 // listIPAddresses lists every IPAddress, page by page.

@@ -18,6 +18,7 @@ import (
 	"k8s.io/client-go/metadata"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/config"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check/live"
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/summary"
 )
 
@@ -224,7 +225,7 @@ func (o *SummaryOptions) compute(ctx context.Context) (*summary.Summary, error) 
 	}
 	opts := summary.Options{Namespace: o.Namespace, Selector: o.selector, By: o.By, Exemptions: o.config.Exemptions, Config: o.config.Path}
 	if o.By == summary.ByOwner {
-		list := metav1.ListOptions{Limit: o.ChunkSize, TimeoutSeconds: timeoutSeconds(requestTimeout(o.configFlags))}
+		list := metav1.ListOptions{Limit: o.ChunkSize, TimeoutSeconds: live.TimeoutSeconds(requestTimeout(o.configFlags))}
 		if opts.Owners, err = summary.ReadOwners(ctx, o.Metadata, o.Namespace, list); err != nil {
 			return nil, err
 		}

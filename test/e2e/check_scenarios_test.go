@@ -180,6 +180,7 @@ var misconfigurations = []misconfiguration{{
 }, {
 	name: "an extra ServiceCIDR with an IPv6 /48",
 	breakIt: func(t *testing.T, c *localcluster.Cluster, client kubernetes.Interface) {
+		requireServiceCIDRsV1(t, c)
 		_, err := client.NetworkingV1().ServiceCIDRs().Create(context.Background(), &networkingv1.ServiceCIDR{
 			ObjectMeta: metav1.ObjectMeta{Name: "extra"},
 			Spec:       networkingv1.ServiceCIDRSpec{CIDRs: []string{"10.97.0.0/24", "fd00:10:97::/48"}},

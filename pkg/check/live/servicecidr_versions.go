@@ -2,7 +2,6 @@ package live
 
 import (
 	"context"
-	"fmt"
 
 	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -17,11 +16,15 @@ import (
 // The lists below read v1 and fall back to v1beta1, whose fields are the
 // same, where v1 is not served.
 
-// notServed says which versions were tried when neither is served; it
-// keeps err's NotFound reason, so that Unreadable says "not served".
-func notServed(resource string, err error) error {
-	return fmt.Errorf("%s: neither networking.k8s.io/v1 (Kubernetes 1.33+) nor v1beta1 (1.31, 1.32 with the MultiCIDRServiceAllocator feature gate) is served: %w", resource, err)
+// notServedError is a 404 for both versions: it says which exist where
+// and unwraps to the 404, so that Unreadable says "not served".
+type notServedError struct{ err error }
+
+func (e notServedError) Error() string {
+	return "networking.k8s.io/v1 is Kubernetes 1.33+, v1beta1 is 1.31 and 1.32 with the MultiCIDRServiceAllocator feature gate"
 }
+
+func (e notServedError) Unwrap() error { return e.err }
 
 // listServiceCIDRs lists the ServiceCIDRs as v1 objects.
 func listServiceCIDRs(ctx context.Context, c kubernetes.Interface, opts metav1.ListOptions) (*networkingv1.ServiceCIDRList, error) {
@@ -32,7 +35,7 @@ func listServiceCIDRs(ctx context.Context, c kubernetes.Interface, opts metav1.L
 	beta, err := c.NetworkingV1beta1().ServiceCIDRs().List(ctx, opts)
 	if err != nil {
 		if apierrors.IsNotFound(err) {
-			err = notServed("servicecidrs", err)
+			err = notServedError{err}
 		}
 		return nil, err
 	}
@@ -58,7 +61,7 @@ func ipAddressLister(c kubernetes.Interface) func(context.Context, metav1.ListOp
 		l, err := c.NetworkingV1beta1().IPAddresses().List(ctx, opts)
 		if err != nil {
 			if apierrors.IsNotFound(err) {
-				err = notServed("ipaddresses", err)
+				err = notServedError{err}
 			}
 			return nil, err
 		}

@@ -77,7 +77,7 @@ func TestServiceCIDRVersions(t *testing.T) {
 		_, ipErr := ipAddressLister(c)(ctx, metav1.ListOptions{})
 		for _, err := range []error{err, ipErr} {
 			why := Unreadable(err)
-			if !apierrors.IsNotFound(err) || !strings.HasPrefix(why, "not served by this cluster: ") || !strings.Contains(why, "v1beta1 (1.31, 1.32") {
+			if !apierrors.IsNotFound(err) || !strings.HasPrefix(why, "not served by this cluster: ") || !strings.Contains(why, "v1beta1 is 1.31 and 1.32") {
 				t.Errorf("Unreadable = %q (NotFound %v); want the versions tried, as not served", why, apierrors.IsNotFound(err))
 			}
 		}

@@ -64,7 +64,7 @@ func writeElement(w io.Writer, v any, first bool) error {
 	if first {
 		sep = "\n    "
 	}
-	_, err := w.Write(escapeRawControls([]byte(sep + strings.TrimSuffix(buf.String(), "\n"))))
+	_, err := w.Write(escapeRawControls([]byte(sep+strings.TrimSuffix(buf.String(), "\n")), true))
 	return err
 }
 
