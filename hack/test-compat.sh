@@ -32,17 +32,20 @@ for v in $versions; do
   dir=$bin/$v
   [ "$v" = "$pinned" ] && dir=$bin
   start=$(date +%s)
+  cached=no
+  [ -e "$dir/.tools-$v" ] && cached=yes
   if ! make --no-print-directory tools KUBE_VERSION="$v"; then
     rows+=("| $v | build failed | | | | |")
     failed=1
     continue
   fi
-  built=$(( $(date +%s) - start ))
+  built="$(( $(date +%s) - start ))s"
+  [ "$cached" = yes ] && built="built before"
   run=$dir/compat
   mkdir -p "$run"
   for b in etcd kube-apiserver kube-controller-manager kube-scheduler; do ln -sf "$dir/$b" "$run/$b"; done
   for b in kubectl kubectl-dualstack; do ln -sf "$bin/$b" "$run/$b"; done
-  row="| $v | ${built}s"
+  row="| $v | $built"
   for g in "${groups[@]}"; do
     log=$run/$g.log
     gstart=$(date +%s)

@@ -72,7 +72,21 @@ func (p *process) lastLogLine() string {
 	if err != nil {
 		return ""
 	}
-	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	return reasonLine(string(data))
+}
+
+// reasonLine is the log's last error line (klog's E or F severity, e.g.
+// `E1207 12:21:08.488331 13869 run.go:72] "command failed" ...`), else its
+// last line: other goroutines may still log after the error that ends a
+// component.
+func reasonLine(log string) string {
+	lines := strings.Split(strings.TrimSpace(log), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		line := strings.TrimSpace(lines[i])
+		if len(line) > 1 && (line[0] == 'E' || line[0] == 'F') && line[1] >= '0' && line[1] <= '9' {
+			return line
+		}
+	}
 	return strings.TrimSpace(lines[len(lines)-1])
 }
 
