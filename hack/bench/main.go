@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -89,19 +90,29 @@ func parseOptions(args []string) (options, error) {
 	return o, nil
 }
 
-// nodeMaskArgs widens each node's IPv4 pod range when the largest size
-// puts more pods on a node than a /24 holds; the /16 cluster range must
-// still hold every node's range.
-func nodeMaskArgs(nodes, maxPods int) ([]string, error) {
-	perNode := (maxPods+nodes-1)/nodes + 10 // and kube-system's pods
-	mask := 32 - bits.Len(uint(perNode+2))  // host-local skips .0 and .1
-	if mask >= 24 {
-		return nil, nil
+// clusterArgs are the controller-manager's pod range flags for nodes
+// holding maxPods in all: each node's IPv4 range widens when more pods
+// than a /24 holds land on a node, and the cluster ranges widen (as on the
+// clusters of the scalability tests) when the layout's /16 and /56 cannot
+// hold every node's range.
+func clusterArgs(nodes, maxPods int) ([]string, error) {
+	perNode := (maxPods+nodes-1)/nodes + 10       // and kube-system's pods
+	mask := min(24, 32-bits.Len(uint(perNode+2))) // host-local skips .0 and .1
+	var args []string
+	if mask < 24 {
+		args = append(args, fmt.Sprintf("--node-cidr-mask-size-ipv4=%d", mask))
 	}
-	if nodes > 1<<(mask-16) {
-		return nil, fmt.Errorf("%d pods on %d nodes need a /%d IPv4 range per node; the /16 cluster range has only %d of those: use more nodes or fewer pods", maxPods, nodes, mask, 1<<(mask-16))
+	const v6NodeMask = 64
+	if nodes <= 1<<(mask-16) && nodes <= 1<<(v6NodeMask-56) {
+		return args, nil
 	}
-	return []string{fmt.Sprintf("--node-cidr-mask-size-ipv4=%d", mask)}, nil
+	nodeBits := bits.Len(uint(nodes - 1))
+	v4 := netip.PrefixFrom(netip.MustParseAddr("10.244.0.0"), mask-nodeBits).Masked()
+	v6 := netip.PrefixFrom(netip.MustParseAddr("fd00:10:244::"), v6NodeMask-nodeBits).Masked()
+	if nodeBits > 16 || v4.Overlaps(netip.MustParsePrefix("10.96.0.0/16")) {
+		return nil, fmt.Errorf("%d pods on %d nodes need a /%d IPv4 range per node: a cluster range for them would overlap the service range; use fewer nodes or pods", maxPods, nodes, mask)
+	}
+	return append(args, "--cluster-cidr="+v4.String()+","+v6.String()), nil
 }
 
 func run(ctx context.Context, args []string) (err error) {
@@ -111,7 +122,7 @@ func run(ctx context.Context, args []string) (err error) {
 	}
 	sizes := slices.Sorted(slices.Values(append(slices.Clone(o.sweep), o.pods)))
 	sizes = slices.Compact(sizes)
-	maskArgs, err := nodeMaskArgs(o.nodes, sizes[len(sizes)-1])
+	rangeArgs, err := clusterArgs(o.nodes, sizes[len(sizes)-1])
 	if err != nil {
 		return err
 	}
@@ -135,7 +146,7 @@ func run(ctx context.Context, args []string) (err error) {
 		"--kube-api-qps=300", "--kube-api-burst=600",
 		"--concurrent-service-endpoint-syncs=10",
 		"--endpointslice-updates-batch-period=1s",
-	}, maskArgs...)
+	}, rangeArgs...)
 	logf("starting the local control plane with %d nodes", o.nodes)
 	cluster, err := localcluster.Start(ctx, localcluster.Config{
 		Nodes: o.nodes, BinDir: o.toolsDir,

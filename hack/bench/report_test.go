@@ -139,14 +139,23 @@ func TestParseSizes(t *testing.T) {
 	}
 }
 
-func TestNodeMaskArgs(t *testing.T) {
-	if args, err := nodeMaskArgs(100, 10000); err != nil || args != nil {
-		t.Errorf("110 pods a node fit a /24: got %v, %v", args, err)
+func TestClusterArgs(t *testing.T) {
+	for _, tt := range []struct {
+		nodes, pods int
+		want        string
+	}{
+		{100, 10000, ""}, // 110 pods a node fit a /24, 100 nodes the /16 and /56
+		{100, 30000, "--node-cidr-mask-size-ipv4=23"},
+		{200, 60000, "--node-cidr-mask-size-ipv4=23 --cluster-cidr=10.244.0.0/15,fd00:10:244::/56"},
+		{300, 3000, "--cluster-cidr=10.244.0.0/15,fd00:10:244::/55"}, // 300 nodes: more than a /56 of /64s
+		{5000, 150000, "--cluster-cidr=10.224.0.0/11,fd00:10:244::/51"}, // the scalability thresholds
+	} {
+		args, err := clusterArgs(tt.nodes, tt.pods)
+		if err != nil || strings.Join(args, " ") != tt.want {
+			t.Errorf("%d nodes, %d pods: got %v, %v; want %q", tt.nodes, tt.pods, args, err, tt.want)
+		}
 	}
-	if args, err := nodeMaskArgs(100, 30000); err != nil || len(args) != 1 || args[0] != "--node-cidr-mask-size-ipv4=23" {
-		t.Errorf("310 pods a node need a /23: got %v, %v", args, err)
-	}
-	if _, err := nodeMaskArgs(200, 60000); err == nil {
-		t.Error("200 /23 ranges do not fit a /16: want an error")
+	if _, err := clusterArgs(70000, 70000); err == nil {
+		t.Error("70,000 nodes: want an error (a cluster range of more than 16 bits of node ranges)")
 	}
 }
