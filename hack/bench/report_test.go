@@ -147,7 +147,7 @@ func TestClusterArgs(t *testing.T) {
 		{100, 10000, ""}, // 110 pods a node fit a /24, 100 nodes the /16 and /56
 		{100, 30000, "--node-cidr-mask-size-ipv4=23"},
 		{200, 60000, "--node-cidr-mask-size-ipv4=23 --cluster-cidr=10.244.0.0/15,fd00:10:244::/56"},
-		{300, 3000, "--cluster-cidr=10.244.0.0/15,fd00:10:244::/55"}, // 300 nodes: more than a /56 of /64s
+		{300, 3000, "--cluster-cidr=10.244.0.0/15,fd00:10:244::/55"},    // 300 nodes: more than a /56 of /64s
 		{5000, 150000, "--cluster-cidr=10.224.0.0/11,fd00:10:244::/51"}, // the scalability thresholds
 	} {
 		args, err := clusterArgs(tt.nodes, tt.pods)
