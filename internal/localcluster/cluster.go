@@ -305,7 +305,18 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 	logf("registering %d nodes", cfg.Nodes)
 	agentCtx, stopAgent := context.WithCancel(context.Background())
 	c.stopAgent, c.agentDone = stopAgent, make(chan struct{})
-	agent := &nodeAgent{client: agentClient, layout: cfg.Layout, nodes: cfg.Nodes, ipFamilies: cfg.NodeIPFamilies, pools: pools}
+	// Lease renewals have a rate limit of their own, so that thousands of
+	// nodes' renewals do not starve the pods' status writes: up to 2,000
+	// nodes renew every 10 s as kubelets do, 5,000 every 25 s, inside the
+	// 40 s lease.
+	leaseConfig := rest.CopyConfig(c.RESTConfig)
+	leaseConfig.QPS, leaseConfig.Burst = 200, 200
+	leaseClient, err := kubernetes.NewForConfig(leaseConfig)
+	if err != nil {
+		return nil, err
+	}
+	agent := &nodeAgent{client: agentClient, leases: leaseClient.CoordinationV1().Leases(corev1.NamespaceNodeLease),
+		layout: cfg.Layout, nodes: cfg.Nodes, ipFamilies: cfg.NodeIPFamilies, pools: pools}
 	c.agent = agent
 	if err := agent.registerNodes(ctx); err != nil {
 		close(c.agentDone)
@@ -365,26 +376,48 @@ func (c *Cluster) AuditLogPath() string { return c.auditLog }
 // node agent to run systemPods (in kube-system), so that they do not change
 // under a test that compares two listings.
 func (c *Cluster) waitUsable(ctx context.Context, client kubernetes.Interface, agent *nodeAgent, systemPods []string, podCIDRsOptional bool) error {
-	err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 60*time.Second, true, func(ctx context.Context) (bool, error) {
+	// One list of each per poll, not a GET per object: `make bench` runs
+	// thousands of nodes, each with its kube-proxy pod, and node IPAM and
+	// the node lifecycle controller take longer over more nodes.
+	interval := max(100*time.Millisecond, time.Duration(agent.nodes)*200*time.Microsecond)
+	timeout := 60*time.Second + time.Duration(agent.nodes)*50*time.Millisecond
+	err := wait.PollUntilContextTimeout(ctx, interval, timeout, true, func(ctx context.Context) (bool, error) {
 		select {
 		case err := <-c.failed:
 			c.failed <- err
 			return false, err
 		default:
 		}
-		for _, name := range agent.nodeNames() {
-			node, err := client.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
-			if err != nil || (!podCIDRsOptional && len(node.Spec.PodCIDRs) != c.clusterCIDRCount()) || len(node.Spec.Taints) > 0 {
-				return false, nil
+		nodes, err := client.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return false, nil
+		}
+		usable := 0
+		for i := range nodes.Items {
+			node := &nodes.Items[i]
+			if agent.ours(node.Name) && (podCIDRsOptional || len(node.Spec.PodCIDRs) == c.clusterCIDRCount()) && len(node.Spec.Taints) == 0 {
+				usable++
 			}
 		}
-		for _, name := range systemPods {
-			pod, err := client.CoreV1().Pods(metav1.NamespaceSystem).Get(ctx, name, metav1.GetOptions{})
-			if err != nil || pod.Status.Phase != corev1.PodRunning {
+		if usable < agent.nodes {
+			return false, nil
+		}
+		if len(systemPods) > 0 {
+			pods, err := client.CoreV1().Pods(metav1.NamespaceSystem).List(ctx, metav1.ListOptions{})
+			if err != nil {
 				return false, nil
 			}
+			running := map[string]bool{}
+			for i := range pods.Items {
+				running[pods.Items[i].Name] = pods.Items[i].Status.Phase == corev1.PodRunning
+			}
+			for _, name := range systemPods {
+				if !running[name] {
+					return false, nil
+				}
+			}
 		}
-		_, err := client.CoreV1().ServiceAccounts(metav1.NamespaceDefault).Get(ctx, "default", metav1.GetOptions{})
+		_, err = client.CoreV1().ServiceAccounts(metav1.NamespaceDefault).Get(ctx, "default", metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
 			return false, nil
 		}

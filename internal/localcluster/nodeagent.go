@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
+	coordinationv1client "k8s.io/client-go/kubernetes/typed/coordination/v1"
 	corev1listers "k8s.io/client-go/listers/core/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
@@ -49,6 +51,7 @@ const byNodeName = "nodeName"
 // (or from Config.PodIPPools).
 type nodeAgent struct {
 	client     kubernetes.Interface
+	leases     coordinationv1client.LeaseInterface // renewals, with their own rate limit
 	layout     Layout
 	nodes      int
 	ipFamilies map[string][]corev1.IPFamily // Config.NodeIPFamilies
@@ -65,12 +68,22 @@ type nodeAgent struct {
 	registered map[string]types.UID
 }
 
+// nodeName is the name of the agent's i-th node, counting from 1.
+func nodeName(i int) string { return fmt.Sprintf("node-%d", i) }
+
 func (a *nodeAgent) nodeNames() []string {
 	names := make([]string, a.nodes)
 	for i := range names {
-		names[i] = fmt.Sprintf("node-%d", i+1)
+		names[i] = nodeName(i + 1)
 	}
 	return names
+}
+
+// ours reports whether name is one of the agent's nodes, without building
+// their list: it runs for every pod, and clusters have thousands of nodes.
+func (a *nodeAgent) ours(name string) bool {
+	i, err := strconv.Atoi(strings.TrimPrefix(name, "node-"))
+	return err == nil && i >= 1 && i <= a.nodes && nodeName(i) == name
 }
 
 // registerNodes creates the Node objects and their status, as a kubelet does
@@ -152,10 +165,10 @@ func nodeAddresses(name string, nodeIPs []string) []corev1.NodeAddress {
 // validateNodeIPFamilies refuses Config.NodeIPFamilies entries for nodes
 // the agent does not register, or with other families than IPv4 and IPv6.
 func validateNodeIPFamilies(m map[string][]corev1.IPFamily, nodes int) error {
-	names := (&nodeAgent{nodes: nodes}).nodeNames()
+	agent := &nodeAgent{nodes: nodes}
 	for name, families := range m {
-		if !slices.Contains(names, name) {
-			return fmt.Errorf("NodeIPFamilies names %q, which is not one of the nodes %v", name, names)
+		if !agent.ours(name) {
+			return fmt.Errorf("NodeIPFamilies names %q, which is not one of the nodes %v", name, agent.nodeNames())
 		}
 		for _, f := range families {
 			if f != corev1.IPv4Protocol && f != corev1.IPv6Protocol {
@@ -310,13 +323,11 @@ func (a *nodeAgent) renewLeases(ctx context.Context) {
 		case now := <-ticker.C:
 			patch := fmt.Appendf(nil, `{"spec":{"renewTime":%q}}`, now.UTC().Format(metav1.RFC3339Micro))
 			for _, name := range a.nodeNames() {
-				_, _ = a.client.CoordinationV1().Leases(corev1.NamespaceNodeLease).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{})
+				_, _ = a.leases.Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{})
 			}
 		}
 	}
 }
-
-func (a *nodeAgent) ours(nodeName string) bool { return slices.Contains(a.nodeNames(), nodeName) }
 
 // syncPod does what a kubelet does for one pod: finish its deletion, or
 // start it (instantly) and report its status.

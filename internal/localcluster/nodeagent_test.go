@@ -137,3 +137,16 @@ func TestAllocateFromPools(t *testing.T) {
 		}
 	}
 }
+
+func TestOurs(t *testing.T) {
+	a := &nodeAgent{nodes: 5000}
+	for name, want := range map[string]bool{
+		"node-1": true, "node-5000": true, "node-250": true,
+		"node-0": false, "node-5001": false, "node-01": false, "node-+1": false,
+		"node-": false, "other-1": false, "1": false, "": false,
+	} {
+		if got := a.ours(name); got != want {
+			t.Errorf("ours(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
