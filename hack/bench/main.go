@@ -141,11 +141,16 @@ func run(ctx context.Context, args []string) (err error) {
 
 	// The controller-manager's clients default to 20 QPS: 1,000 Services'
 	// slices would trickle in. Slice updates are batched for a second while
-	// pods keep coming, as large clusters do.
+	// pods keep coming, as large clusters do. The node agent renews at most
+	// 100 leases a second (5,000 nodes: a round in 50 s), where 5,000
+	// kubelets would write 500 a second on a control plane of many cores:
+	// the grace period before a node is unreachable (and its pods evicted)
+	// covers a round with room to spare.
 	cmArgs := append([]string{
 		"--kube-api-qps=300", "--kube-api-burst=600",
 		"--concurrent-service-endpoint-syncs=10",
 		"--endpointslice-updates-batch-period=1s",
+		"--node-monitor-grace-period=5m",
 	}, rangeArgs...)
 	logf("starting the local control plane with %d nodes", o.nodes)
 	cluster, err := localcluster.Start(ctx, localcluster.Config{

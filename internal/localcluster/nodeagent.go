@@ -320,9 +320,10 @@ func (a *nodeAgent) renewLeases(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case now := <-ticker.C:
-			patch := fmt.Appendf(nil, `{"spec":{"renewTime":%q}}`, now.UTC().Format(metav1.RFC3339Micro))
+		case <-ticker.C:
 			for _, name := range a.nodeNames() {
+				// The time of this renewal: a round over thousands of nodes takes a while.
+				patch := fmt.Appendf(nil, `{"spec":{"renewTime":%q}}`, time.Now().UTC().Format(metav1.RFC3339Micro))
 				_, _ = a.leases.Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{})
 			}
 		}

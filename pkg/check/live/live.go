@@ -90,7 +90,7 @@ func (g Gatherer) Gather(ctx context.Context) (*check.Facts, error) {
 		(*gathering).ipAddresses, (*gathering).cidrNotAvailable,
 		(*gathering).networkPolicies,
 		func(s *gathering, ctx context.Context) {
-			s.f.Nodes = listAll(ctx, s, check.SourceNodes, g.Client.CoreV1().Nodes().List, func(l *corev1.NodeList) []corev1.Node { return l.Items })
+			s.f.Nodes = listAll(ctx, s, check.SourceNodes, g.Client.CoreV1().Nodes().List, func(l *corev1.NodeList) []corev1.Node { return withoutManagedFields(l.Items) })
 		},
 		func(s *gathering, ctx context.Context) {
 			s.f.Services = listAll(ctx, s, check.SourceServices, g.Client.CoreV1().Services(g.Namespace).List, func(l *corev1.ServiceList) []corev1.Service { return l.Items })
@@ -103,7 +103,9 @@ func (g Gatherer) Gather(ctx context.Context) (*check.Facts, error) {
 			s.f.Namespaces = listAllWith(ctx, s, check.SourceNamespaces, opts, g.Client.CoreV1().Namespaces().List, func(l *corev1.NamespaceList) []corev1.Namespace { return l.Items })
 		},
 		func(s *gathering, ctx context.Context) {
-			s.f.EndpointSlices = listAll(ctx, s, check.SourceSlices, g.Client.DiscoveryV1().EndpointSlices(g.Namespace).List, func(l *discoveryv1.EndpointSliceList) []discoveryv1.EndpointSlice { return l.Items })
+			s.f.EndpointSlices = listAll(ctx, s, check.SourceSlices, g.Client.DiscoveryV1().EndpointSlices(g.Namespace).List, func(l *discoveryv1.EndpointSliceList) []discoveryv1.EndpointSlice {
+				return withoutManagedFields(l.Items)
+			})
 		},
 		(*gathering).ingresses, (*gathering).gateways,
 		func(s *gathering, ctx context.Context) {
@@ -242,6 +244,21 @@ func listAllWith[L interface {
 		}
 		opts.Continue = l.GetContinue()
 	}
+}
+
+// withoutManagedFields drops the managed fields of the lists that grow
+// with a cluster, nodes and EndpointSlices, before they are held for the
+// whole audit: no rule reads them, and they name every field each writer
+// set (an EndpointSlice's, every endpoint's). Services keep theirs: a rule
+// reads them.
+func withoutManagedFields[T any, PT interface {
+	*T
+	SetManagedFields([]metav1.ManagedFieldsEntry)
+}](items []T) []T {
+	for i := range items {
+		PT(&items[i]).SetManagedFields(nil)
+	}
+	return items
 }
 
 // pods streams every pod (of Namespace when set), page by page. The next

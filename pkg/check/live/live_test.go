@@ -212,3 +212,25 @@ func TestGatherNamespace(t *testing.T) {
 			pods, len(f.Services), len(f.EndpointSlices), len(f.Ingresses), len(f.NetworkPolicies), len(f.Nodes))
 	}
 }
+
+// Nodes and EndpointSlices are held without their managed fields; Services
+// keep theirs (services-ip-families-stored reads them).
+func TestGatherDropsManagedFields(t *testing.T) {
+	managed := []metav1.ManagedFieldsEntry{{Manager: "kubelet", Operation: metav1.ManagedFieldsOperationUpdate}}
+	meta := func(name string) metav1.ObjectMeta {
+		return metav1.ObjectMeta{Namespace: "shop", Name: name, ManagedFields: managed}
+	}
+	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "node-1", ManagedFields: managed}}
+	client := fake.NewClientset(node, &corev1.Service{ObjectMeta: meta("web")}, &discoveryv1.EndpointSlice{ObjectMeta: meta("web-abc")})
+	f, err := Gatherer{Client: client, ChunkSize: 500}.Gather(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Nodes) != 1 || len(f.EndpointSlices) != 1 || len(f.Services) != 1 {
+		t.Fatalf("nodes %d, slices %d, services %d: want one each", len(f.Nodes), len(f.EndpointSlices), len(f.Services))
+	}
+	if f.Nodes[0].ManagedFields != nil || f.EndpointSlices[0].ManagedFields != nil || len(f.Services[0].ManagedFields) != 1 {
+		t.Errorf("managed fields: node %v, slice %v, service %v; want the Service's only",
+			f.Nodes[0].ManagedFields, f.EndpointSlices[0].ManagedFields, f.Services[0].ManagedFields)
+	}
+}
