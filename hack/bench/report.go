@@ -159,6 +159,27 @@ func goalVerdicts(f figures, sweep []sweepPoint) []verdict {
 	return out
 }
 
+// scaleVerdicts checks issue 18's goals at the scalability thresholds
+// (5,000 nodes, 150,000 pods): close to the floor, and a fixed peak RSS.
+func scaleVerdicts(f figures) []verdict {
+	within := func(name string, s, floor stats, max float64, maxMiB int64, unit string) []verdict {
+		return []verdict{{
+			Goal:     fmt.Sprintf("<= %.1fx %s", max, unit),
+			Measured: fmt.Sprintf("%s time %.2fx %s", name, ratio(s.Median, floor.Median), unit),
+			OK:       ratio(s.Median, floor.Median) <= max,
+		}, {
+			Goal:     fmt.Sprintf("below %d MiB", maxMiB),
+			Measured: fmt.Sprintf("%s peak RSS %s", name, mib(s.RSSKiB)),
+			OK:       s.RSSKiB < maxMiB*1024,
+		}}
+	}
+	return slices.Concat(
+		within("get pods", f.PluginPods, f.FloorPods, 1.3, 150, "the protobuf LIST floor"),
+		within("check", f.Check, f.FloorCheck, 1.3, 250, "the check floor"),
+		within("summary -A", f.Summary, f.FloorCheck, 1.3, 250, "the check floor"),
+	)
+}
+
 // rssGrowth judges whether a command's peak RSS (of) grows less than
 // linearly with the pods, from the second-largest to the largest size. Linear growth is
 // the straight line through the two smaller sizes (its intercept is the

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -157,5 +158,27 @@ func TestClusterArgs(t *testing.T) {
 	}
 	if _, err := clusterArgs(70000, 70000); err == nil {
 		t.Error("70,000 nodes: want an error (a cluster range of more than 16 bits of node ranges)")
+	}
+}
+
+// The figures of the 5,000-node, 150,000-pod run: get pods meets issue 18's
+// goals, check and summary their time goal but not their memory goal.
+func TestScaleVerdicts(t *testing.T) {
+	s := func(ms, rssMiB int64) stats {
+		return stats{Median: time.Duration(ms) * time.Millisecond, RSSKiB: rssMiB * 1024}
+	}
+	f := figures{PluginPods: s(31450, 84), FloorPods: s(25610, 42), Check: s(28320, 358), Summary: s(28270, 347), FloorCheck: s(27190, 75)}
+	var got []bool
+	for _, v := range scaleVerdicts(f) {
+		got = append(got, v.OK)
+	}
+	if want := []bool{true, true, true, false, true, false}; !slices.Equal(got, want) {
+		t.Errorf("verdicts %v, want %v: %v", got, want, scaleVerdicts(f))
+	}
+	f.PluginPods = s(34000, 150) // 1.33x the floor, and at the limit
+	for _, v := range scaleVerdicts(f)[:2] {
+		if v.OK {
+			t.Errorf("%s: want it missed", v)
+		}
 	}
 }
