@@ -134,21 +134,14 @@ type figures struct {
 // and, when the sweep has at least two sizes, the growth of check's and
 // summary's peak RSS.
 func goalVerdicts(f figures, sweep []sweepPoint) []verdict {
-	limit := func(name string, got float64, max float64, unit string) verdict {
-		return verdict{
-			Goal:     fmt.Sprintf("<= %.1fx %s", max, unit),
-			Measured: fmt.Sprintf("%s %.2fx %s", name, got, unit),
-			OK:       got <= max,
-		}
-	}
 	out := []verdict{
-		limit("get pods time", ratio(f.PluginPods.Median, f.KubectlPods.Median), 0.5, "kubectl's"),
-		limit("get pods peak RSS", ratio(f.PluginPods.RSSKiB, f.KubectlPods.RSSKiB), 0.5, "kubectl's"),
-		limit("get pods time", ratio(f.PluginPods.Median, f.FloorPods.Median), 1.5, "the protobuf LIST floor"),
-		limit("get endpoints time", ratio(f.PluginEndpoints.Median, f.KubectlSlices.Median), 1, "kubectl get endpointslices"),
-		limit("check time", ratio(f.Check.Median, f.KubectlPods.Median), 1, "kubectl get pods -A -o wide"),
-		limit("check time", ratio(f.Check.Median, f.FloorCheck.Median), 1.2, "the time to list its objects once (the check floor)"),
-		limit("summary -A time", ratio(f.Summary.Median, f.FloorCheck.Median), 1.2, "the time to list its objects once (the check floor)"),
+		atMost("get pods time", ratio(f.PluginPods.Median, f.KubectlPods.Median), 0.5, "kubectl's"),
+		atMost("get pods peak RSS", ratio(f.PluginPods.RSSKiB, f.KubectlPods.RSSKiB), 0.5, "kubectl's"),
+		atMost("get pods time", ratio(f.PluginPods.Median, f.FloorPods.Median), 1.5, "the protobuf LIST floor"),
+		atMost("get endpoints time", ratio(f.PluginEndpoints.Median, f.KubectlSlices.Median), 1, "kubectl get endpointslices"),
+		atMost("check time", ratio(f.Check.Median, f.KubectlPods.Median), 1, "kubectl get pods -A -o wide"),
+		atMost("check time", ratio(f.Check.Median, f.FloorCheck.Median), 1.2, "the time to list its objects once (the check floor)"),
+		atMost("summary -A time", ratio(f.Summary.Median, f.FloorCheck.Median), 1.2, "the time to list its objects once (the check floor)"),
 	}
 	if v, ok := rssGrowth("check", sweep, func(p sweepPoint) stats { return p.Check }); ok {
 		out = append(out, v)
@@ -159,15 +152,20 @@ func goalVerdicts(f figures, sweep []sweepPoint) []verdict {
 	return out
 }
 
+// atMost is the goal that a ratio (got) is at most max times unit.
+func atMost(name string, got, max float64, unit string) verdict {
+	return verdict{
+		Goal:     fmt.Sprintf("<= %.1fx %s", max, unit),
+		Measured: fmt.Sprintf("%s %.2fx %s", name, got, unit),
+		OK:       got <= max,
+	}
+}
+
 // scaleVerdicts checks issue 18's goals at the scalability thresholds
 // (5,000 nodes, 150,000 pods): close to the floor, and a fixed peak RSS.
 func scaleVerdicts(f figures) []verdict {
 	within := func(name string, s, floor stats, max float64, maxMiB int64, unit string) []verdict {
-		return []verdict{{
-			Goal:     fmt.Sprintf("<= %.1fx %s", max, unit),
-			Measured: fmt.Sprintf("%s time %.2fx %s", name, ratio(s.Median, floor.Median), unit),
-			OK:       ratio(s.Median, floor.Median) <= max,
-		}, {
+		return []verdict{atMost(name+" time", ratio(s.Median, floor.Median), max, unit), {
 			Goal:     fmt.Sprintf("below %d MiB", maxMiB),
 			Measured: fmt.Sprintf("%s peak RSS %s", name, mib(s.RSSKiB)),
 			OK:       s.RSSKiB < maxMiB*1024,
