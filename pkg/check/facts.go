@@ -7,6 +7,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
 )
 
 // Component kinds.
@@ -107,6 +110,22 @@ type NodeEvent struct {
 	Count   int32 // how many times it happened (1 at least)
 }
 
+// EndpointSlice is an EndpointSlice as the rules read it: its metadata,
+// without managed fields, and what pairing reads of the rest. A big
+// cluster's slices are held for the whole audit, and their endpoints
+// (two for each dual-stack pod) are most of what it holds.
+type EndpointSlice struct {
+	metav1.ObjectMeta
+	dualstack.Slice
+}
+
+// NewEndpointSlice keeps of s what the rules read.
+func NewEndpointSlice(s *discoveryv1.EndpointSlice) EndpointSlice {
+	meta := s.ObjectMeta
+	meta.ManagedFields = nil
+	return EndpointSlice{ObjectMeta: meta, Slice: dualstack.NewSlice(s)}
+}
+
 // PodVisitor streams pods: it calls visit for each, page by page, so that
 // rules over pods never need every pod in memory at once. An
 // UnavailableError makes the pod rules skip; any other error ends the run.
@@ -140,7 +159,7 @@ type Facts struct {
 
 	Nodes          []corev1.Node
 	Services       []corev1.Service
-	EndpointSlices []discoveryv1.EndpointSlice
+	EndpointSlices []EndpointSlice
 	Pods           PodVisitor
 	// Namespaces are read for their ExemptAnnotation, which covers every
 	// object in them (exempt.go).

@@ -313,7 +313,13 @@ func hostIPs(ips ...string) []corev1.HostIP {
 	return out
 }
 
-func slice(ns, name, svc string, t discoveryv1.AddressType, ips ...string) discoveryv1.EndpointSlice {
+func slice(ns, name, svc string, t discoveryv1.AddressType, ips ...string) EndpointSlice {
+	s := rawSlice(ns, name, svc, t, ips...)
+	return NewEndpointSlice(&s)
+}
+
+// rawSlice is slice as the API serves it.
+func rawSlice(ns, name, svc string, t discoveryv1.AddressType, ips ...string) discoveryv1.EndpointSlice {
 	s := discoveryv1.EndpointSlice{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, Labels: map[string]string{
 			discoveryv1.LabelServiceName: svc, discoveryv1.LabelManagedBy: endpointSliceControllerName,
@@ -386,11 +392,11 @@ func healthy(fams []corev1.IPFamily) *world {
 			slice("demo", "web-"+strings.ToLower(string(fam)), "web", t, addrs[fam].podIP),
 			slice("demo", "headless-"+strings.ToLower(string(fam)), "headless", t, addrs[fam].podIP))
 	}
-	f.EndpointSlices = append(f.EndpointSlices, discoveryv1.EndpointSlice{
+	f.EndpointSlices = append(f.EndpointSlices, NewEndpointSlice(&discoveryv1.EndpointSlice{
 		ObjectMeta:  metav1.ObjectMeta{Namespace: "default", Name: "kubernetes", Labels: map[string]string{discoveryv1.LabelServiceName: "kubernetes"}},
 		AddressType: discoveryv1.AddressType(fams[0]),
 		Endpoints:   []discoveryv1.Endpoint{{Addresses: []string{nodeIPs[0]}}},
-	})
+	}))
 
 	web := corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "demo", Name: "web-x"}, Spec: corev1.PodSpec{NodeName: "node-1"}}
 	web.Status = corev1.PodStatus{Phase: corev1.PodRunning, PodIP: podIPList[0], PodIPs: podIPs(podIPList...), HostIP: nodeIPs[0], HostIPs: hostIPs(nodeIPs...)}
@@ -446,7 +452,7 @@ func (w *world) pod(name string) *corev1.Pod {
 }
 
 func (w *world) dropSlice(name string) {
-	w.f.EndpointSlices = slices.DeleteFunc(w.f.EndpointSlices, func(s discoveryv1.EndpointSlice) bool { return s.Name == name })
+	w.f.EndpointSlices = slices.DeleteFunc(w.f.EndpointSlices, func(s EndpointSlice) bool { return s.Name == name })
 }
 
 func runObjectRules(t testing.TB, f *Facts) []Finding {

@@ -107,11 +107,11 @@ func WantAddressTypes(svc *corev1.Service) []discoveryv1.AddressType {
 // of a selector Service with both families: each address type it wants
 // (WantAddressTypes) that has no EndpointSlice, as
 // endpointslices-address-types reports it, and each backend (endpoints
-// paired by their targetRef across families, dualstack.PairEndpoints)
+// paired by their targetRef across families, dualstack.Pair)
 // with addresses of one family only. endpointSlices are the Service's own (label
 // kubernetes.io/service-name). Nil for a Service of one family, or without
 // a selector: its slices are kept by someone else.
-func BackendsMissingFamily(svc *corev1.Service, endpointSlices []discoveryv1.EndpointSlice) []string {
+func BackendsMissingFamily(svc *corev1.Service, endpointSlices []dualstack.Slice) []string {
 	want := WantAddressTypes(svc)
 	if svc.Spec.Type == corev1.ServiceTypeExternalName || len(svc.Spec.Selector) == 0 || len(want) < 2 {
 		return nil
@@ -123,7 +123,7 @@ func BackendsMissingFamily(svc *corev1.Service, endpointSlices []discoveryv1.End
 		}
 	}
 	seen := map[string]bool{}
-	for _, g := range dualstack.PairEndpoints(endpointSlices, svc.Spec.IPFamilies, dualstack.PairOptions{}) {
+	for _, g := range dualstack.Pair(endpointSlices, svc.Spec.IPFamilies, dualstack.PairOptions{}) {
 		if g.Backend == "" || seen[g.Backend] {
 			continue // unpaired endpoints (no targetRef) say nothing of a backend's families
 		}
@@ -139,8 +139,8 @@ func BackendsMissingFamily(svc *corev1.Service, endpointSlices []discoveryv1.End
 	return missing
 }
 
-func hasAddressType(endpointSlices []discoveryv1.EndpointSlice, t discoveryv1.AddressType) bool {
-	return slices.ContainsFunc(endpointSlices, func(s discoveryv1.EndpointSlice) bool { return s.AddressType == t })
+func hasAddressType(endpointSlices []dualstack.Slice, t discoveryv1.AddressType) bool {
+	return slices.ContainsFunc(endpointSlices, func(s dualstack.Slice) bool { return s.AddressType == t })
 }
 
 var endpointslicesAddressFamily = Rule{

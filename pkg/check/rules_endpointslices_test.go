@@ -7,6 +7,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
 )
 
 func TestEndpointSliceRulesBroken(t *testing.T) {
@@ -33,26 +35,26 @@ func TestBackendsMissingFamily(t *testing.T) {
 		}
 		return s
 	}
-	backend := func(s discoveryv1.EndpointSlice, pods ...string) discoveryv1.EndpointSlice {
+	backend := func(s discoveryv1.EndpointSlice, pods ...string) dualstack.Slice {
 		for i, p := range pods {
 			s.Endpoints[i].TargetRef = &corev1.ObjectReference{Kind: "Pod", Namespace: "demo", Name: p}
 		}
-		return s
+		return dualstack.NewSlice(&s)
 	}
-	v4 := backend(slice("demo", "web-v4", "web", discoveryv1.AddressTypeIPv4, "10.244.1.2", "10.244.1.3"), "web-1", "web-2")
-	v6 := backend(slice("demo", "web-v6", "web", discoveryv1.AddressTypeIPv6, "fd00:10:244:1::2"), "web-1")
+	v4 := backend(rawSlice("demo", "web-v4", "web", discoveryv1.AddressTypeIPv4, "10.244.1.2", "10.244.1.3"), "web-1", "web-2")
+	v6 := backend(rawSlice("demo", "web-v6", "web", discoveryv1.AddressTypeIPv6, "fd00:10:244:1::2"), "web-1")
 	dual := []corev1.IPFamily{corev1.IPv4Protocol, corev1.IPv6Protocol}
 	for _, tc := range []struct {
 		name   string
 		svc    *corev1.Service
-		slices []discoveryv1.EndpointSlice
+		slices []dualstack.Slice
 		want   []string
 	}{
-		{"a backend of one family", svc(corev1.IPFamilyPolicyRequireDualStack, true, dual...), []discoveryv1.EndpointSlice{v4, v6}, []string{"backend demo/web-2: 10.244.1.3 only"}},
-		{"no IPv6 slice", svc(corev1.IPFamilyPolicyPreferDualStack, true, dual...), []discoveryv1.EndpointSlice{v4}, []string{"no IPv6 EndpointSlice", "backend demo/web-1: 10.244.1.2 only", "backend demo/web-2: 10.244.1.3 only"}},
-		{"every backend paired", svc(corev1.IPFamilyPolicyRequireDualStack, true, dual...), []discoveryv1.EndpointSlice{backend(slice("demo", "web-v4", "web", discoveryv1.AddressTypeIPv4, "10.244.1.2"), "web-1"), v6}, nil},
-		{"one family", svc(corev1.IPFamilyPolicySingleStack, true, corev1.IPv4Protocol), []discoveryv1.EndpointSlice{v4}, nil},
-		{"no selector", svc(corev1.IPFamilyPolicyRequireDualStack, false, dual...), []discoveryv1.EndpointSlice{v4}, nil},
+		{"a backend of one family", svc(corev1.IPFamilyPolicyRequireDualStack, true, dual...), []dualstack.Slice{v4, v6}, []string{"backend demo/web-2: 10.244.1.3 only"}},
+		{"no IPv6 slice", svc(corev1.IPFamilyPolicyPreferDualStack, true, dual...), []dualstack.Slice{v4}, []string{"no IPv6 EndpointSlice", "backend demo/web-1: 10.244.1.2 only", "backend demo/web-2: 10.244.1.3 only"}},
+		{"every backend paired", svc(corev1.IPFamilyPolicyRequireDualStack, true, dual...), []dualstack.Slice{backend(rawSlice("demo", "web-v4", "web", discoveryv1.AddressTypeIPv4, "10.244.1.2"), "web-1"), v6}, nil},
+		{"one family", svc(corev1.IPFamilyPolicySingleStack, true, corev1.IPv4Protocol), []dualstack.Slice{v4}, nil},
+		{"no selector", svc(corev1.IPFamilyPolicyRequireDualStack, false, dual...), []dualstack.Slice{v4}, nil},
 	} {
 		if got := BackendsMissingFamily(tc.svc, tc.slices); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)

@@ -26,8 +26,11 @@ import (
 
 // endpointsView is what `get endpoints` gathered: a row per Service, and the
 // API objects the rows were built from (EndpointSlices, or v1 Endpoints on
-// clusters without discovery.k8s.io/v1), which -o json|yaml|name print.
+// clusters without discovery.k8s.io/v1), which -o json|yaml|name print and
+// --watch starts from; a table alone keeps none (on a big cluster they are
+// several times the rows' size).
 type endpointsView struct {
+	keepObjects     bool
 	rows            []printers.ServiceEndpoints
 	objects         []runtime.Object
 	services        map[string]*corev1.Service // by namespace/name
@@ -48,7 +51,7 @@ func (o *GetOptions) runEndpoints(ctx context.Context) error {
 		return err
 	}
 	// Gathered for --watch-only too: the watch starts from these slices.
-	view, errs, err := o.gatherEndpoints(ctx)
+	view, errs, err := o.gatherEndpoints(ctx, !out.human || o.Watch || o.WatchOnly)
 	if err != nil {
 		return err
 	}
@@ -75,8 +78,8 @@ func (o *GetOptions) runEndpoints(ctx context.Context) error {
 // EndpointSlices of both address types, and groups the slices by Service.
 // The two listings are independent: they run at once, and the rows get
 // their Service's metadata when both are done.
-func (o *GetOptions) gatherEndpoints(ctx context.Context) (*endpointsView, []error, error) {
-	view := &endpointsView{services: map[string]*corev1.Service{}}
+func (o *GetOptions) gatherEndpoints(ctx context.Context, keepObjects bool) (*endpointsView, []error, error) {
+	view := &endpointsView{keepObjects: keepObjects, services: map[string]*corev1.Service{}}
 	timeout := requestTimeout(o.configFlags)
 	var wg sync.WaitGroup
 	var servicesErr error
@@ -126,9 +129,9 @@ func (o *GetOptions) gatherSlices(ctx context.Context, timeout time.Duration, vi
 		view.resourceVersion, err = listPages(ctx, timeout, opts, o.Client.DiscoveryV1().EndpointSlices(o.namespace()).List, func(l *discoveryv1.EndpointSliceList) error {
 			for i := range l.Items {
 				slice := &l.Items[i]
-				view.objects = append(view.objects, slice)
+				view.keep(slice)
 				row := newRow(bySvc, slice.Namespace, slice.Labels[discoveryv1.LabelServiceName], slice.ObjectMeta)
-				row.Slices = append(row.Slices, *slice)
+				row.Slices = append(row.Slices, dualstack.NewSlice(slice))
 			}
 			return nil
 		})
@@ -140,13 +143,22 @@ func (o *GetOptions) gatherSlices(ctx context.Context, timeout time.Duration, vi
 			if len(o.Names) > 0 && !slices.Contains(o.Names, ep.Name) {
 				continue
 			}
-			view.objects = append(view.objects, ep)
+			view.keep(ep)
 			row := newRow(bySvc, ep.Namespace, ep.Name, ep.ObjectMeta)
-			row.Slices = append(row.Slices, dualstack.SlicesFromEndpoints(ep)...)
+			for _, s := range dualstack.SlicesFromEndpoints(ep) {
+				row.Slices = append(row.Slices, dualstack.NewSlice(&s))
+			}
 		}
 		return nil
 	})
 	return err
+}
+
+// keep adds obj to the objects, when they are kept.
+func (v *endpointsView) keep(obj runtime.Object) {
+	if v.keepObjects {
+		v.objects = append(v.objects, obj)
+	}
 }
 
 // row returns the row of Service ns/name, creating it with the Service's
@@ -274,7 +286,7 @@ func (o *GetOptions) watchEndpoints(ctx context.Context, view *endpointsView, ou
 		}
 		row := view.row(map[string]*printers.ServiceEndpoints{}, slice.Namespace, name, slice.ObjectMeta)
 		for _, s := range slicesBySvc[key] {
-			row.Slices = append(row.Slices, s)
+			row.Slices = append(row.Slices, dualstack.NewSlice(&s))
 		}
 		if !out.human {
 			return out.printObjects([]runtime.Object{slice}, true)

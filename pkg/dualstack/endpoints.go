@@ -44,8 +44,57 @@ type PairOptions struct {
 	PortOrder []string
 }
 
-// PairEndpoints groups one Service's IPv4 and IPv6 EndpointSlices by backend
-// and port (FQDN slices, deprecated and ignored by kube-proxy, are skipped).
+// Slice is what pairing reads of an EndpointSlice: its address type, ports,
+// and each endpoint's addresses, backend and readiness. It is a fraction
+// of the decoded object (no zone, node name, hints, other conditions, or
+// target UID), for the views and audits that hold every slice of a big
+// cluster: a dual-stack pod is two endpoints.
+type Slice struct {
+	AddressType discoveryv1.AddressType
+	// Ports are the slice's ports; one Port with no number when the slice
+	// names none ("all ports").
+	Ports     []Port
+	Endpoints []Endpoint
+}
+
+// Endpoint is an endpoint of a Slice.
+type Endpoint struct {
+	Addresses []string
+	// Backend is the namespace/name of the endpoint's targetRef, prefixed
+	// with its kind when that is not Pod ("Node:ns/name"); empty without
+	// a targetRef.
+	Backend string
+	// Ready is the ready condition; unset counts as ready, as the
+	// EndpointSlice API says.
+	Ready bool
+}
+
+// NewSlice keeps of an EndpointSlice what pairing reads.
+func NewSlice(s *discoveryv1.EndpointSlice) Slice {
+	out := Slice{AddressType: s.AddressType, Ports: slicePorts(s.Ports), Endpoints: make([]Endpoint, len(s.Endpoints))}
+	for i, ep := range s.Endpoints {
+		out.Endpoints[i] = Endpoint{Addresses: ep.Addresses, Ready: ep.Conditions.Ready == nil || *ep.Conditions.Ready}
+		if ref := ep.TargetRef; ref != nil {
+			out.Endpoints[i].Backend = ref.Namespace + "/" + ref.Name
+			if ref.Kind != "" && ref.Kind != "Pod" {
+				out.Endpoints[i].Backend = ref.Kind + ":" + out.Endpoints[i].Backend
+			}
+		}
+	}
+	return out
+}
+
+// PairEndpoints is Pair over the EndpointSlices themselves.
+func PairEndpoints(endpointSlices []discoveryv1.EndpointSlice, families []corev1.IPFamily, opts PairOptions) []Group {
+	slices := make([]Slice, len(endpointSlices))
+	for i := range endpointSlices {
+		slices[i] = NewSlice(&endpointSlices[i])
+	}
+	return Pair(slices, families, opts)
+}
+
+// Pair groups one Service's IPv4 and IPv6 EndpointSlices by backend and
+// port (FQDN slices, deprecated and ignored by kube-proxy, are skipped).
 // Endpoints are joined by their targetRef (the same pod), so a dual-stack
 // pod yields one group with an address per family, ordered as families
 // lists them (families the list lacks sort after, IPv4 first). Groups are
@@ -53,7 +102,7 @@ type PairOptions struct {
 // targetRef last), then address (in families order, then numerically).
 //
 // Pairing is linear in the number of endpoints: one map lookup each.
-func PairEndpoints(endpointSlices []discoveryv1.EndpointSlice, families []corev1.IPFamily, opts PairOptions) []Group {
+func Pair(endpointSlices []Slice, families []corev1.IPFamily, opts PairOptions) []Group {
 	type key struct {
 		port    Port
 		portNum int32
@@ -65,31 +114,22 @@ func PairEndpoints(endpointSlices []discoveryv1.EndpointSlice, families []corev1
 		if slice.AddressType == discoveryv1.AddressTypeFQDN {
 			continue
 		}
-		ports := slicePorts(slice)
 		for _, ep := range slice.Endpoints {
-			ready := ep.Conditions.Ready == nil || *ep.Conditions.Ready
-			if !ready && !opts.IncludeNotReady {
+			if !ep.Ready && !opts.IncludeNotReady {
 				continue
 			}
-			backend := ""
-			if ref := ep.TargetRef; ref != nil {
-				backend = ref.Namespace + "/" + ref.Name
-				if ref.Kind != "" && ref.Kind != "Pod" {
-					backend = ref.Kind + ":" + backend
-				}
-			}
-			for _, port := range ports {
-				k := key{port: Port{Name: port.Name, Protocol: port.Protocol}, portNum: ptr.Deref(port.Number, 0), backend: backend}
+			for _, port := range slice.Ports {
+				k := key{port: Port{Name: port.Name, Protocol: port.Protocol}, portNum: ptr.Deref(port.Number, 0), backend: ep.Backend}
 				i, found := index[k]
-				if !found || backend == "" {
+				if !found || ep.Backend == "" {
 					i = len(groups)
-					groups = append(groups, Group{Port: port, Backend: backend, Ready: true})
-					if backend != "" {
+					groups = append(groups, Group{Port: port, Backend: ep.Backend, Ready: true})
+					if ep.Backend != "" {
 						index[k] = i
 					}
 				}
 				groups[i].Addresses = append(groups[i].Addresses, ep.Addresses...)
-				groups[i].Ready = groups[i].Ready && ready
+				groups[i].Ready = groups[i].Ready && ep.Ready
 			}
 		}
 	}
@@ -190,12 +230,12 @@ func compareAddrs(a, b netip.Addr) int {
 
 // slicePorts lists a slice's ports; a slice without ports stands for "all
 // ports" and yields one port with no number.
-func slicePorts(slice discoveryv1.EndpointSlice) []Port {
-	if len(slice.Ports) == 0 {
+func slicePorts(ports []discoveryv1.EndpointPort) []Port {
+	if len(ports) == 0 {
 		return []Port{{}}
 	}
-	out := make([]Port, len(slice.Ports))
-	for i, p := range slice.Ports {
+	out := make([]Port, len(ports))
+	for i, p := range ports {
 		out[i] = Port{Name: ptr.Deref(p.Name, ""), Number: p.Port, Protocol: ptr.Deref(p.Protocol, "")}
 	}
 	return out

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
@@ -31,7 +30,7 @@ type ServiceEndpoints struct {
 	Meta     metav1.ObjectMeta
 	Families []corev1.IPFamily // the Service's ipFamilies: the order within a group
 	Ports    []string          // the Service's port names: the order of the groups
-	Slices   []discoveryv1.EndpointSlice
+	Slices   []dualstack.Slice
 }
 
 // EndpointsOptions tune the endpoints view.
@@ -51,7 +50,7 @@ func (t Tables) Endpoints(services []ServiceEndpoints, opts EndpointsOptions) *m
 		lines := []string{none}
 		pairing := opts.PairOptions
 		pairing.PortOrder = svc.Ports
-		if groups := dualstack.PairEndpoints(svc.Slices, svc.Families, pairing); len(groups) > 0 {
+		if groups := dualstack.Pair(svc.Slices, svc.Families, pairing); len(groups) > 0 {
 			lines = lines[:0]
 			for i, g := range groups {
 				if opts.MaxGroups > 0 && i == opts.MaxGroups {

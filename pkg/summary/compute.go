@@ -177,11 +177,11 @@ func (c *counter) countServices() {
 	if !c.known(check.SourceServices) {
 		return
 	}
-	bySvc := map[string][]discoveryv1.EndpointSlice{}
+	bySvc := map[string][]dualstack.Slice{}
 	for i := range f.EndpointSlices {
 		s := &f.EndpointSlices[i]
 		if name := s.Labels[discoveryv1.LabelServiceName]; name != "" {
-			bySvc[s.Namespace+"/"+name] = append(bySvc[s.Namespace+"/"+name], *s)
+			bySvc[s.Namespace+"/"+name] = append(bySvc[s.Namespace+"/"+name], s.Slice)
 		}
 	}
 	for i := range f.Services {

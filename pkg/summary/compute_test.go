@@ -53,7 +53,7 @@ func mixedFacts() *check.Facts {
 		lbStatus(service(meta("shop", "lb2", nil, nil), corev1.ServiceTypeLoadBalancer, corev1.IPFamilyPolicyRequireDualStack, false, dual...), "203.0.113.11", "2001:db8::11"),
 		service(meta("legacy", "old", nil, nil), corev1.ServiceTypeClusterIP, corev1.IPFamilyPolicySingleStack, false, v4),
 	}
-	f.EndpointSlices = []discoveryv1.EndpointSlice{
+	f.EndpointSlices = []check.EndpointSlice{
 		slice("shop", "web", discoveryv1.AddressTypeIPv4, map[string]string{"web-1": "10.244.1.2", "web-2": "10.244.1.3"}),
 		slice("shop", "web", discoveryv1.AddressTypeIPv6, map[string]string{"web-1": "fd00:10:244:1::2"}),
 	}

@@ -57,18 +57,18 @@ var (
 
 // slice is an EndpointSlice of a Service with one ready endpoint per pod
 // (name -> address).
-func slice(ns, svc string, typ discoveryv1.AddressType, pods map[string]string) discoveryv1.EndpointSlice {
+func slice(ns, svc string, typ discoveryv1.AddressType, pods map[string]string) check.EndpointSlice {
 	s := discoveryv1.EndpointSlice{ObjectMeta: meta(ns, svc+"-"+string(typ), map[string]string{discoveryv1.LabelServiceName: svc}, nil), AddressType: typ}
 	for name, addr := range pods {
 		s.Endpoints = append(s.Endpoints, discoveryv1.Endpoint{Addresses: []string{addr}, TargetRef: &corev1.ObjectReference{Kind: "Pod", Namespace: ns, Name: name}})
 	}
-	return s
+	return check.NewEndpointSlice(&s)
 }
 
 // placeholders are a Service's EndpointSlices with no endpoints, one per
 // family, as the controller keeps them for a Service without pods.
-func placeholders(ns, svc string) []discoveryv1.EndpointSlice {
-	return []discoveryv1.EndpointSlice{slice(ns, svc, discoveryv1.AddressTypeIPv4, nil), slice(ns, svc, discoveryv1.AddressTypeIPv6, nil)}
+func placeholders(ns, svc string) []check.EndpointSlice {
+	return []check.EndpointSlice{slice(ns, svc, discoveryv1.AddressTypeIPv4, nil), slice(ns, svc, discoveryv1.AddressTypeIPv6, nil)}
 }
 
 func lbStatus(s corev1.Service, ips ...string) corev1.Service {

@@ -90,7 +90,7 @@ func (g Gatherer) Gather(ctx context.Context) (*check.Facts, error) {
 		(*gathering).ipAddresses, (*gathering).cidrNotAvailable,
 		(*gathering).networkPolicies,
 		func(s *gathering, ctx context.Context) {
-			s.f.Nodes = listAll(ctx, s, check.SourceNodes, g.Client.CoreV1().Nodes().List, func(l *corev1.NodeList) []corev1.Node { return withoutManagedFields(l.Items) })
+			s.f.Nodes = listAll(ctx, s, check.SourceNodes, g.Client.CoreV1().Nodes().List, func(l *corev1.NodeList) []corev1.Node { return slimNodes(l.Items) })
 		},
 		func(s *gathering, ctx context.Context) {
 			s.f.Services = listAll(ctx, s, check.SourceServices, g.Client.CoreV1().Services(g.Namespace).List, func(l *corev1.ServiceList) []corev1.Service { return l.Items })
@@ -103,8 +103,12 @@ func (g Gatherer) Gather(ctx context.Context) (*check.Facts, error) {
 			s.f.Namespaces = listAllWith(ctx, s, check.SourceNamespaces, opts, g.Client.CoreV1().Namespaces().List, func(l *corev1.NamespaceList) []corev1.Namespace { return l.Items })
 		},
 		func(s *gathering, ctx context.Context) {
-			s.f.EndpointSlices = listAll(ctx, s, check.SourceSlices, g.Client.DiscoveryV1().EndpointSlices(g.Namespace).List, func(l *discoveryv1.EndpointSliceList) []discoveryv1.EndpointSlice {
-				return withoutManagedFields(l.Items)
+			s.f.EndpointSlices = listAll(ctx, s, check.SourceSlices, g.Client.DiscoveryV1().EndpointSlices(g.Namespace).List, func(l *discoveryv1.EndpointSliceList) []check.EndpointSlice {
+				out := make([]check.EndpointSlice, len(l.Items))
+				for i := range l.Items {
+					out[i] = check.NewEndpointSlice(&l.Items[i])
+				}
+				return out
 			})
 		},
 		(*gathering).ingresses, (*gathering).gateways,
@@ -246,19 +250,19 @@ func listAllWith[L interface {
 	}
 }
 
-// withoutManagedFields drops the managed fields of the lists that grow
-// with a cluster, nodes and EndpointSlices, before they are held for the
-// whole audit: no rule reads them, and they name every field each writer
-// set (an EndpointSlice's, every endpoint's). Services keep theirs: a rule
-// reads them.
-func withoutManagedFields[T any, PT interface {
-	*T
-	SetManagedFields([]metav1.ManagedFieldsEntry)
-}](items []T) []T {
-	for i := range items {
-		PT(&items[i]).SetManagedFields(nil)
+// slimNodes drops what no rule reads of the nodes before they are held for
+// the whole audit, on clusters of thousands of nodes: managed fields, and
+// the status the kubelet reports for the scheduler and the volume
+// controllers (its images alone are often kilobytes a node).
+func slimNodes(nodes []corev1.Node) []corev1.Node {
+	for i := range nodes {
+		n := &nodes[i]
+		n.ManagedFields = nil
+		n.Status.Capacity, n.Status.Allocatable, n.Status.Images = nil, nil, nil
+		n.Status.VolumesInUse, n.Status.VolumesAttached = nil, nil
+		n.Status.Config, n.Status.RuntimeHandlers, n.Status.Features = nil, nil, nil
 	}
-	return items
+	return nodes
 }
 
 // pods streams every pod (of Namespace when set), page by page. The next

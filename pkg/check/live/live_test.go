@@ -12,6 +12,7 @@ import (
 	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -19,6 +20,7 @@ import (
 	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/check"
+	"github.com/kubectl-dualstack/kubectl-dualstack/pkg/dualstack"
 )
 
 // The sources are read at once; when several fail fatally, the error is
@@ -213,15 +215,28 @@ func TestGatherNamespace(t *testing.T) {
 	}
 }
 
-// Nodes and EndpointSlices are held without their managed fields; Services
-// keep theirs (services-ip-families-stored reads them).
-func TestGatherDropsManagedFields(t *testing.T) {
+// What is held for the whole audit is what the rules read: nodes without
+// managed fields or the status the scheduler reads, EndpointSlices as
+// dualstack.Slice under their metadata; Services keep their managed fields
+// (services-ip-families-stored reads them).
+func TestGatherHoldsWhatRulesRead(t *testing.T) {
 	managed := []metav1.ManagedFieldsEntry{{Manager: "kubelet", Operation: metav1.ManagedFieldsOperationUpdate}}
 	meta := func(name string) metav1.ObjectMeta {
-		return metav1.ObjectMeta{Namespace: "shop", Name: name, ManagedFields: managed}
+		return metav1.ObjectMeta{Namespace: "shop", Name: name, ManagedFields: managed, Labels: map[string]string{discoveryv1.LabelServiceName: "web"}}
 	}
-	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "node-1", ManagedFields: managed}}
-	client := fake.NewClientset(node, &corev1.Service{ObjectMeta: meta("web")}, &discoveryv1.EndpointSlice{ObjectMeta: meta("web-abc")})
+	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "node-1", ManagedFields: managed}, Status: corev1.NodeStatus{
+		Addresses:  []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: "10.0.0.1"}},
+		Conditions: []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue}},
+		NodeInfo:   corev1.NodeSystemInfo{KubeletVersion: "v1.37.0+k3s1"},
+		Capacity:   corev1.ResourceList{corev1.ResourcePods: resource.MustParse("110")},
+		Images:     []corev1.ContainerImage{{Names: []string{"registry.k8s.io/pause:3.10"}}},
+	}}
+	ready := false
+	slice := &discoveryv1.EndpointSlice{ObjectMeta: meta("web-abc"), AddressType: discoveryv1.AddressTypeIPv6, Endpoints: []discoveryv1.Endpoint{{
+		Addresses: []string{"fd00::5"}, Conditions: discoveryv1.EndpointConditions{Ready: &ready},
+		TargetRef: &corev1.ObjectReference{Kind: "Pod", Namespace: "shop", Name: "web-1", UID: "u1"}, NodeName: &node.Name,
+	}}}
+	client := fake.NewClientset(node, &corev1.Service{ObjectMeta: meta("web")}, slice)
 	f, err := Gatherer{Client: client, ChunkSize: 500}.Gather(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -232,5 +247,14 @@ func TestGatherDropsManagedFields(t *testing.T) {
 	if f.Nodes[0].ManagedFields != nil || f.EndpointSlices[0].ManagedFields != nil || len(f.Services[0].ManagedFields) != 1 {
 		t.Errorf("managed fields: node %v, slice %v, service %v; want the Service's only",
 			f.Nodes[0].ManagedFields, f.EndpointSlices[0].ManagedFields, f.Services[0].ManagedFields)
+	}
+	n := f.Nodes[0].Status
+	if n.Capacity != nil || n.Images != nil || len(n.Addresses) != 1 || len(n.Conditions) != 1 || n.NodeInfo.KubeletVersion != "v1.37.0+k3s1" {
+		t.Errorf("node status %+v: want addresses, conditions and node info only", n)
+	}
+	want := check.EndpointSlice{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "web-abc", Labels: map[string]string{discoveryv1.LabelServiceName: "web"}},
+		Slice: dualstack.Slice{AddressType: discoveryv1.AddressTypeIPv6, Ports: []dualstack.Port{{}}, Endpoints: []dualstack.Endpoint{{Addresses: []string{"fd00::5"}, Backend: "shop/web-1"}}}}
+	if got := f.EndpointSlices[0]; !reflect.DeepEqual(got, want) {
+		t.Errorf("slice %+v, want %+v", got, want)
 	}
 }
