@@ -182,3 +182,23 @@ func BenchmarkPairEndpointsUnpaired(b *testing.B) {
 		}
 	}
 }
+
+// NewSlice keeps what pairing reads: a backend named by its targetRef (its
+// kind too when not a Pod), readiness with an unset condition as ready,
+// and a slice without ports as one port with no number.
+func TestNewSlice(t *testing.T) {
+	notReady := false
+	got := NewSlice(&discoveryv1.EndpointSlice{AddressType: discoveryv1.AddressTypeIPv4, Endpoints: []discoveryv1.Endpoint{
+		{Addresses: []string{"10.0.0.1"}, TargetRef: &corev1.ObjectReference{Kind: "Pod", Namespace: "ns", Name: "a", UID: "u"}},
+		{Addresses: []string{"10.0.0.2"}, TargetRef: &corev1.ObjectReference{Kind: "Node", Namespace: "", Name: "n1"}, Conditions: discoveryv1.EndpointConditions{Ready: &notReady}},
+		{Addresses: []string{"10.0.0.3"}},
+	}})
+	want := Slice{AddressType: discoveryv1.AddressTypeIPv4, Ports: []Port{{}}, Endpoints: []Endpoint{
+		{Addresses: []string{"10.0.0.1"}, Backend: "ns/a", Ready: true},
+		{Addresses: []string{"10.0.0.2"}, Backend: "Node:/n1"},
+		{Addresses: []string{"10.0.0.3"}, Ready: true},
+	}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("NewSlice: %+v, want %+v", got, want)
+	}
+}
