@@ -145,9 +145,7 @@ func (o *GetOptions) gatherSlices(ctx context.Context, timeout time.Duration, vi
 			}
 			view.keep(ep)
 			row := newRow(bySvc, ep.Namespace, ep.Name, ep.ObjectMeta)
-			for _, s := range dualstack.SlicesFromEndpoints(ep) {
-				row.Slices = append(row.Slices, dualstack.NewSlice(&s))
-			}
+			row.Slices = append(row.Slices, dualstack.SlicesFromEndpoints(ep)...)
 		}
 		return nil
 	})

@@ -75,13 +75,18 @@ func NewSlice(s *discoveryv1.EndpointSlice) Slice {
 	for i, ep := range s.Endpoints {
 		out.Endpoints[i] = Endpoint{Addresses: ep.Addresses, Ready: ep.Conditions.Ready == nil || *ep.Conditions.Ready}
 		if ref := ep.TargetRef; ref != nil {
-			out.Endpoints[i].Backend = ref.Namespace + "/" + ref.Name
-			if ref.Kind != "" && ref.Kind != "Pod" {
-				out.Endpoints[i].Backend = ref.Kind + ":" + out.Endpoints[i].Backend
-			}
+			out.Endpoints[i].Backend = backendOf(ref)
 		}
 	}
 	return out
+}
+
+// backendOf names the backend a targetRef points at, as Endpoint.Backend.
+func backendOf(ref *corev1.ObjectReference) string {
+	if ref.Kind != "" && ref.Kind != "Pod" {
+		return ref.Kind + ":" + ref.Namespace + "/" + ref.Name
+	}
+	return ref.Namespace + "/" + ref.Name
 }
 
 // PairEndpoints is Pair over the EndpointSlices themselves.

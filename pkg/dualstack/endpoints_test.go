@@ -103,7 +103,7 @@ func TestSlicesFromEndpoints(t *testing.T) {
 		NotReadyAddresses: []corev1.EndpointAddress{{IP: "10.0.0.2", TargetRef: &corev1.ObjectReference{Kind: "Pod", Namespace: "ns", Name: "b"}}},
 		Ports:             []corev1.EndpointPort{{Name: "http", Port: 80, Protocol: corev1.ProtocolTCP}},
 	}}}
-	groups := PairEndpoints(SlicesFromEndpoints(ep), v4First, PairOptions{IncludeNotReady: true})
+	groups := Pair(SlicesFromEndpoints(ep), v4First, PairOptions{IncludeNotReady: true})
 	if len(groups) != 2 || groups[0].Backend != "ns/a" || !groups[0].Ready || groups[1].Ready || *groups[1].Port.Number != 80 {
 		t.Errorf("got %+v", groups)
 	}

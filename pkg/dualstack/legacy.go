@@ -3,34 +3,35 @@ package dualstack
 import (
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
-	"k8s.io/utils/ptr"
 )
 
-// SlicesFromEndpoints restates a v1 Endpoints object as EndpointSlices, one
-// per subset and address family, so that clusters that serve no
+// SlicesFromEndpoints restates a v1 Endpoints object as Slices, one per
+// subset and address family, so that clusters that serve no
 // discovery.k8s.io/v1 go through the same pairing. (v1 Endpoints carry only
 // the Service's primary family, so the groups there have one member.)
-func SlicesFromEndpoints(ep *corev1.Endpoints) []discoveryv1.EndpointSlice {
-	var out []discoveryv1.EndpointSlice
+func SlicesFromEndpoints(ep *corev1.Endpoints) []Slice {
+	var out []Slice
 	for _, subset := range ep.Subsets {
-		var ports []discoveryv1.EndpointPort
-		for _, p := range subset.Ports {
-			ports = append(ports, discoveryv1.EndpointPort{Name: ptr.To(p.Name), Port: ptr.To(p.Port), Protocol: ptr.To(p.Protocol)})
+		ports := []Port{{}}
+		if len(subset.Ports) > 0 {
+			ports = make([]Port, len(subset.Ports))
+			for i, p := range subset.Ports {
+				ports[i] = Port{Name: p.Name, Number: &p.Port, Protocol: p.Protocol}
+			}
 		}
-		byFamily := map[corev1.IPFamily]*discoveryv1.EndpointSlice{}
+		byFamily := map[corev1.IPFamily]*Slice{}
 		add := func(addr corev1.EndpointAddress, ready bool) {
 			family := FamilyOf(addr.IP)
 			slice, ok := byFamily[family]
 			if !ok {
-				slice = &discoveryv1.EndpointSlice{ObjectMeta: ep.ObjectMeta, AddressType: discoveryv1.AddressType(family), Ports: ports}
+				slice = &Slice{AddressType: discoveryv1.AddressType(family), Ports: ports}
 				byFamily[family] = slice
 			}
-			slice.Endpoints = append(slice.Endpoints, discoveryv1.Endpoint{
-				Addresses:  []string{addr.IP},
-				Conditions: discoveryv1.EndpointConditions{Ready: ptr.To(ready)},
-				TargetRef:  addr.TargetRef,
-				NodeName:   addr.NodeName,
-			})
+			e := Endpoint{Addresses: []string{addr.IP}, Ready: ready}
+			if ref := addr.TargetRef; ref != nil {
+				e.Backend = backendOf(ref)
+			}
+			slice.Endpoints = append(slice.Endpoints, e)
 		}
 		for _, addr := range subset.Addresses {
 			add(addr, true)
